@@ -1,0 +1,35 @@
+# Set-up and everyday commands. Needs only python3 (3.11+) and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-slow bench lint typecheck check clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: solve the bundled TAMA catalog (every product's default request) and print ranked candidates
+run: $(STAMP)
+	$(BIN)/modcluster solve catalogs/tama.yaml
+
+## test: lint, type-check and the default test suite (what CI runs)
+test: $(STAMP)
+	$(BIN)/ruff check modcluster tests benchmarks
+	$(BIN)/ruff format --check modcluster tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/python -m pytest modcluster tests
+
+## test-slow: the long property and fuzz runs
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest modcluster tests -m slow
+
+## bench: the benchmarks (pytest-benchmark)
+bench: $(STAMP)
+	$(BIN)/python -m pytest benchmarks -m benchmark -p no:doctest --override-ini addopts=
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

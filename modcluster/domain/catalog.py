@@ -1,0 +1,327 @@
+"""Frozen pydantic models of a catalog (contract v1, ``schema: modcluster/1``).
+
+A catalog holds the organisations of a cluster, what each of them offers, the
+capability taxonomy, the interface kinds, the intermediaries, the existing ties
+and the product architectures. Unknown keys are errors (``extra="forbid"``).
+Cross-references are checked separately by :func:`modcluster.domain.checks.check_catalog`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from modcluster.domain.request import RequestDefaults
+from modcluster.domain.values import AttrValue, Count, Days, Id, Money, Positive, PositiveDecimal
+
+__all__ = [
+    "Capability",
+    "Catalog",
+    "Defaults",
+    "Interface",
+    "Intermediary",
+    "Link",
+    "Make",
+    "Module",
+    "ModuleOffer",
+    "OrgKind",
+    "Organization",
+    "ProcessOffer",
+    "Product",
+    "Relationship",
+    "Requirement",
+    "Seed",
+    "Step",
+    "Technology",
+    "Units",
+]
+
+
+class Frozen(BaseModel):
+    """Base of every catalog model: immutable, unknown keys refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Requirement(Frozen):
+    """A requirement on one attribute: ``{min, max}`` for numbers, ``{in}`` for values.
+
+    An offer without the attribute fails it; ``min``/``max`` against a
+    non-numeric value fails it.
+    """
+
+    min: Decimal | None = None
+    max: Decimal | None = None
+    in_: tuple[AttrValue, ...] | None = Field(default=None, alias="in")
+
+    @field_validator("min", "max", mode="before")
+    @classmethod
+    def _number(cls, value: Any) -> Any:
+        from modcluster.domain.values import to_decimal
+
+        return None if value is None else to_decimal(value)
+
+    def accepts(self, value: Decimal | str | bool | None) -> bool:
+        """Whether an attribute value meets this requirement.
+
+        >>> Requirement(min=4).accepts(Decimal(5)), Requirement(max=4).accepts("4")
+        (True, False)
+        """
+        if value is None:
+            return False
+        numeric = isinstance(value, Decimal)
+        if self.min is not None and (not numeric or value < self.min):  # type: ignore[operator]
+            return False
+        if self.max is not None and (not numeric or value > self.max):  # type: ignore[operator]
+            return False
+        if self.in_ is not None:
+            return any(_same(value, allowed) for allowed in self.in_)
+        return True
+
+
+def _same(a: Decimal | str | bool, b: Decimal | str | bool) -> bool:
+    """Equality that keeps booleans, numbers and strings apart (``True != 1``)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        return a == b
+    return isinstance(a, str) and isinstance(b, str) and a == b
+
+
+Requires = dict[str, Requirement]
+
+
+def requirements_met(require: Requires, attributes: dict[str, Any]) -> bool:
+    """Whether ``attributes`` meet every requirement of ``require``."""
+    return all(req.accepts(attributes.get(name)) for name, req in require.items())
+
+
+class Units(Frozen):
+    """Labels of the money and time units (informational only)."""
+
+    money: str = "kJPY"
+    time: str = "day"
+
+
+class Defaults(Frozen):
+    """Catalog-wide defaults."""
+
+    handover_days: Days = 0
+    onboarding_cost: Money = Decimal(0)
+
+
+class Capability(Frozen):
+    """A node of the capability taxonomy (processes and technologies alike)."""
+
+    id: Id
+    parents: tuple[Id, ...] = ()
+
+
+class Interface(Frozen):
+    """An interface kind; bridging a mismatched link of this kind costs the hub."""
+
+    id: Id
+    bridge_cost: Money = Decimal(0)
+    bridge_days: Days = 0
+
+
+class Intermediary(Frozen):
+    """An organisation that makes collaborations between its members cheaper."""
+
+    id: Id
+    members: tuple[Id, ...] = ()
+    onboarding_cost: Money
+
+
+class OrgKind(StrEnum):
+    """Role of an organisation (informational: offers decide what it can do)."""
+
+    DEVELOPER = "developer"
+    PROCESSOR = "processor"
+    UNIVERSITY = "university"
+    LAB = "lab"
+    ENTERPRISE = "enterprise"
+
+
+class ProcessOffer(Frozen):
+    """A processing offer: doing a step of a capability for a lot."""
+
+    id: Id | None = None
+    capability: Id
+    setup_cost: Money = Decimal(0)
+    unit_cost: Money = Decimal(0)
+    setup_days: Days = 0
+    units_per_day: PositiveDecimal | None = None
+    max_lot: Count | None = None
+    attributes: dict[str, AttrValue] = Field(default_factory=dict)
+
+    @property
+    def offer_id(self) -> str:
+        """The offer's id within its organisation (defaults to the capability)."""
+        return self.id if self.id is not None else self.capability
+
+
+class ModuleOffer(Frozen):
+    """A ready module an organisation sells."""
+
+    id: Id | None = None
+    type: Id
+    setup_cost: Money = Decimal(0)
+    unit_cost: Money = Decimal(0)
+    setup_days: Days = 0
+    units_per_day: PositiveDecimal | None = None
+    max_lot: Count | None = None
+    variants: dict[str, Id] = Field(default_factory=dict)
+
+    @property
+    def offer_id(self) -> str:
+        """The offer's id within its organisation (defaults to the module type)."""
+        return self.id if self.id is not None else self.type
+
+
+class Seed(Frozen):
+    """A technology seed an organisation licenses."""
+
+    id: Id
+    technology: Id
+    license_fee: Money = Decimal(0)
+    transfer_days: Days = 0
+    attributes: dict[str, AttrValue] = Field(default_factory=dict)
+
+
+class Organization(Frozen):
+    """A member of the cluster: a hub candidate, a supplier, a licensor, or several."""
+
+    id: Id
+    name: str | None = None
+    kind: OrgKind | None = None
+    site: str | None = None
+    capacity: Positive = 1
+    develops: tuple[Id, ...] = ()
+    design_fee: Money = Decimal(0)
+    integration_days: Days = 0
+    bridging: Money = Decimal(1)
+    house_variants: dict[str, Id] = Field(default_factory=dict)
+    processes: tuple[ProcessOffer, ...] = ()
+    modules: tuple[ModuleOffer, ...] = ()
+    seeds: tuple[Seed, ...] = ()
+
+
+class Relationship(Frozen):
+    """An existing tie between two organisations (undirected)."""
+
+    between: tuple[Id, Id]
+
+
+class Step(Frozen):
+    """One step of a make chain: a capability (or a descendant) meeting ``require``."""
+
+    capability: Id
+    require: Requires = Field(default_factory=dict)
+
+
+class Technology(Frozen):
+    """The seed a made module needs: a technology (or a descendant) meeting ``require``."""
+
+    capability: Id
+    require: Requires = Field(default_factory=dict)
+
+
+class Make(Frozen):
+    """How a hub can have a module made: a chain of steps and/or a licensed seed."""
+
+    steps: tuple[Step, ...] = ()
+    technology: Technology | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Make:
+        if not self.steps and self.technology is None:
+            raise ValueError("a make needs steps, a technology, or both")
+        return self
+
+
+class Module(Frozen):
+    """A module of a product architecture; without ``make`` it must be bought."""
+
+    id: Id
+    type: Id
+    make: Make | None = None
+
+
+class Link(Frozen):
+    """An interface between two modules of a product."""
+
+    between: tuple[Id, Id]
+    interface: Id
+
+
+class Product(Frozen):
+    """A product architecture: its family, modules and links.
+
+    ``request`` (an extension of the contract) is the product's default request.
+    """
+
+    id: Id
+    family: Id
+    modules: tuple[Module, ...]
+    links: tuple[Link, ...] = ()
+    request: RequestDefaults | None = None
+
+    @cached_property
+    def module_by_id(self) -> dict[str, Module]:
+        """Modules by id."""
+        return {m.id: m for m in self.modules}
+
+
+class Catalog(Frozen):
+    """A whole cluster: organisations, taxonomy, interfaces, ties and products."""
+
+    schema_: Annotated[Literal["modcluster/1"], Field(alias="schema")] = "modcluster/1"
+    name: str | None = None
+    units: Units = Field(default_factory=Units)
+    defaults: Defaults = Field(default_factory=Defaults)
+    capabilities: tuple[Capability, ...] = ()
+    interfaces: tuple[Interface, ...] = ()
+    intermediaries: tuple[Intermediary, ...] = ()
+    organizations: tuple[Organization, ...] = ()
+    relationships: tuple[Relationship, ...] = ()
+    products: tuple[Product, ...] = ()
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, ignored_types=(cached_property,))
+
+    @cached_property
+    def org_by_id(self) -> dict[str, Organization]:
+        """Organisations by id."""
+        return {o.id: o for o in self.organizations}
+
+    @cached_property
+    def product_by_id(self) -> dict[str, Product]:
+        """Products by id."""
+        return {p.id: p for p in self.products}
+
+    @cached_property
+    def interface_by_id(self) -> dict[str, Interface]:
+        """Interface kinds by id."""
+        return {i.id: i for i in self.interfaces}
+
+    @cached_property
+    def ties(self) -> frozenset[frozenset[str]]:
+        """Existing relationships as unordered pairs."""
+        return frozenset(frozenset(r.between) for r in self.relationships)
+
+    def onboarding_cost(self, hub: str, partner: str) -> Decimal:
+        """What the hub pays to start working with ``partner`` (0 with a tie).
+
+        The lowest ``onboarding_cost`` of the intermediaries both belong to, else
+        ``defaults.onboarding_cost``.
+        """
+        if hub == partner or frozenset((hub, partner)) in self.ties:
+            return Decimal(0)
+        shared = [
+            i.onboarding_cost for i in self.intermediaries if hub in i.members and partner in i.members
+        ]
+        return min(shared) if shared else self.defaults.onboarding_cost

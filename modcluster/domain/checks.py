@@ -1,0 +1,201 @@
+"""Cross-reference checks of a catalog and of a request against it.
+
+The pydantic models check each value on its own; these checks look across the
+document: duplicate ids, references that do not resolve, cycles in the
+taxonomy. Each problem comes back as an :class:`~modcluster.errors.Issue` whose
+path names the place, e.g. ``organizations[3].processes[0].capability``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from modcluster.domain.catalog import Catalog, Requires
+from modcluster.domain.request import Request
+from modcluster.errors import CrossReferenceError, Issue, RequestError
+
+__all__ = ["catalog_issues", "check_catalog", "check_request", "find_cycle", "request_issues"]
+
+
+def _duplicates(ids: Iterable[str], where: str, what: str) -> list[Issue]:
+    seen: dict[str, int] = {}
+    issues = []
+    for index, ident in enumerate(ids):
+        if ident in seen:
+            issues.append(Issue(f"{where}[{index}]", f"duplicate {what} {ident!r} (first at {where}[{seen[ident]}])"))
+        else:
+            seen[ident] = index
+    return issues
+
+
+def find_cycle(parents: dict[str, tuple[str, ...]]) -> list[str] | None:
+    """Return one cycle of the child -> parents graph as a list of ids, or None.
+
+    Iterative, so a taxonomy thousands of levels deep is fine.
+
+    >>> find_cycle({"a": ("b",), "b": ("a",)})
+    ['a', 'b', 'a']
+    >>> find_cycle({"a": ("b",), "b": ()}) is None
+    True
+    """
+    state: dict[str, int] = {}  # 1 on the stack, 2 done
+    for root in parents:
+        if root in state:
+            continue
+        stack: list[tuple[str, int]] = [(root, 0)]
+        path: list[str] = [root]
+        state[root] = 1
+        while stack:
+            node, index = stack[-1]
+            nexts = parents.get(node, ())
+            if index < len(nexts):
+                stack[-1] = (node, index + 1)
+                child = nexts[index]
+                if state.get(child) == 1:
+                    return path[path.index(child) :] + [child]
+                if child not in state:
+                    state[child] = 1
+                    stack.append((child, 0))
+                    path.append(child)
+            else:
+                state[node] = 2
+                stack.pop()
+                path.pop()
+    return None
+
+
+def _check_requires(require: Requires, where: str) -> list[Issue]:
+    issues = []
+    for attr, req in require.items():
+        if req.min is not None and req.max is not None and req.min > req.max:
+            issues.append(Issue(f"{where}.require.{attr}", f"min {req.min} is above max {req.max}: nothing can meet it"))
+    return issues
+
+
+def catalog_issues(catalog: Catalog) -> list[Issue]:
+    """Every cross-reference problem of ``catalog`` (empty when it is sound)."""
+    issues: list[Issue] = []
+    caps = {c.id for c in catalog.capabilities}
+    orgs = {o.id for o in catalog.organizations}
+    kinds = {i.id for i in catalog.interfaces}
+
+    issues += _duplicates((c.id for c in catalog.capabilities), "capabilities", "capability")
+    issues += _duplicates((i.id for i in catalog.interfaces), "interfaces", "interface")
+    issues += _duplicates((i.id for i in catalog.intermediaries), "intermediaries", "intermediary")
+    issues += _duplicates((o.id for o in catalog.organizations), "organizations", "organization")
+    issues += _duplicates((p.id for p in catalog.products), "products", "product")
+
+    for ci, cap in enumerate(catalog.capabilities):
+        for pi, parent in enumerate(cap.parents):
+            if parent not in caps:
+                issues.append(Issue(f"capabilities[{ci}].parents[{pi}]", f"unknown capability {parent!r}"))
+            elif parent == cap.id:
+                issues.append(Issue(f"capabilities[{ci}].parents[{pi}]", f"capability {cap.id!r} is its own parent"))
+    cycle = find_cycle({c.id: tuple(p for p in c.parents if p in caps and p != c.id) for c in catalog.capabilities})
+    if cycle:
+        first = next(i for i, c in enumerate(catalog.capabilities) if c.id == cycle[0])
+        issues.append(Issue(f"capabilities[{first}].parents", "the taxonomy has a cycle: " + " -> ".join(cycle)))
+
+    for ii, inter in enumerate(catalog.intermediaries):
+        for mi, member in enumerate(inter.members):
+            if member not in orgs:
+                issues.append(Issue(f"intermediaries[{ii}].members[{mi}]", f"unknown organization {member!r}"))
+        issues += _duplicates(inter.members, f"intermediaries[{ii}].members", "member")
+
+    for oi, org in enumerate(catalog.organizations):
+        base = f"organizations[{oi}]"
+        for kind in org.house_variants:
+            if kind not in kinds:
+                issues.append(Issue(f"{base}.house_variants.{kind}", f"unknown interface {kind!r}"))
+        issues += _duplicates((p.offer_id for p in org.processes), f"{base}.processes", "process offer id")
+        issues += _duplicates((m.offer_id for m in org.modules), f"{base}.modules", "module offer id")
+        issues += _duplicates((s.id for s in org.seeds), f"{base}.seeds", "seed")
+        for pi, proc in enumerate(org.processes):
+            if proc.capability not in caps:
+                issues.append(Issue(f"{base}.processes[{pi}].capability", f"unknown capability {proc.capability!r}"))
+        for mi, mod in enumerate(org.modules):
+            for kind in mod.variants:
+                if kind not in kinds:
+                    issues.append(Issue(f"{base}.modules[{mi}].variants.{kind}", f"unknown interface {kind!r}"))
+        for si, seed in enumerate(org.seeds):
+            if seed.technology not in caps:
+                issues.append(Issue(f"{base}.seeds[{si}].technology", f"unknown capability {seed.technology!r}"))
+
+    for ri, rel in enumerate(catalog.relationships):
+        for bi, member in enumerate(rel.between):
+            if member not in orgs:
+                issues.append(Issue(f"relationships[{ri}].between[{bi}]", f"unknown organization {member!r}"))
+        if rel.between[0] == rel.between[1]:
+            issues.append(Issue(f"relationships[{ri}].between", "a relationship needs two different organizations"))
+
+    for pi, product in enumerate(catalog.products):
+        base = f"products[{pi}]"
+        if not product.modules:
+            issues.append(Issue(f"{base}.modules", "a product needs at least one module"))
+        issues += _duplicates((m.id for m in product.modules), f"{base}.modules", "module")
+        module_ids = {m.id for m in product.modules}
+        for mi, module in enumerate(product.modules):
+            if module.make is None:
+                continue
+            for si, step in enumerate(module.make.steps):
+                where = f"{base}.modules[{mi}].make.steps[{si}]"
+                if step.capability not in caps:
+                    issues.append(Issue(f"{where}.capability", f"unknown capability {step.capability!r}"))
+                issues += _check_requires(step.require, where)
+            tech = module.make.technology
+            if tech is not None:
+                where = f"{base}.modules[{mi}].make.technology"
+                if tech.capability not in caps:
+                    issues.append(Issue(f"{where}.capability", f"unknown capability {tech.capability!r}"))
+                issues += _check_requires(tech.require, where)
+        issues += _duplicates(
+            (f"{sorted(link.between)} {link.interface}" for link in product.links), f"{base}.links", "link"
+        )
+        for li, link in enumerate(product.links):
+            for bi, end in enumerate(link.between):
+                if end not in module_ids:
+                    issues.append(Issue(f"{base}.links[{li}].between[{bi}]", f"unknown module {end!r} of {product.id!r}"))
+            if link.between[0] == link.between[1]:
+                issues.append(Issue(f"{base}.links[{li}].between", "a link needs two different modules"))
+            if link.interface not in kinds:
+                issues.append(Issue(f"{base}.links[{li}].interface", f"unknown interface {link.interface!r}"))
+        if product.request is not None:
+            for field in ("exclude", "require"):
+                for ri, org_id in enumerate(getattr(product.request, field)):
+                    if org_id not in orgs:
+                        issues.append(Issue(f"{base}.request.{field}[{ri}]", f"unknown organization {org_id!r}"))
+            if product.request.hub is not None and product.request.hub not in orgs:
+                issues.append(Issue(f"{base}.request.hub", f"unknown organization {product.request.hub!r}"))
+    return issues
+
+
+def check_catalog(catalog: Catalog, file: str | None = None) -> Catalog:
+    """Raise :class:`CrossReferenceError` listing every problem; return the catalog if sound."""
+    issues = catalog_issues(catalog)
+    if issues:
+        raise CrossReferenceError(issues, file=file)
+    return catalog
+
+
+def request_issues(catalog: Catalog, request: Request) -> list[Issue]:
+    """Every reference of ``request`` that the catalog does not resolve."""
+    issues = []
+    if request.product not in catalog.product_by_id:
+        known = ", ".join(sorted(catalog.product_by_id)) or "none"
+        issues.append(Issue("product", f"unknown product {request.product!r} (the catalog has: {known})"))
+    orgs = catalog.org_by_id
+    for field in ("exclude", "require"):
+        for index, org_id in enumerate(getattr(request, field)):
+            if org_id not in orgs:
+                issues.append(Issue(f"{field}[{index}]", f"unknown organization {org_id!r}"))
+    if request.hub is not None and request.hub not in orgs:
+        issues.append(Issue("hub", f"unknown organization {request.hub!r}"))
+    return issues
+
+
+def check_request(catalog: Catalog, request: Request, file: str | None = None) -> Request:
+    """Raise :class:`RequestError` if the request names what the catalog lacks."""
+    issues = request_issues(catalog, request)
+    if issues:
+        raise RequestError(issues, file=file)
+    return request

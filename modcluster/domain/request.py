@@ -1,0 +1,67 @@
+"""Frozen pydantic models of a request: the question put to the engine."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from modcluster.domain.values import Count, Days, Id, Money, Positive, PositiveDecimal
+
+__all__ = ["Limits", "Objective", "Request", "RequestDefaults", "Weights"]
+
+
+class Objective(StrEnum):
+    """What the engine minimises; each has a fixed tie-break order."""
+
+    COST = "cost"
+    LEAD_TIME = "lead_time"
+    WEIGHTED = "weighted"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Limits(_Frozen):
+    """Hard limits: ``cost <= budget``, ``lead time <= deadline``, partner count."""
+
+    budget: Money | None = None
+    deadline: Days | None = None
+    max_partners: Count | None = None
+
+
+class Weights(_Frozen):
+    """Weights of the ``weighted`` objective, in money units per day for ``lead_time``."""
+
+    cost: Money = Decimal(1)
+    lead_time: Money = Decimal(0)
+
+
+class RequestDefaults(_Frozen):
+    """Every request field except the product: a product's default request."""
+
+    quantity: Count = 1
+    limits: Limits = Field(default_factory=Limits)
+    sites: tuple[Id, ...] | None = Field(default=None, min_length=1)
+    exclude: tuple[Id, ...] = ()
+    require: tuple[Id, ...] = ()
+    hub: Id | None = None
+    objective: Objective = Objective.COST
+    weights: Weights = Field(default_factory=Weights)
+    candidates: Positive = 3
+    time_limit: PositiveDecimal = Decimal(10)
+
+
+class Request(RequestDefaults):
+    """A request: product, quantity, limits, filters, objective, candidates, time limit."""
+
+    product: Id
+
+    def with_changes(self, **changes: Any) -> Request:
+        """Return a copy with some fields replaced, validated again."""
+        data = self.model_dump(by_alias=True)
+        data.update(changes)
+        return Request.model_validate(data)
