@@ -1,0 +1,13 @@
+"""Solver layer: the only place that touches CP-SAT.
+
+catalog + request -> :func:`prepare` (eligible options, exact integers) ->
+:func:`compile_model` (CP-SAT model) -> :func:`solve` (candidate loop) ->
+:func:`decode` (immutable candidates).
+"""
+
+from modcluster.solver.compile import Compiled, compile_model
+from modcluster.solver.gaps import static_gaps
+from modcluster.solver.prepare import Instance, prepare
+from modcluster.solver.solve import SolverSettings, objective_key, solve
+
+__all__ = ["Compiled", "Instance", "SolverSettings", "compile_model", "objective_key", "prepare", "solve", "static_gaps"]

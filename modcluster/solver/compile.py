@@ -1,0 +1,406 @@
+"""Compile an :class:`~modcluster.solver.prepare.Instance` into one CP-SAT model.
+
+Variables (all booleans unless said):
+
+* ``hub[h]``: organisation h integrates the product (exactly one);
+* per module: ``buy`` option literals, ``make`` and, per make step and seed,
+  option literals; options of one slot at one organisation share an
+  organisation literal (what makes candidates *different*);
+* per slot: integer ``start``/``end`` with ``end = start + sum(days * option)``,
+  and an optional interval per option with positive days for the
+  per-organisation capacity (0-day tasks take no capacity);
+* precedences with a handover gap unless both tasks are at one organisation;
+* per link: ``matched`` from the variants of its two ends; ``bridge[l, h]``
+  when mismatched under hub h, adding cost and integration days;
+* ``participates[q]``, ``partner[q]`` and on-boarding per (hub, partner) pair.
+
+Money is in integer cents throughout. The limits (budget, deadline,
+max_partners, require) are named constraints; when compiled with
+``guarded=True`` each is enforced by an assumption literal so an infeasible
+core maps back to the request's rules.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+from math import lcm
+
+from ortools.sat.python import cp_model
+
+from modcluster.domain.request import Objective
+from modcluster.errors import ModelSizeError
+from modcluster.graphs.precedence import critical_path_bound
+from modcluster.solver.prepare import Instance, Option
+
+__all__ = ["Compiled", "SlotVars", "compile_model"]
+
+INT64_SAFE = 2**62
+
+
+@dataclass
+class SlotVars:
+    """Variables of one task slot (a make step, a seed transfer, a bought module)."""
+
+    options: tuple[Option, ...]
+    lits: list[cp_model.IntVar]
+    org_lits: dict[str, cp_model.IntVar]
+    start: cp_model.IntVar
+    end: cp_model.IntVar
+
+
+@dataclass
+class ModuleVars:
+    """Variables of one module."""
+
+    make: cp_model.IntVar | None
+    buy: SlotVars | None
+    steps: list[SlotVars]
+    seed: SlotVars | None
+
+
+@dataclass
+class Compiled:
+    """A built CP-SAT model with the handles decode and the candidate loop need."""
+
+    instance: Instance
+    model: cp_model.CpModel
+    hub: dict[str, cp_model.IntVar]
+    modules: list[ModuleVars]
+    matched: list[cp_model.LinearExprT]
+    cost: cp_model.LinearExpr
+    lead: cp_model.IntVar
+    horizon: int
+    cost_bound: int
+    lead_bound: int
+    integration_start: cp_model.IntVar
+    weights: tuple[int, int] = (1, 1)
+    guards: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    nogoods: int = 0
+
+    def signature_literals(self, solver: cp_model.CpSolver) -> list[cp_model.IntVar]:
+        """Literals true in the solver's solution that define its candidate class."""
+        lits = [v for v in self.hub.values() if solver.BooleanValue(v)]
+        for mv in self.modules:
+            if mv.make is not None and solver.BooleanValue(mv.make):
+                for slot in [*mv.steps, *([mv.seed] if mv.seed else [])]:
+                    lits.extend(v for v in slot.org_lits.values() if solver.BooleanValue(v))
+                    if slot is mv.seed:
+                        lits.extend(v for v in slot.lits if solver.BooleanValue(v))
+            elif mv.buy is not None:
+                lits.extend(v for v in mv.buy.org_lits.values() if solver.BooleanValue(v))
+        return lits
+
+    def exclude(self, literals: list[cp_model.IntVar]) -> None:
+        """Add a no-good: at least one of ``literals`` must be false from now on."""
+        self.model.AddBoolOr([lit.Not() for lit in literals])
+        self.nogoods += 1
+
+
+def _slot(model: cp_model.CpModel, name: str, options: tuple[Option, ...], horizon: int) -> SlotVars:
+    lits = [model.NewBoolVar(f"{name}:{o.org}/{o.offer}") for o in options]
+    by_org: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    for option, lit in zip(options, lits, strict=True):
+        by_org[option.org].append(lit)
+    org_lits: dict[str, cp_model.IntVar] = {}
+    for org, group in by_org.items():
+        if len(group) == 1:
+            org_lits[org] = group[0]
+        else:
+            lit = model.NewBoolVar(f"{name}@{org}")
+            model.Add(lit == sum(group))
+            org_lits[org] = lit
+    start = model.NewIntVar(0, horizon, f"{name}.start")
+    end = model.NewIntVar(0, horizon, f"{name}.end")
+    model.Add(end == start + sum(o.days * lit for o, lit in zip(options, lits, strict=True)))
+    return SlotVars(options, lits, org_lits, start, end)
+
+
+def _horizon(inst: Instance) -> int:
+    """Makespan of running every task of the slowest choices one after another, with gaps."""
+    total = 0
+    tasks = 0
+    for plan in inst.modules:
+        longest = max((o.days for o in plan.buy), default=0)
+        if plan.can_make:
+            chain = sum(max(o.days for o in opts) for opts in plan.steps or ())
+            chain += max((o.days for o in plan.seeds or ()), default=0)
+            longest = max(longest, chain)
+            tasks += len(plan.steps or ()) + (1 if plan.seeds else 0)
+        else:
+            tasks += 1
+        total += longest
+    integration = max(
+        (h.integration_days + sum(lk.bridge_days[h.org] for lk in inst.links) for h in inst.hubs), default=0
+    )
+    return total + integration + inst.handover_days * (tasks + 1)
+
+
+def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
+    """Build the CP-SAT model of ``inst``; it must have a hub and a source per module.
+
+    Args:
+        inst: The prepared instance.
+        guarded: Enforce the request's limits through assumption literals
+            (``Compiled.guards``) instead of as hard constraints.
+
+    Raises:
+        ModelSizeError: When a figure would overflow the solver's 64-bit arithmetic.
+    """
+    model = cp_model.CpModel()
+    request = inst.request
+    horizon = _horizon(inst)
+    if inst.deadline is not None and not guarded:
+        horizon = min(horizon, inst.deadline)
+    if horizon > 10**9:
+        raise ModelSizeError(f"the schedule could last {horizon} days; durations this long are refused")
+
+    guards: dict[str, cp_model.IntVar] = {}
+
+    def guard(name: str) -> list[cp_model.IntVar]:
+        if not guarded:
+            return []
+        lit = model.NewBoolVar(f"guard:{name}")
+        guards[name] = lit
+        return [lit]
+
+    hub = {h.org: model.NewBoolVar(f"hub:{h.org}") for h in inst.hubs}
+    model.AddExactlyOne(hub.values())
+
+    modules: list[ModuleVars] = []
+    costs: list[cp_model.LinearExprT] = [h.design_cents * hub[h.org] for h in inst.hubs]
+    org_tasks: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    intervals: dict[str, list[cp_model.IntervalVar]] = defaultdict(list)
+    precedences: list[tuple[SlotVars | None, SlotVars | None, cp_model.IntVar | None, bool]] = []
+
+    def add_slot(name: str, options: tuple[Option, ...]) -> SlotVars:
+        slot = _slot(model, name, options, horizon)
+        for option, lit in zip(options, slot.lits, strict=True):
+            costs.append(option.cents * lit)
+            if option.days > 0:
+                intervals[option.org].append(
+                    model.NewOptionalIntervalVar(slot.start, option.days, slot.end, lit, f"{name}:{option.org}")
+                )
+        for org, lit in slot.org_lits.items():
+            org_tasks[org].append(lit)
+        return slot
+
+    for plan in inst.modules:
+        mid = plan.module.id
+        make = model.NewBoolVar(f"make:{mid}") if plan.can_make else None
+        buy = add_slot(f"buy:{mid}", plan.buy) if plan.buy else None
+        model.Add(sum(buy.lits if buy else []) + (make if make is not None else 0) == 1)
+        steps: list[SlotVars] = []
+        seed = None
+        if make is not None:
+            if plan.seeds is not None:
+                seed = add_slot(f"seed:{mid}", plan.seeds)
+                model.Add(sum(seed.lits) == make)
+            for index, options in enumerate(plan.steps or ()):
+                step = add_slot(f"step:{mid}[{index}]", options)
+                model.Add(sum(step.lits) == make)
+                steps.append(step)
+            chain = ([seed] if seed else []) + steps
+            for a, b in zip(chain, chain[1:], strict=False):
+                precedences.append((a, b, make, True))
+            precedences.append((chain[-1], None, make, True))
+        if buy is not None:
+            precedences.append((buy, None, make, False))
+        modules.append(ModuleVars(make, buy, steps, seed))
+
+    # Interfaces: a module's variant per kind, and whether each link matches.
+    def variant_terms(index: int, kind: str) -> dict[str, list[cp_model.LinearExprT]]:
+        mv, plan = modules[index], inst.modules[index]
+        terms: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
+        if mv.buy is not None:
+            for option, lit in zip(mv.buy.options, mv.buy.lits, strict=True):
+                value = option.variant(kind)
+                if value is not None:
+                    terms[value].append(lit)
+        if mv.make is not None:
+            house: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+            for h in inst.hubs:
+                value = h.house(kind)
+                if value is not None:
+                    house[value].append(hub[h.org])
+            for value, hubs in house.items():
+                both = model.NewBoolVar(f"house:{plan.module.id}:{kind}={value}")
+                model.Add(both <= mv.make)
+                model.Add(both <= sum(hubs))
+                model.Add(both >= mv.make + sum(hubs) - 1)
+                terms[value].append(both)
+        return terms
+
+    matched: list[cp_model.LinearExprT] = []
+    integration_days: list[cp_model.LinearExprT] = [h.integration_days * hub[h.org] for h in inst.hubs]
+    for link in inst.links:
+        ends_a, ends_b = variant_terms(link.a, link.kind), variant_terms(link.b, link.kind)
+        pairs = []
+        for value in sorted(set(ends_a) & set(ends_b)):
+            has_a, has_b = sum(ends_a[value]), sum(ends_b[value])
+            pair = model.NewBoolVar(f"match:{link.index}={value}")
+            model.Add(pair <= has_a)
+            model.Add(pair <= has_b)
+            model.Add(pair >= has_a + has_b - 1)
+            pairs.append(pair)
+        match: cp_model.LinearExprT = sum(pairs) if pairs else 0
+        matched.append(match)
+        for h in inst.hubs:
+            cents, days = link.bridge_cents[h.org], link.bridge_days[h.org]
+            if cents == 0 and days == 0:
+                continue
+            bridge = model.NewBoolVar(f"bridge:{link.index}@{h.org}")
+            model.Add(bridge >= hub[h.org] - match)
+            model.Add(bridge <= hub[h.org])
+            model.Add(bridge <= 1 - match)
+            costs.append(cents * bridge)
+            integration_days.append(days * bridge)
+
+    # Integration and lead time.
+    int_start = model.NewIntVar(0, horizon, "integration.start")
+    lead = model.NewIntVar(0, horizon, "lead_time")
+    model.Add(lead == int_start + sum(integration_days))
+
+    # Precedences with handover gaps (no gap when both tasks are at one organisation).
+    gap = inst.handover_days
+    for a, b, make, in_make in precedences:
+        assert a is not None
+        enforce = [] if make is None else [make if in_make else make.Not()]
+        b_start = int_start if b is None else b.start
+        b_orgs = {h: lit for h, lit in hub.items()} if b is None else b.org_lits
+        if gap == 0:
+            model.Add(b_start >= a.end).OnlyEnforceIf(enforce)
+            continue
+        same = []
+        for org in a.org_lits.keys() & b_orgs.keys():
+            z = model.NewBoolVar("same")
+            model.Add(z <= a.org_lits[org])
+            model.Add(z <= b_orgs[org])
+            same.append(z)
+        model.Add(b_start >= a.end + gap - gap * sum(same)).OnlyEnforceIf(enforce)
+
+    # Capacity: integration follows every other task, so only module tasks compete.
+    for org, ivs in intervals.items():
+        cap = inst.capacity[org]
+        if len(ivs) <= cap:
+            continue
+        if cap == 1:
+            model.AddNoOverlap(ivs)
+        else:
+            model.AddCumulative(ivs, [1] * len(ivs), cap)
+
+    # Participation, partners, on-boarding.
+    participates: dict[str, cp_model.IntVar] = {}
+    partner: dict[str, cp_model.IntVar] = {}
+    for org in inst.participants:
+        lits = org_tasks[org]
+        part = model.NewBoolVar(f"participates:{org}")
+        model.AddMaxEquality(part, lits)
+        participates[org] = part
+        if org in hub:
+            p = model.NewBoolVar(f"partner:{org}")
+            model.Add(p >= part - hub[org])
+            model.Add(p <= part)
+            model.Add(p <= 1 - hub[org])
+            partner[org] = p
+        else:
+            partner[org] = part
+        fees = {h.org: inst.onboarding_cents(h.org, org) for h in inst.hubs if h.org != org}
+        fees = {h: c for h, c in fees.items() if c}
+        if not fees:
+            continue
+        if len(hub) == 1:
+            (only,) = hub
+            costs.append(fees.get(only, 0) * partner[org])
+            continue
+        for h, cents in fees.items():
+            onboard = model.NewBoolVar(f"onboard:{h}->{org}")
+            model.Add(onboard >= hub[h] + partner[org] - 1)
+            model.Add(onboard <= hub[h])
+            model.Add(onboard <= partner[org])
+            costs.append(cents * onboard)
+
+    cost = sum(costs)
+    assert isinstance(cost, cp_model.LinearExpr)
+
+    # Limits, each a named rule.
+    limits = request.limits
+    if inst.budget_cents is not None:
+        model.Add(cost <= inst.budget_cents).OnlyEnforceIf(guard("budget"))
+    if limits.deadline is not None:
+        model.Add(lead <= limits.deadline).OnlyEnforceIf(guard("deadline"))
+    if limits.max_partners is not None:
+        model.Add(sum(partner.values()) <= limits.max_partners).OnlyEnforceIf(guard("max_partners"))
+    for org in request.require:
+        terms = [participates[org]] if org in participates else []
+        if org in hub:
+            terms.append(hub[org])
+        model.AddBoolOr(terms or [model.NewConstant(0)]).OnlyEnforceIf(guard(f"require:{org}"))
+
+    # Bounds that help the search: critical path of the shortest options.
+    min_days: dict[tuple[str, ...] | tuple[str, str, int], int | None] = {}
+    for plan in inst.modules:
+        mid = plan.module.id
+        min_days[("buy", mid)] = min((o.days for o in plan.buy), default=None)
+        if plan.can_make:
+            for i, opts in enumerate(plan.steps or ()):
+                min_days[("step", mid, i)] = min(o.days for o in opts)
+            if plan.seeds is not None:
+                min_days[("seed", mid)] = min(o.days for o in plan.seeds)
+    bound = critical_path_bound(inst.product, min_days, min((h.integration_days for h in inst.hubs), default=0))
+    if bound:
+        model.Add(lead >= bound)
+
+    cost_bound = _cost_bound(inst)
+    weights = objective_weights(inst, cost_bound, horizon)
+    model.Minimize(weights[0] * cost + weights[1] * lead)
+    return Compiled(inst, model, hub, modules, matched, cost, lead, horizon, cost_bound, horizon, int_start, weights, guards)
+
+
+def _cost_bound(inst: Instance) -> int:
+    """An upper bound of any system's cost in cents."""
+    total = max((h.design_cents for h in inst.hubs), default=0)
+    for plan in inst.modules:
+        best = max((o.cents for o in plan.buy), default=0)
+        if plan.can_make:
+            make = sum(max(o.cents for o in opts) for opts in plan.steps or ())
+            make += max((o.cents for o in plan.seeds or ()), default=0)
+            best = max(best, make)
+        total += best
+    total += sum(max(lk.bridge_cents.values(), default=0) for lk in inst.links)
+    total += sum(max(c for (h, p), c in inst.onboarding.items() if p == q) for q in {p for _, p in inst.onboarding})
+    return total
+
+
+def objective_weights(inst: Instance, cost_bound: int, lead_bound: int) -> tuple[int, int]:
+    """Integer coefficients (of cents, of days) of the one combined objective.
+
+    The objective orders systems exactly as the contract's objective with its
+    tie-breaks: lexicographic orders become weights with a radix above the bound
+    of the lower-order term.
+
+    Raises:
+        ModelSizeError: When the combined objective would leave the int64 range.
+    """
+    request = inst.request
+    cost_radix, lead_radix = cost_bound + 1, lead_bound + 1
+    if request.objective is Objective.COST:
+        a, b = lead_radix, 1
+    elif request.objective is Objective.LEAD_TIME:
+        a, b = 1, cost_radix
+    else:
+        wc, wt = Fraction(request.weights.cost), Fraction(request.weights.lead_time)
+        denom = lcm(wc.denominator, wt.denominator)
+        # weighted value in units of 1/(100*denom) money: wc*cents*denom + wt*100*denom*days
+        pc, pt = int(wc * denom), int(wt * 100 * denom)
+        radix = cost_radix * lead_radix
+        a, b = pc * radix + lead_radix, pt * radix + 1
+    worst = a * cost_bound + b * lead_bound
+    if worst >= INT64_SAFE:
+        raise ModelSizeError(
+            f"the objective could reach {worst}, beyond the solver's 64-bit range "
+            f"(cost bound {cost_bound / 100:.2f}, lead-time bound {lead_bound} days); "
+            "use smaller figures or weights, or a tighter deadline"
+        )
+    return a, b

@@ -1,0 +1,147 @@
+"""Static gaps: requirements that no organisation can serve after the filters.
+
+These are found before any solving, and said in the user's terms with the
+nearest misses ("best tolerance_um offered is 8 (ome-precision); max 5 required").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from modcluster.domain.catalog import Catalog, Organization, Requirement, Requires
+from modcluster.domain.request import Request
+from modcluster.domain.solution import Gap
+from modcluster.graphs.taxonomy import covers, taxonomy_graph
+from modcluster.solver.prepare import Instance, org_allowed
+
+__all__ = ["static_gaps"]
+
+
+def _filter_reason(org: Organization, request: Request) -> str | None:
+    if org.id in request.exclude:
+        return "excluded"
+    if request.sites is not None and (org.site is None or org.site not in request.sites):
+        return f"site {org.site or 'unknown'} not in sites"
+    return None
+
+
+def _requirement_misses(require: Requires, candidates: list[tuple[Organization, dict[str, object]]]) -> list[str]:
+    misses = []
+    for attr, req in require.items():
+        failing = [(org, attrs.get(attr)) for org, attrs in candidates if not req.accepts(attrs.get(attr))]  # type: ignore[arg-type]
+        if not failing:
+            continue
+        misses.append(_describe(attr, req, failing))
+    return misses
+
+
+def _describe(attr: str, req: Requirement, failing: list[tuple[Organization, object]]) -> str:
+    numeric = [(v, org.id) for org, v in failing if isinstance(v, Decimal)]
+    wanted = []
+    if req.min is not None:
+        wanted.append(f"min {req.min}")
+    if req.max is not None:
+        wanted.append(f"max {req.max}")
+    if req.in_ is not None:
+        wanted.append("one of " + ", ".join(str(v) for v in req.in_))
+    need = " and ".join(wanted) or "present"
+    if numeric and (req.min is not None or req.max is not None):
+        best = max(numeric) if req.min is not None and req.max is None else min(numeric)
+        return f"best {attr} offered is {best[0]} ({best[1]}); {need} required"
+    values = sorted({str(v) for _, v in failing if v is not None})
+    if values:
+        return f"{attr} offered: {', '.join(values)}; {need} required"
+    return f"no offer states {attr}; {need} required"
+
+
+def _offer_misses(
+    catalog: Catalog, request: Request, found: Iterable[tuple[Organization, object, dict[str, object], int | None]],
+    require: Requires,
+) -> tuple[str, ...]:
+    found = list(found)
+    if not found:
+        return ()
+    misses: list[str] = []
+    filtered = [(org, _filter_reason(org, request)) for org, *_ in found]
+    out = [f"{org.id}: {why}" for org, why in filtered if why]
+    if out and len(out) == len(found):
+        misses.append(f"{len(found)} offers exist but all are filtered out ({'; '.join(out[:5])})")
+    lots = [(org.id, lot) for org, _, _, lot in found if lot is not None and lot < request.quantity]
+    if lots:
+        biggest = max(lots, key=lambda x: x[1])
+        misses.append(f"largest max_lot among too-small offers is {biggest[1]} ({biggest[0]}); quantity {request.quantity}")
+    misses += _requirement_misses(require, [(org, attrs) for org, _, attrs, _ in found if org_allowed(org, request)])
+    return tuple(misses)
+
+
+def static_gaps(inst: Instance) -> list[Gap]:
+    """Every hub, module, step or seed requirement with no eligible option, and every impossible ``require``."""
+    catalog, request, product = inst.catalog, inst.request, inst.product
+    gaps: list[Gap] = []
+    if not inst.hubs:
+        developers = [o for o in catalog.organizations if product.family in o.develops]
+        if request.hub is not None and request.hub not in {o.id for o in developers}:
+            reason = f"{request.hub} does not develop family {product.family!r}"
+        elif not developers:
+            reason = f"no organisation develops family {product.family!r}"
+        else:
+            reason = f"{len(developers)} developers of {product.family!r}, none passes the filters"
+        misses = tuple(f"{o.id}: {why}" for o in developers if (why := _filter_reason(o, request)))
+        gaps.append(Gap("hub", f"develops {product.family}", reason, misses))
+    below = covers(taxonomy_graph(catalog))
+    for plan in inst.modules:
+        module = plan.module
+        if plan.buy or plan.can_make:
+            continue
+        sellers = [
+            (org, mod, {}, mod.max_lot) for org in catalog.organizations for mod in org.modules if mod.type == module.type
+        ]
+        buy_reason = "no organisation sells it" if not sellers else "no eligible seller"
+        gaps.append(
+            Gap(f"module {module.id}", f"buy {module.type}", buy_reason, _offer_misses(catalog, request, sellers, {}))
+        )
+        if module.make is None:
+            continue
+        for index, step in enumerate(module.make.steps):
+            if plan.steps and plan.steps[index]:
+                continue
+            caps = below.get(step.capability, frozenset({step.capability}))
+            found = [
+                (org, proc, dict(proc.attributes), proc.max_lot)
+                for org in catalog.organizations
+                for proc in org.processes
+                if proc.capability in caps
+            ]
+            reason = "no organisation offers it" if not found else "no offer meets every requirement and filter"
+            gaps.append(
+                Gap(
+                    f"module {module.id} step {index + 1}",
+                    step.capability,
+                    reason,
+                    _offer_misses(catalog, request, found, step.require),
+                )
+            )
+        tech = module.make.technology
+        if tech is not None and not plan.seeds:
+            caps = below.get(tech.capability, frozenset({tech.capability}))
+            found = [
+                (org, seed, dict(seed.attributes), None)
+                for org in catalog.organizations
+                for seed in org.seeds
+                if seed.technology in caps
+            ]
+            reason = "no organisation licenses it" if not found else "no seed meets every requirement and filter"
+            gaps.append(
+                Gap(f"module {module.id} seed", tech.capability, reason, _offer_misses(catalog, request, found, tech.require))
+            )
+    hubs = {h.org for h in inst.hubs}
+    participants = set(inst.participants)
+    for org_id in request.require:
+        org = catalog.org_by_id[org_id]
+        why = _filter_reason(org, request)
+        if why:
+            gaps.append(Gap(f"require {org_id}", "take part", f"{org_id} is required but {why}"))
+        elif org_id not in hubs and org_id not in participants:
+            gaps.append(Gap(f"require {org_id}", "take part", f"{org_id} has no eligible offer in {product.id} and is no eligible hub"))
+    return gaps

@@ -1,0 +1,258 @@
+"""Turn a catalog and a request into an :class:`Instance`: the eligible options of every task slot.
+
+This is the exact arithmetic half of compiling: eligibility (taxonomy descent,
+attribute requirements, ``max_lot``, site and exclude filters), durations in
+days and cost terms in integer cents, each rounded half-up as the contract
+asks. The CP-SAT model is built from an Instance by :mod:`modcluster.solver.compile`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+
+from modcluster.domain.catalog import Catalog, Module, ModuleOffer, Organization, ProcessOffer, Product, requirements_met
+from modcluster.domain.request import Request
+from modcluster.domain.values import ceil_decimal, exact, to_cents
+from modcluster.graphs.taxonomy import covers, taxonomy_graph
+
+__all__ = ["HubOption", "Instance", "LinkPlan", "ModulePlan", "Option", "prepare", "task_days"]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One way to fill a task slot: an organisation's offer (or seed), with its days and cents."""
+
+    org: str
+    offer: str
+    days: int
+    cents: int
+    variants: tuple[tuple[str, str], ...] = ()
+
+    def variant(self, kind: str) -> str | None:
+        """The offer's variant for an interface kind (bought modules only)."""
+        return dict(self.variants).get(kind)
+
+
+@dataclass(frozen=True, slots=True)
+class ModulePlan:
+    """Eligible options of one module: buy offers, and per make step / seed.
+
+    ``steps`` is None when the module has no ``make``; ``seeds`` is None when the
+    make has no technology. ``can_make`` says whether every make slot has an option.
+    """
+
+    module: Module
+    buy: tuple[Option, ...]
+    steps: tuple[tuple[Option, ...], ...] | None
+    seeds: tuple[Option, ...] | None
+
+    @property
+    def can_make(self) -> bool:
+        """Whether a complete make chain exists."""
+        if self.steps is None:
+            return False
+        if self.seeds is not None and not self.seeds:
+            return False
+        return all(self.steps)
+
+
+@dataclass(frozen=True, slots=True)
+class HubOption:
+    """An eligible hub with its integration figures."""
+
+    org: str
+    design_cents: int
+    integration_days: int
+    bridging: Decimal
+    house_variants: tuple[tuple[str, str], ...]
+
+    def house(self, kind: str) -> str | None:
+        """The hub's house variant for an interface kind."""
+        return dict(self.house_variants).get(kind)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkPlan:
+    """A product link with its bridge cost (cents) and days for each hub."""
+
+    index: int
+    a: int
+    b: int
+    kind: str
+    bridge_cents: dict[str, int]
+    bridge_days: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Everything the CP-SAT model needs, in integers."""
+
+    catalog: Catalog
+    request: Request
+    product: Product
+    hubs: tuple[HubOption, ...]
+    modules: tuple[ModulePlan, ...]
+    links: tuple[LinkPlan, ...]
+    handover_days: int
+    capacity: dict[str, int]
+    allowed: frozenset[str]
+    budget_cents: int | None
+    deadline: int | None
+    onboarding: dict[tuple[str, str], int] = field(repr=False)
+
+    def onboarding_cents(self, hub: str, partner: str) -> int:
+        """Cents the hub pays to on-board ``partner`` (0 with a tie or for itself)."""
+        return self.onboarding.get((hub, partner), 0)
+
+    @property
+    def participants(self) -> list[str]:
+        """Organisations that appear in some task option, in catalog order."""
+        seen: set[str] = set()
+        for plan in self.modules:
+            seen.update(o.org for o in plan.buy)
+            for options in plan.steps or ():
+                seen.update(o.org for o in options)
+            seen.update(o.org for o in plan.seeds or ())
+        return [o.id for o in self.catalog.organizations if o.id in seen]
+
+
+def task_days(setup_days: int, units_per_day: Decimal | None, quantity: int) -> int:
+    """Duration of a step or bought module: ``setup_days + ceil(quantity / units_per_day)``.
+
+    >>> task_days(3, Decimal(40), 200), task_days(3, None, 200), task_days(0, Decimal("0.7"), 7)
+    (8, 3, 10)
+    """
+    if units_per_day is None:
+        return setup_days
+    with localcontext(exact()):
+        return setup_days + ceil_decimal(Decimal(quantity) / units_per_day)
+
+
+def _lot_cents(offer: ProcessOffer | ModuleOffer, quantity: int) -> int:
+    with localcontext(exact()):
+        return to_cents(offer.setup_cost + offer.unit_cost * quantity)
+
+
+def org_allowed(org: Organization, request: Request) -> bool:
+    """Whether ``org`` passes the request's ``sites`` and ``exclude`` filters."""
+    if org.id in request.exclude:
+        return False
+    return request.sites is None or (org.site is not None and org.site in request.sites)
+
+
+def prepare(catalog: Catalog, request: Request) -> Instance:
+    """Compute every eligible option of the request's product.
+
+    Offers are indexed by capability and module type once, so the work is
+    linear in the size of the catalog.
+    """
+    product = catalog.product_by_id[request.product]
+    quantity = request.quantity
+    allowed = frozenset(o.id for o in catalog.organizations if org_allowed(o, request))
+    below = covers(taxonomy_graph(catalog))
+
+    by_capability: dict[str, list[tuple[Organization, ProcessOffer]]] = defaultdict(list)
+    by_type: dict[str, list[tuple[Organization, ModuleOffer]]] = defaultdict(list)
+    by_technology: dict[str, list[tuple[Organization, int]]] = defaultdict(list)
+    for org in catalog.organizations:
+        if org.id not in allowed:
+            continue
+        for proc in org.processes:
+            if proc.max_lot is None or proc.max_lot >= quantity:
+                by_capability[proc.capability].append((org, proc))
+        for mod in org.modules:
+            if mod.max_lot is None or mod.max_lot >= quantity:
+                by_type[mod.type].append((org, mod))
+        for index, seed in enumerate(org.seeds):
+            by_technology[seed.technology].append((org, index))
+
+    def in_catalog_order(options: list[Option]) -> tuple[Option, ...]:
+        order = {o.id: i for i, o in enumerate(catalog.organizations)}
+        return tuple(sorted(options, key=lambda o: (order[o.org], o.offer)))
+
+    plans = []
+    for module in product.modules:
+        buy = [
+            Option(org.id, mod.offer_id, task_days(mod.setup_days, mod.units_per_day, quantity),
+                   _lot_cents(mod, quantity), tuple(sorted(mod.variants.items())))
+            for org, mod in by_type.get(module.type, [])
+        ]
+        steps: tuple[tuple[Option, ...], ...] | None = None
+        seeds: tuple[Option, ...] | None = None
+        if module.make is not None:
+            step_options = []
+            for step in module.make.steps:
+                options = [
+                    Option(org.id, proc.offer_id, task_days(proc.setup_days, proc.units_per_day, quantity),
+                           _lot_cents(proc, quantity))
+                    for cap in sorted(below.get(step.capability, {step.capability}))
+                    for org, proc in by_capability.get(cap, [])
+                    if requirements_met(step.require, proc.attributes)
+                ]
+                step_options.append(in_catalog_order(options))
+            steps = tuple(step_options)
+            tech = module.make.technology
+            if tech is not None:
+                seed_options = []
+                for cap in sorted(below.get(tech.capability, {tech.capability})):
+                    for org, index in by_technology.get(cap, []):
+                        seed = org.seeds[index]
+                        if requirements_met(tech.require, seed.attributes):
+                            with localcontext(exact()):
+                                cents = to_cents(seed.license_fee)
+                            seed_options.append(Option(org.id, seed.id, seed.transfer_days, cents))
+                seeds = in_catalog_order(seed_options)
+        plans.append(ModulePlan(module, in_catalog_order(buy), steps, seeds))
+
+    hubs = []
+    for org in catalog.organizations:
+        if product.family not in org.develops or org.id not in allowed:
+            continue
+        if request.hub is not None and org.id != request.hub:
+            continue
+        with localcontext(exact()):
+            design = to_cents(org.design_fee)
+        hubs.append(HubOption(org.id, design, org.integration_days, org.bridging, tuple(sorted(org.house_variants.items()))))
+
+    index_of = {m.id: i for i, m in enumerate(product.modules)}
+    links = []
+    for li, link in enumerate(product.links):
+        kind = catalog.interface_by_id[link.interface]
+        cents: dict[str, int] = {}
+        days: dict[str, int] = {}
+        for hub in hubs:
+            with localcontext(exact()):
+                cents[hub.org] = to_cents(kind.bridge_cost * hub.bridging)
+                days[hub.org] = ceil_decimal(kind.bridge_days * hub.bridging)
+        links.append(LinkPlan(li, index_of[link.between[0]], index_of[link.between[1]], link.interface, cents, days))
+
+    onboarding: dict[tuple[str, str], int] = {}
+    participants = {o.org for p in plans for o in (*p.buy, *(x for s in p.steps or () for x in s), *(p.seeds or ()))}
+    for hub in hubs:
+        for partner in participants:
+            if partner != hub.org:
+                with localcontext(exact()):
+                    cents_ = to_cents(catalog.onboarding_cost(hub.org, partner))
+                if cents_:
+                    onboarding[(hub.org, partner)] = cents_
+
+    budget = None
+    if request.limits.budget is not None:
+        with localcontext(exact()):
+            budget = int((request.limits.budget * 100).to_integral_value(rounding="ROUND_FLOOR"))
+    return Instance(
+        catalog=catalog,
+        request=request,
+        product=product,
+        hubs=tuple(hubs),
+        modules=tuple(plans),
+        links=tuple(links),
+        handover_days=catalog.defaults.handover_days,
+        capacity={o.id: o.capacity for o in catalog.organizations},
+        allowed=allowed,
+        budget_cents=budget,
+        deadline=request.limits.deadline,
+        onboarding=onboarding,
+    )
