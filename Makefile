@@ -21,11 +21,11 @@ test: $(STAMP)
 	$(BIN)/ruff check modcluster tests benchmarks
 	$(BIN)/ruff format --check modcluster tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest modcluster tests
+	$(BIN)/python -m pytest
 
 ## test-slow: the long property and fuzz runs
 test-slow: $(STAMP)
-	$(BIN)/python -m pytest modcluster tests -m slow
+	$(BIN)/python -m pytest -m slow
 
 ## bench: the benchmarks (pytest-benchmark)
 bench: $(STAMP)

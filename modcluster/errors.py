@@ -10,16 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "CrossReferenceError",
     "ExitCode",
+    "InputError",
     "Issue",
     "ModclusterError",
-    "InputError",
+    "ModelSizeError",
     "ParseError",
-    "ValidationError",
-    "CrossReferenceError",
     "RequestError",
     "SolverError",
-    "ModelSizeError",
+    "ValidationError",
     "VerificationError",
 ]
 

@@ -321,7 +321,5 @@ class Catalog(Frozen):
         """
         if hub == partner or frozenset((hub, partner)) in self.ties:
             return Decimal(0)
-        shared = [
-            i.onboarding_cost for i in self.intermediaries if hub in i.members and partner in i.members
-        ]
+        shared = [i.onboarding_cost for i in self.intermediaries if hub in i.members and partner in i.members]
         return min(shared) if shared else self.defaults.onboarding_cost

@@ -52,7 +52,7 @@ def find_cycle(parents: dict[str, tuple[str, ...]]) -> list[str] | None:
                 stack[-1] = (node, index + 1)
                 child = nexts[index]
                 if state.get(child) == 1:
-                    return path[path.index(child) :] + [child]
+                    return [*path[path.index(child) :], child]
                 if child not in state:
                     state[child] = 1
                     stack.append((child, 0))
@@ -68,7 +68,9 @@ def _check_requires(require: Requires, where: str) -> list[Issue]:
     issues = []
     for attr, req in require.items():
         if req.min is not None and req.max is not None and req.min > req.max:
-            issues.append(Issue(f"{where}.require.{attr}", f"min {req.min} is above max {req.max}: nothing can meet it"))
+            issues.append(
+                Issue(f"{where}.require.{attr}", f"min {req.min} is above max {req.max}: nothing can meet it")
+            )
     return issues
 
 
@@ -154,7 +156,9 @@ def catalog_issues(catalog: Catalog) -> list[Issue]:
         for li, link in enumerate(product.links):
             for bi, end in enumerate(link.between):
                 if end not in module_ids:
-                    issues.append(Issue(f"{base}.links[{li}].between[{bi}]", f"unknown module {end!r} of {product.id!r}"))
+                    issues.append(
+                        Issue(f"{base}.links[{li}].between[{bi}]", f"unknown module {end!r} of {product.id!r}")
+                    )
             if link.between[0] == link.between[1]:
                 issues.append(Issue(f"{base}.links[{li}].between", "a link needs two different modules"))
             if link.interface not in kinds:

@@ -88,12 +88,23 @@ class ModuleChoice:
             "id": self.id,
             "source": "make",
             "steps": [
-                {"capability": s.capability, "organization": s.organization, "offer": s.offer, "start": s.start, "end": s.end}
+                {
+                    "capability": s.capability,
+                    "organization": s.organization,
+                    "offer": s.offer,
+                    "start": s.start,
+                    "end": s.end,
+                }
                 for s in self.steps
             ],
             "seed": None
             if self.seed is None
-            else {"organization": self.seed.organization, "seed": self.seed.seed, "start": self.seed.start, "end": self.seed.end},
+            else {
+                "organization": self.seed.organization,
+                "seed": self.seed.seed,
+                "start": self.seed.start,
+                "end": self.seed.end,
+            },
         }
 
 
@@ -160,7 +171,9 @@ class Candidate:
             "partners": list(self.partners),
             "modules": [m.to_dict() for m in self.modules],
             "integration": {"start": self.integration[0], "end": self.integration[1]},
-            "links": [{"between": list(lk.between), "interface": lk.interface, "matched": lk.matched} for lk in self.links],
+            "links": [
+                {"between": list(lk.between), "interface": lk.interface, "matched": lk.matched} for lk in self.links
+            ],
             "cost_breakdown": {
                 "integration": b.integration,
                 "steps": b.steps,
@@ -182,7 +195,12 @@ class Gap:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"place": self.place, "requirement": self.requirement, "reason": self.reason, "near_misses": list(self.near_misses)}
+        return {
+            "place": self.place,
+            "requirement": self.requirement,
+            "reason": self.reason,
+            "near_misses": list(self.near_misses),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +288,9 @@ def _emit(value: Any, out: list[str], indent: int | None, level: int) -> None:
     elif isinstance(value, float):
         out.append(json.dumps(value, allow_nan=False))
     elif isinstance(value, dict):
-        _emit_seq([(json.dumps(str(k), ensure_ascii=False) + ": ", v) for k, v in value.items()], "{}", out, indent, level)
+        _emit_seq(
+            [(json.dumps(str(k), ensure_ascii=False) + ": ", v) for k, v in value.items()], "{}", out, indent, level
+        )
     elif isinstance(value, (list, tuple)):
         _emit_seq([("", v) for v in value], "[]", out, indent, level)
     else:

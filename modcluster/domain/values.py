@@ -66,7 +66,7 @@ def to_decimal(value: Any) -> Decimal:
         raise ValueError("NaN and infinity are not numbers a catalog may hold")
     if abs(result) > MAX_MAGNITUDE:
         raise ValueError(f"{_short(result)} is too large (the limit is 10^15)")
-    sign, digits, exponent = result.as_tuple()
+    _sign, digits, exponent = result.as_tuple()
     assert isinstance(exponent, int)
     if exponent < -MAX_PLACES:
         raise ValueError(f"{_short(result)} has more than {MAX_PLACES} decimal places")

@@ -7,6 +7,7 @@ make chain and a buy slot; only one of them is used by a system.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 
 import networkx as nx
@@ -39,15 +40,13 @@ def precedence_graph(product: Product) -> nx.DiGraph:
         if module.make.technology is not None:
             chain.append(("seed", module.id))
         chain.extend(("step", module.id, i) for i in range(len(module.make.steps)))
-        for a, b in zip(chain, chain[1:], strict=False):
+        for a, b in itertools.pairwise(chain):
             graph.add_edge(a, b)
         graph.add_edge(chain[-1], INTEGRATION)
     return graph
 
 
-def critical_path_bound(
-    product: Product, min_days: Mapping[Slot, int | None], min_integration_days: int
-) -> int | None:
+def critical_path_bound(product: Product, min_days: Mapping[Slot, int | None], min_integration_days: int) -> int | None:
     """Lower bound of the lead time from the shortest possible duration of each slot.
 
     ``min_days`` gives, per slot, the shortest duration among its eligible offers,

@@ -10,4 +10,13 @@ from modcluster.solver.gaps import static_gaps
 from modcluster.solver.prepare import Instance, prepare
 from modcluster.solver.solve import SolverSettings, objective_key, solve
 
-__all__ = ["Compiled", "Instance", "SolverSettings", "compile_model", "objective_key", "prepare", "solve", "static_gaps"]
+__all__ = [
+    "Compiled",
+    "Instance",
+    "SolverSettings",
+    "compile_model",
+    "objective_key",
+    "prepare",
+    "solve",
+    "static_gaps",
+]

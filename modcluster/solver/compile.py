@@ -22,10 +22,12 @@ core maps back to the request's rules.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import lcm
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -68,7 +70,7 @@ class Compiled:
     model: cp_model.CpModel
     hub: dict[str, cp_model.IntVar]
     modules: list[ModuleVars]
-    matched: list[cp_model.LinearExprT]
+    matched: list[cp_model.LinearExpr]
     cost: cp_model.LinearExpr
     lead: cp_model.IntVar
     horizon: int
@@ -81,25 +83,30 @@ class Compiled:
 
     def signature_literals(self, solver: cp_model.CpSolver) -> list[cp_model.IntVar]:
         """Literals true in the solver's solution that define its candidate class."""
-        lits = [v for v in self.hub.values() if solver.BooleanValue(v)]
+        lits = [v for v in self.hub.values() if solver.boolean_value(v)]
         for mv in self.modules:
-            if mv.make is not None and solver.BooleanValue(mv.make):
+            if mv.make is not None and solver.boolean_value(mv.make):
                 for slot in [*mv.steps, *([mv.seed] if mv.seed else [])]:
-                    lits.extend(v for v in slot.org_lits.values() if solver.BooleanValue(v))
+                    lits.extend(v for v in slot.org_lits.values() if solver.boolean_value(v))
                     if slot is mv.seed:
-                        lits.extend(v for v in slot.lits if solver.BooleanValue(v))
+                        lits.extend(v for v in slot.lits if solver.boolean_value(v))
             elif mv.buy is not None:
-                lits.extend(v for v in mv.buy.org_lits.values() if solver.BooleanValue(v))
+                lits.extend(v for v in mv.buy.org_lits.values() if solver.boolean_value(v))
         return lits
 
     def exclude(self, literals: list[cp_model.IntVar]) -> None:
         """Add a no-good: at least one of ``literals`` must be false from now on."""
-        self.model.AddBoolOr([lit.Not() for lit in literals])
+        self.model.add_bool_or([lit.negated() for lit in literals])
         self.nogoods += 1
 
 
+def _sum(terms: list[Any]) -> cp_model.LinearExpr:
+    """Typed sum of CP-SAT terms (``sum()`` loses the type; an empty sum is 0)."""
+    return cp_model.LinearExpr.sum(terms)
+
+
 def _slot(model: cp_model.CpModel, name: str, options: tuple[Option, ...], horizon: int) -> SlotVars:
-    lits = [model.NewBoolVar(f"{name}:{o.org}/{o.offer}") for o in options]
+    lits = [model.new_bool_var(f"{name}:{o.org}/{o.offer}") for o in options]
     by_org: dict[str, list[cp_model.IntVar]] = defaultdict(list)
     for option, lit in zip(options, lits, strict=True):
         by_org[option.org].append(lit)
@@ -108,12 +115,12 @@ def _slot(model: cp_model.CpModel, name: str, options: tuple[Option, ...], horiz
         if len(group) == 1:
             org_lits[org] = group[0]
         else:
-            lit = model.NewBoolVar(f"{name}@{org}")
-            model.Add(lit == sum(group))
+            lit = model.new_bool_var(f"{name}@{org}")
+            model.add(lit == _sum(group))
             org_lits[org] = lit
-    start = model.NewIntVar(0, horizon, f"{name}.start")
-    end = model.NewIntVar(0, horizon, f"{name}.end")
-    model.Add(end == start + sum(o.days * lit for o, lit in zip(options, lits, strict=True)))
+    start = model.new_int_var(0, horizon, f"{name}.start")
+    end = model.new_int_var(0, horizon, f"{name}.end")
+    model.add(end == start + _sum([o.days * lit for o, lit in zip(options, lits, strict=True)]))
     return SlotVars(options, lits, org_lits, start, end)
 
 
@@ -161,18 +168,19 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
     def guard(name: str) -> list[cp_model.IntVar]:
         if not guarded:
             return []
-        lit = model.NewBoolVar(f"guard:{name}")
+        lit = model.new_bool_var(f"guard:{name}")
         guards[name] = lit
         return [lit]
 
-    hub = {h.org: model.NewBoolVar(f"hub:{h.org}") for h in inst.hubs}
-    model.AddExactlyOne(hub.values())
+    hub = {h.org: model.new_bool_var(f"hub:{h.org}") for h in inst.hubs}
+    model.add_exactly_one(hub.values())
 
     modules: list[ModuleVars] = []
     costs: list[cp_model.LinearExprT] = [h.design_cents * hub[h.org] for h in inst.hubs]
     org_tasks: dict[str, list[cp_model.IntVar]] = defaultdict(list)
     intervals: dict[str, list[cp_model.IntervalVar]] = defaultdict(list)
-    precedences: list[tuple[SlotVars | None, SlotVars | None, cp_model.IntVar | None, bool]] = []
+    # (before, after or None for integration, the module's make literal, whether the pair is in the make chain)
+    precedences: list[tuple[SlotVars, SlotVars | None, cp_model.IntVar | None, bool]] = []
 
     def add_slot(name: str, options: tuple[Option, ...]) -> SlotVars:
         slot = _slot(model, name, options, horizon)
@@ -180,7 +188,7 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
             costs.append(option.cents * lit)
             if option.days > 0:
                 intervals[option.org].append(
-                    model.NewOptionalIntervalVar(slot.start, option.days, slot.end, lit, f"{name}:{option.org}")
+                    model.new_optional_interval_var(slot.start, option.days, slot.end, lit, f"{name}:{option.org}")
                 )
         for org, lit in slot.org_lits.items():
             org_tasks[org].append(lit)
@@ -188,22 +196,22 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
 
     for plan in inst.modules:
         mid = plan.module.id
-        make = model.NewBoolVar(f"make:{mid}") if plan.can_make else None
+        make = model.new_bool_var(f"make:{mid}") if plan.can_make else None
         buy = add_slot(f"buy:{mid}", plan.buy) if plan.buy else None
-        model.Add(sum(buy.lits if buy else []) + (make if make is not None else 0) == 1)
+        model.add(_sum([*(buy.lits if buy else []), *([make] if make is not None else [])]) == 1)
         steps: list[SlotVars] = []
         seed = None
         if make is not None:
             if plan.seeds is not None:
                 seed = add_slot(f"seed:{mid}", plan.seeds)
-                model.Add(sum(seed.lits) == make)
+                model.add(_sum(seed.lits) == make)
             for index, options in enumerate(plan.steps or ()):
                 step = add_slot(f"step:{mid}[{index}]", options)
-                model.Add(sum(step.lits) == make)
+                model.add(_sum(step.lits) == make)
                 steps.append(step)
             chain = ([seed] if seed else []) + steps
-            for a, b in zip(chain, chain[1:], strict=False):
-                precedences.append((a, b, make, True))
+            for before, after in itertools.pairwise(chain):
+                precedences.append((before, after, make, True))
             precedences.append((chain[-1], None, make, True))
         if buy is not None:
             precedences.append((buy, None, make, False))
@@ -225,60 +233,59 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
                 if value is not None:
                     house[value].append(hub[h.org])
             for value, hubs in house.items():
-                both = model.NewBoolVar(f"house:{plan.module.id}:{kind}={value}")
-                model.Add(both <= mv.make)
-                model.Add(both <= sum(hubs))
-                model.Add(both >= mv.make + sum(hubs) - 1)
+                both = model.new_bool_var(f"house:{plan.module.id}:{kind}={value}")
+                model.add(both <= mv.make)
+                model.add(both <= _sum(hubs))
+                model.add(both >= mv.make + _sum(hubs) - 1)
                 terms[value].append(both)
         return terms
 
-    matched: list[cp_model.LinearExprT] = []
+    matched: list[cp_model.LinearExpr] = []
     integration_days: list[cp_model.LinearExprT] = [h.integration_days * hub[h.org] for h in inst.hubs]
     for link in inst.links:
         ends_a, ends_b = variant_terms(link.a, link.kind), variant_terms(link.b, link.kind)
         pairs = []
         for value in sorted(set(ends_a) & set(ends_b)):
-            has_a, has_b = sum(ends_a[value]), sum(ends_b[value])
-            pair = model.NewBoolVar(f"match:{link.index}={value}")
-            model.Add(pair <= has_a)
-            model.Add(pair <= has_b)
-            model.Add(pair >= has_a + has_b - 1)
+            has_a, has_b = _sum(ends_a[value]), _sum(ends_b[value])
+            pair = model.new_bool_var(f"match:{link.index}={value}")
+            model.add(pair <= has_a)
+            model.add(pair <= has_b)
+            model.add(pair >= has_a + has_b - 1)
             pairs.append(pair)
-        match: cp_model.LinearExprT = sum(pairs) if pairs else 0
+        match = _sum(pairs)
         matched.append(match)
         for h in inst.hubs:
             cents, days = link.bridge_cents[h.org], link.bridge_days[h.org]
             if cents == 0 and days == 0:
                 continue
-            bridge = model.NewBoolVar(f"bridge:{link.index}@{h.org}")
-            model.Add(bridge >= hub[h.org] - match)
-            model.Add(bridge <= hub[h.org])
-            model.Add(bridge <= 1 - match)
+            bridge = model.new_bool_var(f"bridge:{link.index}@{h.org}")
+            model.add(bridge >= hub[h.org] - match)
+            model.add(bridge <= hub[h.org])
+            model.add(bridge <= 1 - match)
             costs.append(cents * bridge)
             integration_days.append(days * bridge)
 
     # Integration and lead time.
-    int_start = model.NewIntVar(0, horizon, "integration.start")
-    lead = model.NewIntVar(0, horizon, "lead_time")
-    model.Add(lead == int_start + sum(integration_days))
+    int_start = model.new_int_var(0, horizon, "integration.start")
+    lead = model.new_int_var(0, horizon, "lead_time")
+    model.add(lead == int_start + _sum(integration_days))
 
     # Precedences with handover gaps (no gap when both tasks are at one organisation).
     gap = inst.handover_days
     for a, b, make, in_make in precedences:
-        assert a is not None
-        enforce = [] if make is None else [make if in_make else make.Not()]
+        enforce = [] if make is None else [make if in_make else make.negated()]
         b_start = int_start if b is None else b.start
         b_orgs = {h: lit for h, lit in hub.items()} if b is None else b.org_lits
         if gap == 0:
-            model.Add(b_start >= a.end).OnlyEnforceIf(enforce)
+            model.add(b_start >= a.end).only_enforce_if(enforce)
             continue
         same = []
         for org in a.org_lits.keys() & b_orgs.keys():
-            z = model.NewBoolVar("same")
-            model.Add(z <= a.org_lits[org])
-            model.Add(z <= b_orgs[org])
+            z = model.new_bool_var("same")
+            model.add(z <= a.org_lits[org])
+            model.add(z <= b_orgs[org])
             same.append(z)
-        model.Add(b_start >= a.end + gap - gap * sum(same)).OnlyEnforceIf(enforce)
+        model.add(b_start >= a.end + gap - gap * _sum(same)).only_enforce_if(enforce)
 
     # Capacity: integration follows every other task, so only module tasks compete.
     for org, ivs in intervals.items():
@@ -286,57 +293,57 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
         if len(ivs) <= cap:
             continue
         if cap == 1:
-            model.AddNoOverlap(ivs)
+            model.add_no_overlap(ivs)
         else:
-            model.AddCumulative(ivs, [1] * len(ivs), cap)
+            model.add_cumulative(ivs, [1] * len(ivs), cap)
 
     # Participation, partners, on-boarding.
     participates: dict[str, cp_model.IntVar] = {}
     partner: dict[str, cp_model.IntVar] = {}
     for org in inst.participants:
         lits = org_tasks[org]
-        part = model.NewBoolVar(f"participates:{org}")
-        model.AddMaxEquality(part, lits)
+        if not lits:
+            continue
+        part = model.new_bool_var(f"participates:{org}")
+        model.add_max_equality(part, lits)
         participates[org] = part
         if org in hub:
-            p = model.NewBoolVar(f"partner:{org}")
-            model.Add(p >= part - hub[org])
-            model.Add(p <= part)
-            model.Add(p <= 1 - hub[org])
+            p = model.new_bool_var(f"partner:{org}")
+            model.add(p >= part - hub[org])
+            model.add(p <= part)
+            model.add(p <= 1 - hub[org])
             partner[org] = p
         else:
             partner[org] = part
         fees = {h.org: inst.onboarding_cents(h.org, org) for h in inst.hubs if h.org != org}
-        fees = {h: c for h, c in fees.items() if c}
+        fees = {k: c for k, c in fees.items() if c}
         if not fees:
             continue
         if len(hub) == 1:
-            (only,) = hub
-            costs.append(fees.get(only, 0) * partner[org])
+            costs.append(fees.get(next(iter(hub)), 0) * partner[org])
             continue
-        for h, cents in fees.items():
-            onboard = model.NewBoolVar(f"onboard:{h}->{org}")
-            model.Add(onboard >= hub[h] + partner[org] - 1)
-            model.Add(onboard <= hub[h])
-            model.Add(onboard <= partner[org])
-            costs.append(cents * onboard)
+        for hub_id, fee in fees.items():
+            onboard = model.new_bool_var(f"onboard:{hub_id}->{org}")
+            model.add(onboard >= hub[hub_id] + partner[org] - 1)
+            model.add(onboard <= hub[hub_id])
+            model.add(onboard <= partner[org])
+            costs.append(fee * onboard)
 
-    cost = sum(costs)
-    assert isinstance(cost, cp_model.LinearExpr)
+    cost = _sum(costs)
 
     # Limits, each a named rule.
     limits = request.limits
     if inst.budget_cents is not None:
-        model.Add(cost <= inst.budget_cents).OnlyEnforceIf(guard("budget"))
+        model.add(cost <= inst.budget_cents).only_enforce_if(guard("budget"))
     if limits.deadline is not None:
-        model.Add(lead <= limits.deadline).OnlyEnforceIf(guard("deadline"))
+        model.add(lead <= limits.deadline).only_enforce_if(guard("deadline"))
     if limits.max_partners is not None:
-        model.Add(sum(partner.values()) <= limits.max_partners).OnlyEnforceIf(guard("max_partners"))
+        model.add(_sum(list(partner.values())) <= limits.max_partners).only_enforce_if(guard("max_partners"))
     for org in request.require:
         terms = [participates[org]] if org in participates else []
         if org in hub:
             terms.append(hub[org])
-        model.AddBoolOr(terms or [model.NewConstant(0)]).OnlyEnforceIf(guard(f"require:{org}"))
+        model.add_bool_or(terms or [model.new_constant(0)]).only_enforce_if(guard(f"require:{org}"))
 
     # Bounds that help the search: critical path of the shortest options.
     min_days: dict[tuple[str, ...] | tuple[str, str, int], int | None] = {}
@@ -350,12 +357,14 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
                 min_days[("seed", mid)] = min(o.days for o in plan.seeds)
     bound = critical_path_bound(inst.product, min_days, min((h.integration_days for h in inst.hubs), default=0))
     if bound:
-        model.Add(lead >= bound)
+        model.add(lead >= bound)
 
     cost_bound = _cost_bound(inst)
     weights = objective_weights(inst, cost_bound, horizon)
-    model.Minimize(weights[0] * cost + weights[1] * lead)
-    return Compiled(inst, model, hub, modules, matched, cost, lead, horizon, cost_bound, horizon, int_start, weights, guards)
+    model.minimize(weights[0] * cost + weights[1] * lead)
+    return Compiled(
+        inst, model, hub, modules, matched, cost, lead, horizon, cost_bound, horizon, int_start, weights, guards
+    )
 
 
 def _cost_bound(inst: Instance) -> int:

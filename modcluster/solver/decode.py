@@ -23,7 +23,7 @@ __all__ = ["decode"]
 
 def _chosen(solver: cp_model.CpSolver, slot: SlotVars) -> Option:
     for option, lit in zip(slot.options, slot.lits, strict=True):
-        if solver.BooleanValue(lit):
+        if solver.boolean_value(lit):
             return option
     raise SolverError("internal: a task slot of the solution has no chosen option")
 
@@ -40,24 +40,28 @@ def decode(compiled: Compiled, solver: cp_model.CpSolver, rank: int, proven: boo
     here rather than in a user's report.
     """
     inst = compiled.instance
-    hub = next(org for org, lit in compiled.hub.items() if solver.BooleanValue(lit))
+    hub = next(org for org, lit in compiled.hub.items() if solver.boolean_value(lit))
     hub_option = next(h for h in inst.hubs if h.org == hub)
     modules: list[ModuleChoice] = []
     workers: set[str] = set()
     steps_cents = modules_cents = licence_cents = 0
     for plan, mv in zip(inst.modules, compiled.modules, strict=True):
-        if mv.make is not None and solver.BooleanValue(mv.make):
+        if mv.make is not None and solver.boolean_value(mv.make):
             assert plan.module.make is not None
             steps = []
             for step, slot in zip(plan.module.make.steps, mv.steps, strict=True):
                 option = _chosen(solver, slot)
-                steps.append(StepChoice(step.capability, option.org, option.offer, solver.Value(slot.start), solver.Value(slot.end)))
+                steps.append(
+                    StepChoice(
+                        step.capability, option.org, option.offer, solver.value(slot.start), solver.value(slot.end)
+                    )
+                )
                 steps_cents += option.cents
                 workers.add(option.org)
             seed = None
             if mv.seed is not None:
                 option = _chosen(solver, mv.seed)
-                seed = SeedChoice(option.org, option.offer, solver.Value(mv.seed.start), solver.Value(mv.seed.end))
+                seed = SeedChoice(option.org, option.offer, solver.value(mv.seed.start), solver.value(mv.seed.end))
                 licence_cents += option.cents
                 workers.add(option.org)
             modules.append(ModuleChoice(plan.module.id, "make", steps=tuple(steps), seed=seed))
@@ -68,26 +72,30 @@ def decode(compiled: Compiled, solver: cp_model.CpSolver, rank: int, proven: boo
             workers.add(option.org)
             modules.append(
                 ModuleChoice(
-                    plan.module.id, "buy", organization=option.org, offer=option.offer,
-                    start=solver.Value(mv.buy.start), end=solver.Value(mv.buy.end),
+                    plan.module.id,
+                    "buy",
+                    organization=option.org,
+                    offer=option.offer,
+                    start=solver.value(mv.buy.start),
+                    end=solver.value(mv.buy.end),
                 )
             )
     links = []
     integration_cents = hub_option.design_cents
     integration_days = hub_option.integration_days
-    for link, plan, expr in zip(inst.product.links, inst.links, compiled.matched, strict=True):
-        matched = bool(solver.Value(expr))
+    for link, link_plan, expr in zip(inst.product.links, inst.links, compiled.matched, strict=True):
+        matched = bool(solver.value(expr))
         if not matched:
-            integration_cents += plan.bridge_cents[hub]
-            integration_days += plan.bridge_days[hub]
+            integration_cents += link_plan.bridge_cents[hub]
+            integration_days += link_plan.bridge_days[hub]
         links.append(LinkResult(link.between, link.interface, matched))
     partners = tuple(sorted(workers - {hub}))
     onboarding_cents = sum(inst.onboarding_cents(hub, p) for p in partners)
     total = integration_cents + steps_cents + modules_cents + licence_cents + onboarding_cents
-    if total != solver.Value(compiled.cost):
-        raise SolverError(f"internal: decoded cost {total} differs from the model's {solver.Value(compiled.cost)}")
-    start = solver.Value(compiled.integration_start)
-    lead = solver.Value(compiled.lead)
+    if total != solver.value(compiled.cost):
+        raise SolverError(f"internal: decoded cost {total} differs from the model's {solver.value(compiled.cost)}")
+    start = solver.value(compiled.integration_start)
+    lead = solver.value(compiled.lead)
     if start + integration_days != lead:
         raise SolverError("internal: integration duration differs from the model's")
     return Candidate(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from modcluster.domain.catalog import Catalog, Organization, Requirement, Requires
 from modcluster.domain.request import Request
@@ -16,6 +17,10 @@ from modcluster.graphs.taxonomy import covers, taxonomy_graph
 from modcluster.solver.prepare import Instance, org_allowed
 
 __all__ = ["static_gaps"]
+
+
+#: An offer found for a requirement: (organisation, offer, its attributes, its max_lot).
+Found = tuple[Organization, object, dict[str, Any], int | None]
 
 
 def _filter_reason(org: Organization, request: Request) -> str | None:
@@ -56,7 +61,9 @@ def _describe(attr: str, req: Requirement, failing: list[tuple[Organization, obj
 
 
 def _offer_misses(
-    catalog: Catalog, request: Request, found: Iterable[tuple[Organization, object, dict[str, object], int | None]],
+    catalog: Catalog,
+    request: Request,
+    found: Iterable[Found],
     require: Requires,
 ) -> tuple[str, ...]:
     found = list(found)
@@ -70,7 +77,9 @@ def _offer_misses(
     lots = [(org.id, lot) for org, _, _, lot in found if lot is not None and lot < request.quantity]
     if lots:
         biggest = max(lots, key=lambda x: x[1])
-        misses.append(f"largest max_lot among too-small offers is {biggest[1]} ({biggest[0]}); quantity {request.quantity}")
+        misses.append(
+            f"largest max_lot among too-small offers is {biggest[1]} ({biggest[0]}); quantity {request.quantity}"
+        )
     misses += _requirement_misses(require, [(org, attrs) for org, _, attrs, _ in found if org_allowed(org, request)])
     return tuple(misses)
 
@@ -94,8 +103,11 @@ def static_gaps(inst: Instance) -> list[Gap]:
         module = plan.module
         if plan.buy or plan.can_make:
             continue
-        sellers = [
-            (org, mod, {}, mod.max_lot) for org in catalog.organizations for mod in org.modules if mod.type == module.type
+        sellers: list[Found] = [
+            (org, mod, {}, mod.max_lot)
+            for org in catalog.organizations
+            for mod in org.modules
+            if mod.type == module.type
         ]
         buy_reason = "no organisation sells it" if not sellers else "no eligible seller"
         gaps.append(
@@ -107,7 +119,7 @@ def static_gaps(inst: Instance) -> list[Gap]:
             if plan.steps and plan.steps[index]:
                 continue
             caps = below.get(step.capability, frozenset({step.capability}))
-            found = [
+            found: list[Found] = [
                 (org, proc, dict(proc.attributes), proc.max_lot)
                 for org in catalog.organizations
                 for proc in org.processes
@@ -125,15 +137,20 @@ def static_gaps(inst: Instance) -> list[Gap]:
         tech = module.make.technology
         if tech is not None and not plan.seeds:
             caps = below.get(tech.capability, frozenset({tech.capability}))
-            found = [
+            seeds: list[Found] = [
                 (org, seed, dict(seed.attributes), None)
                 for org in catalog.organizations
                 for seed in org.seeds
                 if seed.technology in caps
             ]
-            reason = "no organisation licenses it" if not found else "no seed meets every requirement and filter"
+            reason = "no organisation licenses it" if not seeds else "no seed meets every requirement and filter"
             gaps.append(
-                Gap(f"module {module.id} seed", tech.capability, reason, _offer_misses(catalog, request, found, tech.require))
+                Gap(
+                    f"module {module.id} seed",
+                    tech.capability,
+                    reason,
+                    _offer_misses(catalog, request, seeds, tech.require),
+                )
             )
     hubs = {h.org for h in inst.hubs}
     participants = set(inst.participants)
@@ -143,5 +160,11 @@ def static_gaps(inst: Instance) -> list[Gap]:
         if why:
             gaps.append(Gap(f"require {org_id}", "take part", f"{org_id} is required but {why}"))
         elif org_id not in hubs and org_id not in participants:
-            gaps.append(Gap(f"require {org_id}", "take part", f"{org_id} has no eligible offer in {product.id} and is no eligible hub"))
+            gaps.append(
+                Gap(
+                    f"require {org_id}",
+                    "take part",
+                    f"{org_id} has no eligible offer in {product.id} and is no eligible hub",
+                )
+            )
     return gaps

@@ -11,8 +11,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
+from functools import cached_property
 
-from modcluster.domain.catalog import Catalog, Module, ModuleOffer, Organization, ProcessOffer, Product, requirements_met
+from modcluster.domain.catalog import (
+    Catalog,
+    Module,
+    ModuleOffer,
+    Organization,
+    ProcessOffer,
+    Product,
+    requirements_met,
+)
 from modcluster.domain.request import Request
 from modcluster.domain.values import ceil_decimal, exact, to_cents
 from modcluster.graphs.taxonomy import covers, taxonomy_graph
@@ -106,15 +115,20 @@ class Instance:
         """Cents the hub pays to on-board ``partner`` (0 with a tie or for itself)."""
         return self.onboarding.get((hub, partner), 0)
 
-    @property
+    @cached_property
     def participants(self) -> list[str]:
-        """Organisations that appear in some task option, in catalog order."""
+        """Organisations that can do some task of a usable source, in catalog order.
+
+        Options of a make chain that cannot be completed (some slot has no
+        option) are left out: they can never be chosen.
+        """
         seen: set[str] = set()
         for plan in self.modules:
             seen.update(o.org for o in plan.buy)
-            for options in plan.steps or ():
-                seen.update(o.org for o in options)
-            seen.update(o.org for o in plan.seeds or ())
+            if plan.can_make:
+                for options in plan.steps or ():
+                    seen.update(o.org for o in options)
+                seen.update(o.org for o in plan.seeds or ())
         return [o.id for o in self.catalog.organizations if o.id in seen]
 
 
@@ -175,8 +189,13 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
     plans = []
     for module in product.modules:
         buy = [
-            Option(org.id, mod.offer_id, task_days(mod.setup_days, mod.units_per_day, quantity),
-                   _lot_cents(mod, quantity), tuple(sorted(mod.variants.items())))
+            Option(
+                org.id,
+                mod.offer_id,
+                task_days(mod.setup_days, mod.units_per_day, quantity),
+                _lot_cents(mod, quantity),
+                tuple(sorted(mod.variants.items())),
+            )
             for org, mod in by_type.get(module.type, [])
         ]
         steps: tuple[tuple[Option, ...], ...] | None = None
@@ -185,8 +204,12 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
             step_options = []
             for step in module.make.steps:
                 options = [
-                    Option(org.id, proc.offer_id, task_days(proc.setup_days, proc.units_per_day, quantity),
-                           _lot_cents(proc, quantity))
+                    Option(
+                        org.id,
+                        proc.offer_id,
+                        task_days(proc.setup_days, proc.units_per_day, quantity),
+                        _lot_cents(proc, quantity),
+                    )
                     for cap in sorted(below.get(step.capability, {step.capability}))
                     for org, proc in by_capability.get(cap, [])
                     if requirements_met(step.require, proc.attributes)
@@ -214,35 +237,31 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
             continue
         with localcontext(exact()):
             design = to_cents(org.design_fee)
-        hubs.append(HubOption(org.id, design, org.integration_days, org.bridging, tuple(sorted(org.house_variants.items()))))
+        hubs.append(
+            HubOption(org.id, design, org.integration_days, org.bridging, tuple(sorted(org.house_variants.items())))
+        )
 
     index_of = {m.id: i for i, m in enumerate(product.modules)}
     links = []
     for li, link in enumerate(product.links):
         kind = catalog.interface_by_id[link.interface]
-        cents: dict[str, int] = {}
-        days: dict[str, int] = {}
+        bridge_cents: dict[str, int] = {}
+        bridge_days: dict[str, int] = {}
         for hub in hubs:
             with localcontext(exact()):
-                cents[hub.org] = to_cents(kind.bridge_cost * hub.bridging)
-                days[hub.org] = ceil_decimal(kind.bridge_days * hub.bridging)
-        links.append(LinkPlan(li, index_of[link.between[0]], index_of[link.between[1]], link.interface, cents, days))
-
-    onboarding: dict[tuple[str, str], int] = {}
-    participants = {o.org for p in plans for o in (*p.buy, *(x for s in p.steps or () for x in s), *(p.seeds or ()))}
-    for hub in hubs:
-        for partner in participants:
-            if partner != hub.org:
-                with localcontext(exact()):
-                    cents_ = to_cents(catalog.onboarding_cost(hub.org, partner))
-                if cents_:
-                    onboarding[(hub.org, partner)] = cents_
+                bridge_cents[hub.org] = to_cents(kind.bridge_cost * hub.bridging)
+                bridge_days[hub.org] = ceil_decimal(kind.bridge_days * hub.bridging)
+        links.append(
+            LinkPlan(
+                li, index_of[link.between[0]], index_of[link.between[1]], link.interface, bridge_cents, bridge_days
+            )
+        )
 
     budget = None
     if request.limits.budget is not None:
         with localcontext(exact()):
             budget = int((request.limits.budget * 100).to_integral_value(rounding="ROUND_FLOOR"))
-    return Instance(
+    instance = Instance(
         catalog=catalog,
         request=request,
         product=product,
@@ -254,5 +273,13 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
         allowed=allowed,
         budget_cents=budget,
         deadline=request.limits.deadline,
-        onboarding=onboarding,
+        onboarding={},
     )
+    for hub in hubs:
+        for partner in instance.participants:
+            if partner != hub.org:
+                with localcontext(exact()):
+                    fee = to_cents(catalog.onboarding_cost(hub.org, partner))
+                if fee:
+                    instance.onboarding[(hub.org, partner)] = fee
+    return instance

@@ -96,13 +96,18 @@ def solve(catalog: Catalog, request: Request, settings: SolverSettings | None = 
     began = time.monotonic()
     check_request(catalog, request)
     inst = prepare(catalog, request)
-    base = {"product": request.product, "quantity": request.quantity, "objective": request.objective.value}
     gaps = static_gaps(inst)
     if gaps:
         summary = "no candidate system exists: " + "; ".join(f"{g.place} ({g.requirement}): {g.reason}" for g in gaps)
         return Solution(
-            **base, status=Status.INFEASIBLE, candidates=(), explanation=Explanation(summary, tuple(gaps)),
-            request=_request_data(request), stats={"seconds": time.monotonic() - began},
+            request.product,
+            request.quantity,
+            request.objective.value,
+            status=Status.INFEASIBLE,
+            candidates=(),
+            explanation=Explanation(summary, tuple(gaps)),
+            request=_request_data(request),
+            stats={"seconds": time.monotonic() - began},
         )
     compiled = compile_model(inst)
     limit = float(request.time_limit)
@@ -116,13 +121,13 @@ def solve(catalog: Catalog, request: Request, settings: SolverSettings | None = 
             break
         solver = cp_model.CpSolver()
         settings.apply(solver, remaining)
-        last_status = solver.Solve(compiled.model)
+        last_status = solver.solve(compiled.model)
         if last_status == cp_model.MODEL_INVALID:
-            raise SolverError("internal: CP-SAT rejected the model: " + compiled.model.Validate())
+            raise SolverError("internal: CP-SAT rejected the model: " + compiled.model.validate())
         if last_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             proven = last_status == cp_model.OPTIMAL
             found.append(decode(compiled, solver, rank, proven))
-            bounds.append(solver.BestObjectiveBound())
+            bounds.append(solver.best_objective_bound)
             compiled.exclude(compiled.signature_literals(solver))
             if not proven:
                 break
@@ -135,7 +140,12 @@ def solve(catalog: Catalog, request: Request, settings: SolverSettings | None = 
     if status is Status.INFEASIBLE:
         explanation = Explanation(_infeasible_summary(request))
     return Solution(
-        **base, status=status, candidates=tuple(candidates), explanation=explanation,
+        request.product,
+        request.quantity,
+        request.objective.value,
+        status=status,
+        candidates=tuple(candidates),
+        explanation=explanation,
         request=_request_data(request),
         stats={"seconds": time.monotonic() - began, "bounds": bounds, "horizon": compiled.horizon},
     )
@@ -171,7 +181,11 @@ def _infeasible_summary(request: Request) -> str:
     limits = request.limits
     named = [
         name
-        for name, value in (("budget", limits.budget), ("deadline", limits.deadline), ("max_partners", limits.max_partners))
+        for name, value in (
+            ("budget", limits.budget),
+            ("deadline", limits.deadline),
+            ("max_partners", limits.max_partners),
+        )
         if value is not None
     ]
     filters = [f for f in ("sites", "exclude", "require", "hub") if getattr(request, f)]
@@ -179,8 +193,10 @@ def _infeasible_summary(request: Request) -> str:
     return f"every requirement has an eligible offer, but no system meets all of: {rules}"
 
 
-def solve_compiled(compiled: Compiled, settings: SolverSettings, seconds: float) -> tuple[int, cp_model.CpSolver]:
+def solve_compiled(
+    compiled: Compiled, settings: SolverSettings, seconds: float
+) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
     """Run CP-SAT once on a compiled model (used by analyses)."""
     solver = cp_model.CpSolver()
     settings.apply(solver, seconds)
-    return solver.Solve(compiled.model), solver
+    return solver.solve(compiled.model), solver

@@ -1,0 +1,46 @@
+"""A catalog at a glance: counts by role, products, and what no organisation can serve."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from modcluster.domain.catalog import Catalog
+from modcluster.io.loader import build_request
+from modcluster.solver.gaps import static_gaps
+from modcluster.solver.prepare import prepare
+
+__all__ = ["summarize"]
+
+
+def summarize(catalog: Catalog) -> dict[str, Any]:
+    """Counts, and per product its hubs and the requirements no one can serve.
+
+    Gaps are those of the product's default request (quantity and filters
+    included), so ``unserved`` says what a planner would hit first.
+    """
+    kinds = Counter(str(o.kind) if o.kind else "unspecified" for o in catalog.organizations)
+    products = []
+    for product in catalog.products:
+        request = build_request(catalog, product.id)
+        inst = prepare(catalog, request)
+        gaps = static_gaps(inst)
+        products.append(
+            {
+                "id": product.id,
+                "family": product.family,
+                "modules": len(product.modules),
+                "hubs": len(inst.hubs),
+                "default_request": product.request is not None,
+                "unserved": [f"{g.place}: {g.requirement} ({g.reason})" for g in gaps],
+            }
+        )
+    return {
+        "name": catalog.name,
+        "organizations": {"total": len(catalog.organizations), "by_kind": dict(sorted(kinds.items()))},
+        "capabilities": len(catalog.capabilities),
+        "interfaces": len(catalog.interfaces),
+        "intermediaries": len(catalog.intermediaries),
+        "relationships": len(catalog.relationships),
+        "products": products,
+    }

@@ -1,0 +1,39 @@
+"""Reading and writing files: catalogs, requests, schemas, atomic output.
+
+>>> from modcluster.io import load_catalog, build_request
+>>> catalog = load_catalog("catalogs/tama.yaml")  # doctest: +SKIP
+"""
+
+from modcluster.io.atomic import atomic_write_text
+from modcluster.io.document import Document, Position, parse_path, render_path
+from modcluster.io.loader import (
+    SUFFIXES,
+    build_request,
+    catalog_from_data,
+    load_catalog,
+    load_document,
+    load_request,
+    load_request_document,
+    parse_document,
+    request_from_data,
+)
+from modcluster.io.schema import catalog_schema, request_schema
+
+__all__ = [
+    "SUFFIXES",
+    "Document",
+    "Position",
+    "atomic_write_text",
+    "build_request",
+    "catalog_from_data",
+    "catalog_schema",
+    "load_catalog",
+    "load_document",
+    "load_request",
+    "load_request_document",
+    "parse_document",
+    "parse_path",
+    "render_path",
+    "request_from_data",
+    "request_schema",
+]

@@ -1,0 +1,306 @@
+"""Load catalogs and requests from YAML, JSON or TOML files, with located errors.
+
+Every problem is raised as a subclass of :class:`~modcluster.errors.InputError`
+naming the file, the path in the document (``organizations[3].processes[0].unit_cost``)
+and, for YAML and JSON, the line and column:
+
+- :class:`~modcluster.errors.ParseError`: the file cannot be read as data
+  (encoding, syntax, size, duplicate keys, NaN, nesting, alias bombs);
+- :class:`~modcluster.errors.ValidationError`: wrong shape, type or value;
+- :class:`~modcluster.errors.CrossReferenceError`: duplicate ids, dangling
+  references, a cycle in the taxonomy;
+- :class:`~modcluster.errors.RequestError`: the request does not fit the catalog.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from modcluster.domain.catalog import Catalog
+from modcluster.domain.checks import check_catalog, check_request
+from modcluster.domain.request import Request, RequestDefaults
+from modcluster.domain.values import Id
+from modcluster.errors import CrossReferenceError, Issue, ParseError, RequestError, ValidationError
+from modcluster.io.document import Document, decode_text, paused_gc, read_bytes, type_name
+from modcluster.io.json_reader import read_json
+from modcluster.io.toml_reader import read_toml
+from modcluster.io.validation import locate_issues, validate_model
+from modcluster.io.yaml_reader import read_yaml
+
+__all__ = [
+    "SUFFIXES",
+    "build_request",
+    "catalog_from_data",
+    "load_catalog",
+    "load_document",
+    "load_request",
+    "load_request_document",
+    "parse_document",
+    "request_from_data",
+]
+
+_READERS = {"yaml": read_yaml, "json": read_json, "toml": read_toml}
+
+#: File suffixes read, and the format of each.
+SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
+
+#: Request fields that are mappings whose keys are merged one by one across layers.
+_MERGED = ("limits", "weights")
+
+
+def load_document(path: str | os.PathLike[str], *, require_mapping: bool = True) -> Document:
+    """Read a YAML, JSON or TOML file (chosen by its suffix) into a :class:`Document`.
+
+    Args:
+        path: The file.
+        require_mapping: Refuse a document whose top level is not a mapping. With
+            ``False``, a top-level list is accepted too (e.g. several solutions).
+
+    Raises:
+        InputError: The file cannot be opened or read.
+        ParseError: Unknown suffix, too large, not UTF-8, empty, a syntax error,
+            or any of the refusals of the readers.
+    """
+    name = os.fspath(path)
+    fmt = SUFFIXES.get(os.path.splitext(name)[1].lower())
+    if fmt is None:
+        supported = ", ".join(SUFFIXES)
+        raise ParseError(f"unknown file type: name the file with one of the suffixes {supported}", file=name)
+    text = decode_text(read_bytes(name), name)
+    return parse_document(text, fmt, file=name, require_mapping=require_mapping)
+
+
+def parse_document(text: str, format: str, *, file: str | None = None, require_mapping: bool = True) -> Document:
+    """Parse text already in memory as ``format`` (``"yaml"``, ``"json"`` or ``"toml"``).
+
+    Raises:
+        ParseError: As :func:`load_document`.
+    """
+    reader = _READERS.get(format)
+    if reader is None:
+        raise ValueError(f"unknown format {format!r}: use one of {', '.join(_READERS)}")
+    if not text.strip():
+        raise ParseError("the file is empty", file=file)
+    with paused_gc():
+        doc = reader(text, file)
+    allowed: tuple[type, ...] = (dict,) if require_mapping else (dict, list)
+    if not isinstance(doc.data, allowed):
+        where = doc.locate(())
+        expected = "a mapping" if require_mapping else "a mapping or a list"
+        raise ParseError(
+            Issue(
+                "",
+                f"the top level must be {expected} (key: value lines), not {type_name(doc.data)}",
+                where.line if where else None,
+                where.column if where else None,
+            ),
+            file=file,
+        )
+    return doc
+
+
+def _as_document(data: Mapping[str, Any] | Document, file: str | None) -> Document:
+    if isinstance(data, Document):
+        if file is not None and data.file is None:
+            return Document(data.data, file=file, format=data.format)
+        return data
+    return Document(data, file=file)
+
+
+# --------------------------------------------------------------------------- catalogs
+
+
+def load_catalog(path: str | os.PathLike[str]) -> Catalog:
+    """Read, validate and cross-check a catalog file.
+
+    Raises:
+        InputError: The file cannot be read.
+        ParseError: The file is not readable data.
+        ValidationError: A key, type or value is wrong.
+        CrossReferenceError: A duplicate id, a dangling reference, a taxonomy cycle.
+    """
+    return catalog_from_data(load_document(path))
+
+
+def catalog_from_data(data: Mapping[str, Any] | Document, file: str | None = None) -> Catalog:
+    """Validate and cross-check a catalog given as plain data (or a :class:`Document`).
+
+    Args:
+        data: The catalog mapping, as it would be read from a file.
+        file: A name for error messages.
+
+    Raises:
+        ValidationError: A key, type or value is wrong.
+        CrossReferenceError: A duplicate id, a dangling reference, a taxonomy cycle.
+    """
+    doc = _as_document(data, file)
+    if not isinstance(doc.data, Mapping):
+        raise ValidationError(f"a catalog is a mapping, not {type_name(doc.data)}", file=doc.file)
+    with paused_gc():
+        catalog = validate_model(Catalog, doc)
+        try:
+            check_catalog(catalog, file=doc.file)
+        except CrossReferenceError as exc:
+            raise CrossReferenceError(locate_issues(exc.issues, doc), file=doc.file) from None
+    return catalog
+
+
+# --------------------------------------------------------------------------- requests
+
+
+class _RequestLayer(RequestDefaults):
+    """One layer of a request: every field optional, the product too."""
+
+    product: Id | None = None
+
+
+def load_request_document(path: str | os.PathLike[str]) -> Document:
+    """Read a request file: a request mapping, or a mapping with a single ``request:`` key.
+
+    The returned document's data is the request mapping; its positions still
+    point into the file.
+
+    Raises:
+        InputError: As :func:`load_document`.
+        ValidationError: ``request:`` is not a mapping or has company.
+    """
+    return _unwrap_request(load_document(path))
+
+
+def _unwrap_request(doc: Document) -> Document:
+    data = doc.data
+    if not isinstance(data, Mapping):
+        raise ValidationError(doc.issue((), f"a request is a mapping, not {type_name(data)}"), file=doc.file)
+    if "request" not in data:
+        return doc
+    others = [key for key in data if key != "request"]
+    if others:
+        raise ValidationError(
+            doc.issue((others[0],), f"extra key {others[0]!r} is not allowed beside 'request'", key=True),
+            file=doc.file,
+        )
+    if not isinstance(data["request"], Mapping):
+        raise ValidationError(
+            doc.issue(("request",), f"expected a mapping, got {type_name(data['request'])}"), file=doc.file
+        )
+    return doc.child("request")
+
+
+def load_request(path: str | os.PathLike[str]) -> Request:
+    """Read and validate a complete request file (it must name its ``product``).
+
+    Raises:
+        InputError: As :func:`load_document`.
+        ValidationError: A key, type or value is wrong, or ``product`` is missing.
+    """
+    return request_from_data(load_request_document(path))
+
+
+def request_from_data(data: Mapping[str, Any] | Document, file: str | None = None) -> Request:
+    """Validate a complete request given as plain data (or a :class:`Document`).
+
+    A mapping with a single ``request:`` key is unwrapped. No catalog is
+    consulted: see :func:`build_request` for that.
+
+    Raises:
+        ValidationError: A key, type or value is wrong, or ``product`` is missing.
+    """
+    return validate_model(Request, _unwrap_request(_as_document(data, file)))
+
+
+def build_request(
+    catalog: Catalog,
+    product: str | None = None,
+    file_data: Mapping[str, Any] | Document | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    file: str | None = None,
+) -> Request:
+    """Build the request to solve from the catalog's defaults, a request file and overrides.
+
+    Layers, each overriding the one before: the product's default request in
+    the catalog (``products[i].request``), then the request file's fields, then
+    ``overrides`` (e.g. command-line flags; ``None`` values count as not given).
+    ``limits`` and ``weights`` are merged key by key; every other field is
+    replaced as a whole. The product is ``product``, else the overrides' or the
+    file's ``product``, else the catalog's only product.
+
+    Args:
+        catalog: A checked catalog.
+        product: The product id, if chosen by the caller.
+        file_data: The request file's mapping (or its :class:`Document`, which gives lines).
+        overrides: Request fields that take precedence over everything else.
+        file: The request file's name, for error messages.
+
+    Raises:
+        ValidationError: The request file has a wrong key, type or value.
+        RequestError: No product can be chosen, an override is invalid, or the
+            request names something the catalog lacks.
+    """
+    doc: Document | None = None
+    from_file: dict[str, Any] = {}
+    if file_data is not None:
+        doc = _unwrap_request(_as_document(file_data, file))
+        file = doc.file
+        from_file = validate_model(_RequestLayer, doc).model_dump(by_alias=True, exclude_unset=True)
+    from_overrides: dict[str, Any] = {}
+    if overrides:
+        given = _drop_none(overrides)
+        layer = validate_model(_RequestLayer, Document(given, file="<overrides>"), RequestError)
+        from_overrides = layer.model_dump(by_alias=True, exclude_unset=True)
+
+    chosen = product or from_overrides.get("product") or from_file.get("product")
+    if chosen is None:
+        if len(catalog.products) != 1:
+            known = ", ".join(p.id for p in catalog.products) or "none"
+            raise RequestError(
+                Issue("product", f"no product given and the catalog has {len(catalog.products)}: name one of {known}"),
+                file=file,
+            )
+        chosen = catalog.products[0].id
+    if chosen not in catalog.product_by_id:
+        known = ", ".join(p.id for p in catalog.products) or "none"
+        issue = Issue("product", f"unknown product {chosen!r} (the catalog has: {known})")
+        in_file = doc is not None and chosen == from_file.get("product") and product is None
+        raise RequestError(locate_issues([issue], doc) if in_file and doc else [issue], file=file if in_file else None)
+
+    defaults = catalog.product_by_id[chosen].request
+    merged = _merge(defaults.model_dump(by_alias=True, exclude_unset=True) if defaults else {}, from_file)
+    merged = _merge(merged, from_overrides)
+    merged["product"] = chosen
+    request = validate_model(Request, Document(merged, file=file), RequestError)
+    try:
+        return check_request(catalog, request, file=file)
+    except RequestError as exc:
+        if doc is None:
+            raise
+        issues = [
+            locate_issues([issue], doc)[0]
+            if issue.path
+            and issue.path.split("[")[0].split(".")[0] in from_file
+            and issue.path.split("[")[0].split(".")[0] not in from_overrides
+            else issue
+            for issue in exc.issues
+        ]
+        raise RequestError(issues, file=file) from None
+
+
+def _drop_none(data: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        out[key] = _drop_none(value) if isinstance(value, Mapping) else value
+    return out
+
+
+def _merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        if key in _MERGED and isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = {**out[key], **value}
+        else:
+            out[key] = value
+    return out

@@ -1,0 +1,121 @@
+"""JSON Schemas (draft 2020-12) of catalog and request files, for editors and other tools.
+
+Generated from the pydantic models, with the keys as written in files
+(``schema``, ``in``) and exact decimal fields typed as JSON numbers: pydantic
+would also allow strings there, which the loader refuses.
+
+Point an editor at the schema, e.g. with the YAML language server::
+
+    # yaml-language-server: $schema=../docs/schema/catalog.schema.json
+"""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from enum import Enum
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
+
+from modcluster.domain.catalog import Catalog
+from modcluster.domain.request import Request
+
+__all__ = ["CATALOG_SCHEMA_ID", "DIALECT", "REQUEST_SCHEMA_ID", "catalog_schema", "request_schema"]
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+CATALOG_SCHEMA_ID = "urn:modcluster:schema:catalog:1"
+REQUEST_SCHEMA_ID = "urn:modcluster:schema:request:1"
+
+
+def _plain(value: Any) -> Any:
+    """Return a JSON-ready copy of a default value, with decimals as numbers."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        as_float = float(value)
+        return as_float if Decimal(repr(as_float)) == value else str(value)
+    if isinstance(value, Enum):
+        return _plain(value.value)
+    if isinstance(value, BaseModel):
+        return _plain(value.model_dump(by_alias=True))
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _NumbersAsNumbers(GenerateJsonSchema):
+    """Schema generator that types :class:`~decimal.Decimal` fields as JSON numbers."""
+
+    def decimal_schema(self, schema: core_schema.DecimalSchema) -> JsonSchemaValue:
+        """Type a decimal as a JSON number (the loader reads its text exactly)."""
+        out: JsonSchemaValue = {"type": "number"}
+        for key, name in (("ge", "minimum"), ("gt", "exclusiveMinimum"), ("le", "maximum"), ("lt", "exclusiveMaximum")):
+            bound = schema.get(key)
+            if bound is not None:
+                out[name] = _plain(Decimal(str(bound)))
+        return out
+
+    def encode_default(self, dft: Any) -> Any:
+        """Defaults as they would be written in a file (decimals as numbers)."""
+        return super().encode_default(_plain(dft))
+
+
+def _schema(model: type[BaseModel], ident: str, title: str, description: str) -> dict[str, Any]:
+    body = model.model_json_schema(by_alias=True, mode="validation", schema_generator=_NumbersAsNumbers)
+    out: dict[str, Any] = {"$schema": DIALECT, "$id": ident, "title": title, "description": description}
+    out.update((k, v) for k, v in body.items() if k not in {"title", "description"})
+    return out
+
+
+@cache
+def _catalog_schema() -> dict[str, Any]:
+    return _schema(
+        Catalog,
+        CATALOG_SCHEMA_ID,
+        "modcluster catalog (schema modcluster/1)",
+        "A modular industrial cluster: organisations and their offers, the capability taxonomy, "
+        "interface kinds, intermediaries, existing ties and product architectures. "
+        "Money is a decimal number in the catalog's money unit; time is whole days.",
+    )
+
+
+@cache
+def _request_schema() -> dict[str, Any]:
+    schema = _schema(
+        Request,
+        REQUEST_SCHEMA_ID,
+        "modcluster request",
+        "The question put to the engine: product, quantity, limits, filters, objective, candidates. "
+        "`product` may be left out when it is given on the command line or the catalog has one product.",
+    )
+    schema["required"] = [name for name in schema.get("required", []) if name != "product"]
+    if not schema["required"]:
+        del schema["required"]
+    return schema
+
+
+def catalog_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of a catalog file.
+
+    >>> schema = catalog_schema()
+    >>> schema["properties"]["schema"]["const"], schema["$defs"]["ProcessOffer"]["properties"]["unit_cost"]["type"]
+    ('modcluster/1', 'number')
+    """
+    return copy.deepcopy(_catalog_schema())
+
+
+def request_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of a request file.
+
+    >>> request_schema()["properties"]["limits"]["$ref"]
+    '#/$defs/Limits'
+    """
+    return copy.deepcopy(_request_schema())
