@@ -25,6 +25,7 @@ from modcluster.domain import (
     Status,
     StepChoice,
 )
+from modcluster.engine import solve
 from modcluster.errors import (
     CrossReferenceError,
     ExitCode,
@@ -39,7 +40,7 @@ from modcluster.errors import (
     VerificationError,
 )
 from modcluster.io import build_request, catalog_from_data, load_catalog, load_request, request_from_data
-from modcluster.solver import SolverSettings, solve
+from modcluster.solver import SolverSettings
 from modcluster.verify import check_solution, verify_solution
 
 __version__ = "0.1.0"

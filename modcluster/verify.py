@@ -1121,8 +1121,10 @@ def verify_solution(catalog: Catalog, request: Request, solution: Solution | Map
         unproven = [i + 1 for i, p in enumerate(proven) if p is False]
         if unproven:
             problems.append(("status", f"is 'optimal' but candidates {unproven} are not proven optimal"))
-    if status == "feasible" and not any(p is False for p in proven):
-        problems.append(("status", "is 'feasible' but no candidate is unproven"))
+    # 'feasible' also covers a proven prefix shorter than asked whose search for the next
+    # candidate was stopped by the time limit: neither "k found" nor "no further system" is proven.
+    if status == "feasible" and not any(p is False for p in proven) and len(candidates) >= request.candidates:
+        problems.append(("status", "is 'feasible' but every one of the k candidates is proven optimal"))
     for index in range(1, len(proven)):
         if proven[index] is True and any(p is False for p in proven[:index]):
             problems.append(("", f"candidate {index + 1} is proven optimal after an unproven candidate"))

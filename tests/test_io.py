@@ -579,6 +579,8 @@ def test_document_view_locates_in_the_file() -> None:
     assert doc.data == {"quantity": 5}
     assert doc.locate(("quantity",)) == (2, 13)
     assert doc.issue(("quantity",), "x") == Issue("request.quantity", "x", 2, 13)
+    named = doc.with_file("r.yaml")
+    assert (named.file, named.locate(("quantity",)), named.prefix) == ("r.yaml", (2, 13), ("request",))
 
 
 def test_catalog_from_data() -> None:
@@ -652,6 +654,9 @@ def test_request_errors_are_located(tmp_path: Path, catalog: Catalog) -> None:
         build_request(catalog, file_data=load_request_document(path))
     assert info.value.file == str(path)
     assert (_one(info.value).path, _one(info.value).line) == ("request.product", 2)
+    with pytest.raises(RequestError) as info:
+        build_request(catalog, "ghost", load_request_document(path))
+    assert (_one(info.value).path, _one(info.value).line, info.value.file) == ("request.product", 2, str(path))
 
     path = _write(tmp_path, "r2.yaml", "request:\n  quantity: 3\n  exclude: [shop, ghost-co]\n")
     with pytest.raises(RequestError) as info:
@@ -700,8 +705,10 @@ def test_schemas() -> None:
     assert catalog["properties"]["schema"]["const"] == "modcluster/1"
     assert "schema_" not in json.dumps(catalog)
     offer = catalog["$defs"]["ProcessOffer"]["properties"]
-    assert offer["unit_cost"] == {"default": 0, "title": "Unit Cost", "type": "number"}
-    assert offer["units_per_day"]["anyOf"] == [{"type": "number"}, {"type": "null"}]
+    assert offer["unit_cost"] == {"default": 0, "minimum": 0, "title": "Unit Cost", "type": "number"}
+    assert offer["units_per_day"]["anyOf"] == [{"exclusiveMinimum": 0, "type": "number"}, {"type": "null"}]
+    assert catalog["$defs"]["Organization"]["properties"]["capacity"]["minimum"] == 1
+    assert '"ge"' not in json.dumps(catalog)
     requirement = catalog["$defs"]["Requirement"]["properties"]
     assert "in" in requirement and "in_" not in requirement
     assert catalog["$defs"]["Organization"]["properties"]["bridging"]["default"] == 1

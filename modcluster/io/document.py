@@ -114,6 +114,10 @@ class Document:
         except (RecursionError, ValueError, KeyError, IndexError, TypeError):  # pragma: no cover - best effort
             return None
 
+    def with_file(self, file: str | None) -> Document:
+        """Return the same document attributed to ``file`` (positions kept)."""
+        return Document(self.data, file=file, format=self.format, locator=self._locator, prefix=self._prefix)
+
     def child(self, key: Key) -> Document:
         """Return a view of ``data[key]`` that still locates its values in the file."""
         return Document(

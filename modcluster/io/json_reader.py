@@ -28,7 +28,7 @@ __all__ = ["JsonLocator", "json_events", "read_json"]
 MAX_INT_DIGITS = 4300
 
 #: The C string scanner of :mod:`json`: ``scanstring(text, after_quote) -> (value, end)``.
-scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 _NEWLINE = re.compile("\n")
 _WS = re.compile(r"[ \t\n\r]*")
@@ -89,15 +89,15 @@ def read_json(text: str, file: str | None) -> Document:
         written -= sum(1 for _ in _ESCAPED_KEYLIKE.finditer(text))
     if written != kept:
         # The parser kept fewer keys than the text holds: find the duplicate, slowly.
-        for event in json_events(text, []):
-            if event[0] == "duplicate":
-                key, first = event[3]
+        path: list[Key] = []
+        for kind, offset, key, first in json_events(text, path):
+            if kind == "duplicate":
                 where = offset_position(text, first)
                 raise ParseError(
                     Issue(
-                        render_path(event[4]),
+                        render_path(path),
                         f"duplicate key {key!r} (first on line {where.line})",
-                        *offset_position(text, event[1]),
+                        *offset_position(text, offset),
                     ),
                     file=file,
                 )
@@ -109,22 +109,24 @@ def _is_long_int(token: str) -> bool:
     return digits.isdigit() and len(digits) > MAX_INT_DIGITS
 
 
-def _fail_at(text: str, file: str | None, match: Any, message: str) -> NoReturn:
-    for event in json_events(text, []):
+def _fail_at(text: str, file: str | None, match: Callable[[Event], bool], message: str) -> NoReturn:
+    path: list[Key] = []
+    for event in json_events(text, path):
         if match(event):
-            raise ParseError(Issue(render_path(event[4]), message, *offset_position(text, event[1])), file=file)
+            raise ParseError(Issue(render_path(path), message, *offset_position(text, event[1])), file=file)
     raise ParseError(message, file=file)  # pragma: no cover - the scan finds what the parser met
 
 
 def _fail_deepest(text: str, file: str | None) -> NoReturn:
-    deepest: tuple[int, int, Path] = (0, 0, ())
-    for event in json_events(text, []):
-        if event[0] == "value" and event[3] > deepest[0]:
-            deepest = (event[3], event[1], event[4])
-    depth, offset, path = deepest
+    deepest: tuple[int, int, Path, int] = (0, 0, (), 0)
+    path: list[Key] = []
+    for kind, offset, _, depth in json_events(text, path):
+        if kind == "value" and depth > deepest[0]:
+            deepest = (depth, offset, tuple(path[:8]), len(path))
+    depth, offset, start, length = deepest
     raise ParseError(
         Issue(
-            render_path(path[:8]) + ("..." if len(path) > 8 else ""),
+            render_path(start) + ("..." if length > 8 else ""),
             f"nesting too deep ({depth:,} levels): the JSON parser cannot read it",
             *offset_position(text, offset),
         ),
@@ -132,16 +134,19 @@ def _fail_deepest(text: str, file: str | None) -> NoReturn:
     )
 
 
-Event = tuple[str, int, str, Any, Path]
+#: ``(kind, offset, token, extra)``: see :func:`json_events`.
+Event = tuple[str, int, str, int]
 
 
 def json_events(text: str, path: list[Key]) -> Iterator[Event]:
-    """Scan JSON text without recursion, yielding events with their offsets and paths.
+    """Scan JSON text without recursion, yielding events with their offsets.
 
-    Events are ``("value", offset, token, depth, path)`` for every value (the
-    token is ``{``, ``[``, ``"`` or the scalar's text) and ``("duplicate",
-    offset, key, (key, first_offset), path)`` for a key seen before in the same
-    object. Scanning stops silently at malformed text.
+    Events are ``("value", offset, token, depth)`` for every value (the token
+    is ``{``, ``[``, ``"`` or the scalar's text) and ``("duplicate", offset,
+    key, first_offset)`` for a key seen before in the same object. While an
+    event is handled, ``path`` holds the keys and indexes down to it (the
+    caller owns the list; it is updated in place). Scanning stops silently at
+    malformed text.
 
     >>> [e[2] for e in json_events('{"a": [1, NaN]}', [])]
     ['{', '[', '1', 'NaN']
@@ -156,7 +161,7 @@ def json_events(text: str, path: list[Key]) -> Iterator[Event]:
             if i >= n:
                 return
             c = text[i]
-            yield ("value", i, c if c in '{["' else _token(text, i), len(stack), tuple(path))
+            yield ("value", i, c if c in '{["' else _token(text, i), len(stack))
             if c == "{":
                 stack.append(("{", [0], {}))
                 i += 1
@@ -167,7 +172,7 @@ def json_events(text: str, path: list[Key]) -> Iterator[Event]:
                 mode = "first"
             elif c == '"':
                 try:
-                    i = scanstring(text, i + 1)[1]
+                    i = _scanstring(text, i + 1)[1]
                 except ValueError:
                     return
                 mode = "after"
@@ -198,13 +203,13 @@ def json_events(text: str, path: list[Key]) -> Iterator[Event]:
             if c != '"':
                 return
             try:
-                key, end = scanstring(text, i + 1)
+                key, end = _scanstring(text, i + 1)
             except ValueError:
                 return
             seen = stack[-1][2]
             path.append(key)
             if key in seen:
-                yield ("duplicate", i, key, (key, seen[key]), tuple(path))
+                yield ("duplicate", i, key, seen[key])
             else:
                 seen[key] = i
             stack[-1][1][0] += 1
@@ -316,7 +321,7 @@ class JsonLocator:
             if text[i] != '"':
                 box.resume = None
                 break
-            name, end = scanstring(text, i + 1)
+            name, end = _scanstring(text, i + 1)
             end = _WS.match(text, end).end()  # type: ignore[union-attr]
             value = _WS.match(text, end + 1).end()  # type: ignore[union-attr]
             box.members.setdefault(name, (i, value))

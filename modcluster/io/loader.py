@@ -103,9 +103,7 @@ def parse_document(text: str, format: str, *, file: str | None = None, require_m
 
 def _as_document(data: Mapping[str, Any] | Document, file: str | None) -> Document:
     if isinstance(data, Document):
-        if file is not None and data.file is None:
-            return Document(data.data, file=file, format=data.format)
-        return data
+        return data.with_file(file) if file is not None and data.file is None else data
     return Document(data, file=file)
 
 
@@ -263,7 +261,7 @@ def build_request(
     if chosen not in catalog.product_by_id:
         known = ", ".join(p.id for p in catalog.products) or "none"
         issue = Issue("product", f"unknown product {chosen!r} (the catalog has: {known})")
-        in_file = doc is not None and chosen == from_file.get("product") and product is None
+        in_file = doc is not None and chosen == from_file.get("product")
         raise RequestError(locate_issues([issue], doc) if in_file and doc else [issue], file=file if in_file else None)
 
     defaults = catalog.product_by_id[chosen].request

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
+from modcluster.domain import values
 from modcluster.domain.catalog import Catalog
 from modcluster.domain.request import Request
 
@@ -51,6 +52,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+#: Bounds the value validators of :mod:`modcluster.domain.values` enforce, as JSON Schema keywords.
+_VALIDATOR_BOUNDS: dict[Any, dict[str, int]] = {
+    values._money: {"minimum": 0},
+    values._positive: {"exclusiveMinimum": 0},
+    values._days: {"minimum": 0},
+}
+#: Pydantic leaves constraints it cannot attach (after a validator function) under their Python names.
+_KEYWORDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}
+
+
 class _NumbersAsNumbers(GenerateJsonSchema):
     """Schema generator that types :class:`~decimal.Decimal` fields as JSON numbers."""
 
@@ -63,13 +74,39 @@ class _NumbersAsNumbers(GenerateJsonSchema):
                 out[name] = _plain(Decimal(str(bound)))
         return out
 
+    def function_before_schema(self, schema: core_schema.BeforeValidatorFunctionSchema) -> JsonSchemaValue:
+        """Add the bounds a known value validator enforces (money is never negative ...)."""
+        out = super().function_before_schema(schema)
+        function = schema.get("function", {}).get("function")
+        bounds = _VALIDATOR_BOUNDS.get(function)
+        if bounds and out.get("type") in {"number", "integer"}:
+            out = {**out, **bounds}
+        return out
+
     def encode_default(self, dft: Any) -> Any:
         """Defaults as they would be written in a file (decimals as numbers)."""
         return super().encode_default(_plain(dft))
 
 
+def _keywords(node: Any) -> Any:
+    """Rename stray ``ge``/``le``... constraints to JSON Schema keywords, everywhere in a schema."""
+    if isinstance(node, list):
+        return [_keywords(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    kind = node.get("type")
+    is_number = isinstance(kind, str) and kind in {"number", "integer"}
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if is_number and key in _KEYWORDS and isinstance(value, (int, float)):
+            out.setdefault(_KEYWORDS[key], value)
+        else:
+            out[key] = _keywords(value)
+    return out
+
+
 def _schema(model: type[BaseModel], ident: str, title: str, description: str) -> dict[str, Any]:
-    body = model.model_json_schema(by_alias=True, mode="validation", schema_generator=_NumbersAsNumbers)
+    body = _keywords(model.model_json_schema(by_alias=True, mode="validation", schema_generator=_NumbersAsNumbers))
     out: dict[str, Any] = {"$schema": DIALECT, "$id": ident, "title": title, "description": description}
     out.update((k, v) for k, v in body.items() if k not in {"title", "description"})
     return out

@@ -9,6 +9,7 @@ column of the value (or of the key, for a key that is not allowed).
 from __future__ import annotations
 
 import difflib
+import functools
 import types
 from collections.abc import Mapping, Sequence, Sized
 from inspect import isclass
@@ -98,7 +99,8 @@ def _message(err: Any, model: type[BaseModel], path: Path) -> str:
         return "field required"
     if kind == "extra_forbidden":
         key = str(path[-1]) if path else "?"
-        return f"extra key {key!r} is not allowed" + _hint(key, _allowed(model, path[:-1]))
+        shape = tuple(0 if isinstance(part, int) else part for part in path[:-1])
+        return f"extra key {key!r} is not allowed" + _hint(key, _allowed(model, shape))
     if kind in {"value_error", "assertion_error"}:
         for prefix in ("Value error, ", "Assertion failed, "):
             if msg.startswith(prefix):
@@ -151,7 +153,8 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else f"{text[:20]}... ({len(text)} characters)"
 
 
-def _hint(key: str, allowed: list[str]) -> str:
+@functools.lru_cache(maxsize=1024)
+def _hint(key: str, allowed: tuple[str, ...]) -> str:
     if not allowed:
         return ""
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
@@ -162,17 +165,18 @@ def _hint(key: str, allowed: list[str]) -> str:
     return ""  # pragma: no cover - no model has that many fields
 
 
-def _allowed(model: type[BaseModel], path: Path) -> list[str]:
+@functools.lru_cache(maxsize=1024)
+def _allowed(model: type[BaseModel], path: Path) -> tuple[str, ...]:
     """Return the keys the model accepts at ``path`` (best effort; empty when unknown)."""
     tp: Any = model
     for part in path:
         tp = _step(tp, part)
         if tp is None:
-            return []
+            return ()
     tp = _unwrap(tp)
     if isclass(tp) and issubclass(tp, BaseModel):
-        return [field.alias or name for name, field in tp.model_fields.items()]
-    return []
+        return tuple(field.alias or name for name, field in tp.model_fields.items())
+    return ()
 
 
 def _unwrap(tp: Any) -> Any:

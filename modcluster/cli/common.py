@@ -1,0 +1,115 @@
+"""Pieces shared by the subcommands: request flags, request building, logging, exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from modcluster.domain.catalog import Catalog
+from modcluster.domain.request import Request
+from modcluster.domain.solution import Status
+from modcluster.errors import ExitCode, InputError
+
+__all__ = ["STATUS_EXIT", "add_request_flags", "decimal_arg", "log", "requests_from_args", "worst_exit"]
+
+STATUS_EXIT = {
+    Status.OPTIMAL: ExitCode.OPTIMAL,
+    Status.FEASIBLE: ExitCode.FEASIBLE,
+    Status.UNKNOWN: ExitCode.UNKNOWN,
+    Status.INFEASIBLE: ExitCode.INFEASIBLE,
+}
+#: When several requests are solved at once, the exit code is the worst of them.
+_SEVERITY = [ExitCode.OPTIMAL, ExitCode.FEASIBLE, ExitCode.UNKNOWN, ExitCode.INFEASIBLE]
+
+
+def worst_exit(statuses: list[Status]) -> int:
+    """The exit code of several solves: the worst status wins (0 < 3 < 4 < 1)."""
+    return max((STATUS_EXIT[s] for s in statuses), key=_SEVERITY.index, default=ExitCode.OPTIMAL)
+
+
+def decimal_arg(text: str) -> Decimal:
+    """Parse a flag value as an exact, finite Decimal."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value.is_finite():
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return value
+
+
+def add_request_flags(p: argparse.ArgumentParser) -> None:
+    """Add the request flags (product, quantity, limits, filters, objective ...)."""
+    g = p.add_argument_group("request (flags override --request and the product's default request)")
+    g.add_argument("--request", metavar="FILE", help="a request file (YAML, JSON or TOML)")
+    g.add_argument("--product", help="product id (default: every product with a default request)")
+    g.add_argument("--quantity", type=int)
+    g.add_argument("--budget", type=decimal_arg)
+    g.add_argument("--deadline", type=int, help="days")
+    g.add_argument("--max-partners", type=int)
+    g.add_argument("--objective", choices=["cost", "lead_time", "weighted"])
+    g.add_argument("--weight-cost", type=decimal_arg, help="weighted objective: weight of cost")
+    g.add_argument("--weight-lead-time", type=decimal_arg, help="weighted objective: money units per day")
+    g.add_argument("--candidates", type=int, help="how many ranked candidates (default 3)")
+    g.add_argument("--time-limit", type=decimal_arg, help="seconds for the whole solve (default 10)")
+    g.add_argument("--site", action="append", help="only organisations at this site (repeatable)")
+    g.add_argument("--exclude", action="append", help="organisation that must not take part (repeatable)")
+    g.add_argument("--require", action="append", help="organisation that must take part (repeatable)")
+    g.add_argument("--hub", help="fix the hub")
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    limits: dict[str, Any] = {}
+    for flag, key in (("budget", "budget"), ("deadline", "deadline"), ("max_partners", "max_partners")):
+        if getattr(args, flag) is not None:
+            limits[key] = getattr(args, flag)
+    if limits:
+        out["limits"] = limits
+    weights: dict[str, Any] = {}
+    if args.weight_cost is not None:
+        weights["cost"] = args.weight_cost
+    if args.weight_lead_time is not None:
+        weights["lead_time"] = args.weight_lead_time
+    if weights:
+        out["weights"] = weights
+    for flag, key in (
+        ("quantity", "quantity"),
+        ("objective", "objective"),
+        ("candidates", "candidates"),
+        ("time_limit", "time_limit"),
+        ("hub", "hub"),
+    ):
+        if getattr(args, flag) is not None:
+            out[key] = getattr(args, flag)
+    for flag, key in (("site", "sites"), ("exclude", "exclude"), ("require", "require")):
+        if getattr(args, flag):
+            out[key] = list(getattr(args, flag))
+    return out
+
+
+def requests_from_args(catalog: Catalog, args: argparse.Namespace) -> list[Request]:
+    """The requests the flags ask for: one product, or every product with a default request."""
+    from modcluster.io import build_request
+    from modcluster.io.loader import load_request_document
+
+    file_data = load_request_document(args.request) if args.request else None
+    product = args.product or (file_data.data.get("product") if file_data is not None else None)
+    overrides = _overrides(args)
+    if product is None and len(catalog.products) > 1:
+        chosen = [p.id for p in catalog.products if p.request is not None]
+        if not chosen:
+            raise InputError(
+                "the catalog has several products and none has a default request: name one with --product "
+                f"({', '.join(p.id for p in catalog.products)})"
+            )
+        return [build_request(catalog, p, file_data, overrides, file=args.request) for p in chosen]
+    return [build_request(catalog, product, file_data, overrides, file=args.request)]
+
+
+def log(args: argparse.Namespace, message: str) -> None:
+    """A progress line on stderr unless ``--quiet``."""
+    if not getattr(args, "quiet", False):
+        print(message, file=sys.stderr)

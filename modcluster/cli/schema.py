@@ -1,0 +1,34 @@
+"""``modcluster schema``: print the JSON Schema of catalogs or requests."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from modcluster.errors import ExitCode
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    """Add the subcommand to the parser's subparsers."""
+    p = sub.add_parser("schema", help="print the JSON Schema of catalogs or requests")
+    p.add_argument("which", nargs="?", choices=["catalog", "request"], default="catalog")
+    p.add_argument("--out", metavar="FILE")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print or write the schema."""
+    from modcluster.io import atomic_write_text
+    from modcluster.io.schema import catalog_schema, request_schema
+
+    schema = catalog_schema() if args.which == "catalog" else request_schema()
+    text = json.dumps(schema, indent=2) + "\n"
+    if args.out:
+        atomic_write_text(args.out, text)
+    else:
+        sys.stdout.write(text)
+    return ExitCode.OPTIMAL

@@ -1,0 +1,53 @@
+"""``modcluster solve``: solve requests against a catalog and print ranked candidates."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from modcluster.cli.common import add_request_flags, log, requests_from_args, worst_exit
+from modcluster.domain.solution import Solution, dumps
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    """Add the subcommand to the parser's subparsers."""
+    p = sub.add_parser("solve", help="solve requests against a catalog and print ranked candidates")
+    p.add_argument("catalog")
+    add_request_flags(p)
+    p.add_argument("--json", action="store_true", help="print only the solution JSON on stdout")
+    p.add_argument("--out", metavar="FILE", help="also write the solution JSON to FILE (atomically)")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Solve, verify, print; return the exit code of the worst status."""
+    from modcluster.engine import solve
+    from modcluster.io import atomic_write_text, load_catalog
+    from modcluster.report.text import render_solution
+
+    catalog = load_catalog(args.catalog)
+    requests = requests_from_args(catalog, args)
+    solutions: list[Solution] = []
+    for request in requests:
+        log(args, f"solving {request.product} (quantity {request.quantity}, objective {request.objective.value}) ...")
+        solution = solve(catalog, request)
+        log(
+            args,
+            f"  {solution.status.value} in {solution.stats.get('seconds', 0):.2f} s, "
+            f"{len(solution.candidates)} candidate(s), verified",
+        )
+        solutions.append(solution)
+    data: Any = solutions[0].to_dict() if len(solutions) == 1 else [s.to_dict() for s in solutions]
+    text = dumps(data) + "\n"
+    if args.out:
+        atomic_write_text(args.out, text, protect=[args.catalog, *([args.request] if args.request else [])])
+        log(args, f"wrote {args.out}")
+    if args.json:
+        sys.stdout.write(text)
+    else:
+        print("\n\n".join(render_solution(s, catalog) for s in solutions))
+    return worst_exit([s.status for s in solutions])

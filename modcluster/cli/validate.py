@@ -1,0 +1,51 @@
+"""``modcluster validate``: check a catalog and summarise it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from modcluster.domain.solution import dumps
+from modcluster.errors import ExitCode
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    """Add the subcommand to the parser's subparsers."""
+    p = sub.add_parser("validate", help="check a catalog and summarise it")
+    p.add_argument("catalog")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load, check and summarise the catalog."""
+    from modcluster.analysis.summary import summarize
+    from modcluster.io import load_catalog
+
+    catalog = load_catalog(args.catalog)
+    summary = summarize(catalog)
+    if args.json:
+        sys.stdout.write(dumps(summary) + "\n")
+        return ExitCode.OPTIMAL
+    print(f"{args.catalog}: valid catalog {catalog.name or ''}".rstrip())
+    print(
+        f"  organizations: {summary['organizations']['total']} ("
+        + ", ".join(f"{k} {v}" for k, v in summary["organizations"]["by_kind"].items())
+        + ")"
+    )
+    print(
+        f"  capabilities: {summary['capabilities']}, interfaces: {summary['interfaces']}, "
+        f"intermediaries: {summary['intermediaries']}, relationships: {summary['relationships']}"
+    )
+    print(f"  products: {len(summary['products'])}")
+    for product in summary["products"]:
+        print(
+            f"    {product['id']} ({product['family']}): {product['modules']} modules, "
+            f"{product['hubs']} possible hubs" + ("" if product["default_request"] else ", no default request")
+        )
+        for gap in product["unserved"]:
+            print(f"      no organisation can serve: {gap}")
+    return ExitCode.OPTIMAL

@@ -1,0 +1,67 @@
+"""``modcluster verify``: re-check a solution file without the solver."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from modcluster.errors import ExitCode, InputError
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    """Add the subcommand to the parser's subparsers."""
+    p = sub.add_parser("verify", help="re-check a solution file against the catalog and request, without the solver")
+    p.add_argument("catalog")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="[REQUEST] SOLUTION",
+        help="a request file and a solution JSON; without the request, the one stored in the solution",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Verify every solution in the file; exit 5 on any problem."""
+    from modcluster.io import build_request, load_catalog, load_document, request_from_data
+    from modcluster.io.loader import load_request_document
+    from modcluster.verify import verify_solution
+
+    if len(args.files) > 2:
+        raise InputError("verify takes CATALOG [REQUEST] SOLUTION")
+    catalog = load_catalog(args.catalog)
+    request_file = args.files[0] if len(args.files) == 2 else None
+    solution_file = args.files[-1]
+    doc = load_document(solution_file, require_mapping=False)
+    solutions = doc.data if isinstance(doc.data, list) else [doc.data]
+    fixed_request = None
+    if request_file:
+        # The same layering as ``solve --request FILE``: the product's default request, then the file.
+        fixed_request = build_request(catalog, None, load_request_document(request_file), file=request_file)
+    problems: list[str] = []
+    for index, sol in enumerate(solutions):
+        if not isinstance(sol, dict):
+            raise InputError(f"{solution_file}: entry {index} is not a solution object")
+        if fixed_request is not None:
+            request = fixed_request
+        elif isinstance(sol.get("request"), dict):
+            request = request_from_data(sol["request"], file=solution_file)
+        else:
+            raise InputError(f"{solution_file}: the solution stores no request; give the request file too")
+        prefix = f"{sol.get('product')}: " if len(solutions) > 1 else ""
+        problems += [prefix + p for p in verify_solution(catalog, request, sol)]
+    if args.json:
+        sys.stdout.write(json.dumps({"verified": not problems, "problems": problems}, indent=2) + "\n")
+    elif problems:
+        print(f"{solution_file}: {len(problems)} problem(s)")
+        for problem in problems:
+            print(f"  - {problem}")
+    else:
+        count = sum(len(s.get("candidates", [])) for s in solutions)
+        print(f"{solution_file}: verified ({len(solutions)} solution(s), {count} candidate(s))")
+    return ExitCode.VERIFY_FAILED if problems else ExitCode.OPTIMAL

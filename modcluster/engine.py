@@ -1,0 +1,38 @@
+"""The engine's entry point: solve, then re-check every candidate with the independent verifier.
+
+:func:`modcluster.solver.solve` is the raw solver; this is what the library
+exports as :func:`modcluster.solve` and what the CLI calls, so every solution
+the engine hands out has passed :mod:`modcluster.verify`.
+"""
+
+from __future__ import annotations
+
+from modcluster.domain.catalog import Catalog
+from modcluster.domain.request import Request
+from modcluster.domain.solution import Solution
+from modcluster.solver.solve import SolverSettings
+from modcluster.solver.solve import solve as solve_unverified
+from modcluster.verify import check_solution
+
+__all__ = ["solve"]
+
+
+def solve(catalog: Catalog, request: Request, settings: SolverSettings | None = None) -> Solution:
+    """Find up to ``request.candidates`` ranked candidate systems, each verified.
+
+    Args:
+        catalog: A checked catalog (see :func:`modcluster.load_catalog`).
+        request: The request (see :func:`modcluster.build_request`).
+        settings: CP-SAT parameters; the defaults suit this model.
+
+    Returns:
+        The immutable :class:`~modcluster.domain.Solution`.
+
+    Raises:
+        RequestError: The request names what the catalog does not have.
+        ModelSizeError: Figures too large to solve exactly.
+        VerificationError: A candidate failed the independent check (a bug: report it).
+    """
+    solution = solve_unverified(catalog, request, settings)
+    check_solution(catalog, request, solution)
+    return solution

@@ -1,0 +1,105 @@
+"""Solver behaviour beyond single optima: ranking rules, status honesty, determinism, limits."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from modcluster import ModelSizeError, build_request, catalog_from_data, load_catalog, request_from_data, solve
+from modcluster.domain.solution import Candidate, CostBreakdown, Status
+from modcluster.solver.solve import _rank, _status
+
+ROOT = Path(__file__).resolve().parent.parent
+TAMA = load_catalog(ROOT / "catalogs" / "tama.yaml")
+ZERO = CostBreakdown(Decimal(0), Decimal(0), Decimal(0), Decimal(0), Decimal(0))
+
+
+def cand(rank: int, cost: int, lead: int, proven: bool) -> Candidate:
+    return Candidate(rank, proven, Decimal(cost), lead, f"h{rank}", (), (), (0, lead), (), ZERO)
+
+
+REQUEST = request_from_data({"product": "p", "objective": "cost"})
+
+
+def test_rank_keeps_a_proven_prefix_that_kept_its_place() -> None:
+    # candidate 2 was stopped by the clock; candidate 3 turned out better and moves up.
+    found = [cand(1, 10, 5, True), cand(2, 30, 5, False), cand(3, 20, 5, True)]
+    ranked = _rank(found, REQUEST)
+    assert [c.cost for c in ranked] == [10, 20, 30]
+    assert [c.rank for c in ranked] == [1, 2, 3]
+    assert [c.proven_optimal for c in ranked] == [True, False, False]
+
+
+def test_rank_ties_keep_solver_order() -> None:
+    found = [cand(1, 10, 5, True), cand(2, 10, 5, True)]
+    assert [c.hub for c in _rank(found, REQUEST)] == ["h1", "h2"]
+
+
+def test_status_is_never_optimal_with_an_unproven_candidate() -> None:
+    assert _status([cand(1, 10, 5, True), cand(2, 12, 5, False)], 3, False, None) is Status.FEASIBLE
+    assert _status([cand(1, 10, 5, True)], 1, False, None) is Status.OPTIMAL
+    assert _status([cand(1, 10, 5, True)], 3, True, None) is Status.OPTIMAL  # no further system exists
+    assert _status([cand(1, 10, 5, True)], 3, False, None) is Status.FEASIBLE  # clock stopped the search for #2
+    assert _status([], 3, True, None) is Status.INFEASIBLE
+    assert _status([], 3, False, None) is Status.UNKNOWN
+
+
+def test_same_input_same_json() -> None:
+    request = build_request(TAMA, "fuel-cell-power-unit", overrides={"candidates": 4})
+    first = solve(TAMA, request).to_json()
+    assert all(solve(TAMA, request).to_json() == first for _ in range(3))
+
+
+def test_time_limit_gives_honest_status() -> None:
+    # A time limit far too short to prove anything on the largest product.
+    request = build_request(TAMA, "fuel-cell-power-unit", overrides={"candidates": 5, "time_limit": Decimal("0.01")})
+    solution = solve(TAMA, request)
+    assert solution.stats["seconds"] < 2
+    if solution.status is Status.OPTIMAL:  # only if everything was really proven in time
+        assert len(solution.candidates) == 5 and all(c.proven_optimal for c in solution.candidates)
+    else:
+        assert solution.status in (Status.FEASIBLE, Status.UNKNOWN)
+        assert not all(c.proven_optimal for c in solution.candidates) or len(solution.candidates) < 5
+
+
+def test_candidates_are_distinct_and_ranked_on_every_tama_product() -> None:
+    for product in TAMA.products:
+        request = build_request(TAMA, product.id, overrides={"candidates": 5})
+        solution = solve(TAMA, request)
+        signatures = [c.signature() for c in solution.candidates]
+        assert len(set(signatures)) == len(signatures)
+        costs = [(c.cost, c.lead_time) for c in solution.candidates]
+        if request.objective.value == "cost":
+            assert costs == sorted(costs)
+
+
+def test_figures_too_large_are_refused_before_solving() -> None:
+    data = {
+        "organizations": [
+            {"id": "h", "develops": ["f"], "design_fee": Decimal(10) ** 15},
+            {"id": "s", "modules": [{"type": "t", "unit_cost": Decimal(10) ** 15, "setup_days": 1}]},
+        ],
+        "products": [{"id": "p", "family": "f", "modules": [{"id": "m", "type": "t"}]}],
+    }
+    catalog = catalog_from_data(data)
+    request = request_from_data({"product": "p", "quantity": 10**6, "objective": "lead_time"})
+    with pytest.raises(ModelSizeError, match="64-bit"):
+        solve(catalog, request)
+
+
+def test_fixed_hub_that_cannot_develop_is_explained() -> None:
+    request = build_request(TAMA, "cubesat-star-tracker", overrides={"hub": TAMA.organizations[-1].id})
+    solution = solve(TAMA, request)
+    assert solution.status is Status.INFEASIBLE
+    assert solution.explanation is not None
+    assert any(g.place == "hub" for g in solution.explanation.gaps)
+
+
+def test_replace_keeps_candidates_immutable() -> None:
+    c = cand(1, 10, 5, True)
+    with pytest.raises(AttributeError):
+        c.cost = Decimal(1)  # type: ignore[misc]
+    assert replace(c, rank=2).rank == 2 and c.rank == 1
