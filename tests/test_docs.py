@@ -1,0 +1,27 @@
+"""Committed artefacts that are generated must match what the code generates now."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from modcluster.io.schema import catalog_schema, request_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(("name", "make"), [("catalog", catalog_schema), ("request", request_schema)])
+def test_committed_schema_is_current(name: str, make: object) -> None:
+    committed = json.loads((ROOT / "docs" / "schema" / f"{name}.schema.json").read_text())
+    assert callable(make)
+    assert committed == make(), f"regenerate: modcluster schema {name} --out docs/schema/{name}.schema.json"
+
+
+def test_bundled_catalogs_point_at_the_schema() -> None:
+    for path in [ROOT / "catalogs" / "tama.yaml", *(ROOT / "catalogs" / "examples").glob("*.yaml")]:
+        first = path.read_text().splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema=")
+        target = (path.parent / first.split("$schema=")[1]).resolve()
+        assert target == (ROOT / "docs" / "schema" / "catalog.schema.json").resolve()
