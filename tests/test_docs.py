@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -25,3 +26,14 @@ def test_bundled_catalogs_point_at_the_schema() -> None:
         assert first.startswith("# yaml-language-server: $schema=")
         target = (path.parent / first.split("$schema=")[1]).resolve()
         assert target == (ROOT / "docs" / "schema" / "catalog.schema.json").resolve()
+
+
+def test_console_examples_in_docs_are_what_the_commands_print() -> None:
+    spec = importlib.util.spec_from_file_location("doc_examples", ROOT / "scripts" / "doc_examples.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    stale = [
+        f"{path.name}: {cmd}" for path in sorted((ROOT / "docs").glob("*.md")) for cmd in module.update(path, False)
+    ]
+    assert stale == [], "run: python scripts/doc_examples.py"

@@ -10,14 +10,25 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from modcluster.cli import schema, solve, validate, verify
+from modcluster.cli import analyses, schema, solve, validate, verify
 from modcluster.errors import ExitCode, ModclusterError
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main", "run"]
 
-SUBCOMMANDS = [validate, solve, verify, schema]
+SUBCOMMANDS: list[Any] = [
+    validate,
+    solve,
+    verify,
+    schema,
+    analyses.explain,
+    analyses.pareto,
+    analyses.resilience,
+    analyses.gaps,
+    analyses.intermediaries,
+    analyses.compare,
+]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -8,6 +8,7 @@ Cross-references are checked separately by :func:`modcluster.domain.checks.check
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
@@ -312,6 +313,34 @@ class Catalog(Frozen):
     def ties(self) -> frozenset[frozenset[str]]:
         """Existing relationships as unordered pairs."""
         return frozenset(frozenset(r.between) for r in self.relationships)
+
+    def replace(self, **changes: Any) -> Catalog:
+        """A new catalog with some top-level fields replaced (lookups are rebuilt, not copied).
+
+        >>> cat = Catalog(organizations=[{"id": "a"}])
+        >>> [o.id for o in cat.replace(organizations=[*cat.organizations, Organization(id="b")]).organizations]
+        ['a', 'b']
+        """
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        fields.update(changes)
+        return type(self).model_validate(fields)
+
+    def without(self, organizations: Iterable[str]) -> Catalog:
+        """The cluster without some organisations (their ties and memberships go too).
+
+        >>> cat = Catalog(organizations=[{"id": "a"}, {"id": "b"}], relationships=[{"between": ["a", "b"]}])
+        >>> [o.id for o in cat.without(["b"]).organizations], cat.without(["b"]).relationships
+        (['a'], ())
+        """
+        gone = set(organizations)
+        return self.replace(
+            organizations=tuple(o for o in self.organizations if o.id not in gone),
+            relationships=tuple(r for r in self.relationships if not gone & set(r.between)),
+            intermediaries=tuple(
+                i.model_copy(update={"members": tuple(m for m in i.members if m not in gone)})
+                for i in self.intermediaries
+            ),
+        )
 
     def onboarding_cost(self, hub: str, partner: str) -> Decimal:
         """What the hub pays to start working with ``partner`` (0 with a tie).

@@ -7,7 +7,7 @@ from decimal import Decimal
 from modcluster.domain.catalog import Catalog
 from modcluster.domain.solution import Candidate, Solution, Status
 
-__all__ = ["format_money", "render_candidate", "render_solution"]
+__all__ = ["format_money", "render_candidate", "render_solution", "table"]
 
 _STATUS_TEXT = {
     Status.OPTIMAL: "optimal (proven)",
@@ -26,10 +26,11 @@ def format_money(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
-def _table(rows: list[list[str]], header: list[str]) -> list[str]:
+def table(rows: list[list[str]], header: list[str]) -> list[str]:
+    """Left-aligned columns with a rule under the header."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     line = "  ".join("-" * w for w in widths)
-    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)), line]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(), line]
     for row in rows:
         out.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     return out
@@ -83,7 +84,7 @@ def render_candidate(candidate: Candidate, catalog: Catalog | None = None) -> st
             first = m.seed.start if m.seed else m.steps[0].start
             last = m.steps[-1].end if m.steps else (m.seed.end if m.seed else 0)
             rows.append([m.id, "make", " -> ".join(parts), f"{first}-{last}"])
-    out += ["  " + line for line in _table(rows, ["module", "source", "by", "days"])]
+    out += ["  " + line for line in table(rows, ["module", "source", "by", "days"])]
     if candidate.links:
         matched = sum(1 for lk in candidate.links if lk.matched)
         out.append(

@@ -79,6 +79,7 @@ class Compiled:
     integration_start: cp_model.IntVar
     weights: tuple[int, int] = (1, 1)
     guards: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    partners: dict[str, cp_model.IntVar] = field(default_factory=dict)
     nogoods: int = 0
 
     def signature_literals(self, solver: cp_model.CpSolver) -> list[cp_model.IntVar]:
@@ -363,7 +364,20 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
     weights = objective_weights(inst, cost_bound, horizon)
     model.minimize(weights[0] * cost + weights[1] * lead)
     return Compiled(
-        inst, model, hub, modules, matched, cost, lead, horizon, cost_bound, horizon, int_start, weights, guards
+        inst,
+        model,
+        hub,
+        modules,
+        matched,
+        cost,
+        lead,
+        horizon,
+        cost_bound,
+        horizon,
+        int_start,
+        weights,
+        guards,
+        partners=partner,
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from modcluster.domain.catalog import Catalog, Organization, Requirement, Requires
+from modcluster.domain.catalog import Catalog, Organization, Requirement, Requires, requirements_met
 from modcluster.domain.request import Request
 from modcluster.domain.solution import Gap
 from modcluster.graphs.taxonomy import covers, taxonomy_graph
@@ -73,7 +73,16 @@ def _offer_misses(
     filtered = [(org, _filter_reason(org, request)) for org, *_ in found]
     out = [f"{org.id}: {why}" for org, why in filtered if why]
     if out and len(out) == len(found):
-        misses.append(f"{len(found)} offers exist but all are filtered out ({'; '.join(out[:5])})")
+        noun = "offer exists but is" if len(found) == 1 else f"{len(found)} offers exist but all are"
+        misses.append(f"{noun} filtered out ({'; '.join(out[:5])})")
+    else:
+        blocked = [
+            f"{org.id} ({why})"
+            for (org, _, attrs, lot), (_, why) in zip(found, filtered, strict=True)
+            if why and requirements_met(require, attrs) and (lot is None or lot >= request.quantity)
+        ]
+        if blocked:
+            misses.append("meets it but is filtered out: " + ", ".join(blocked[:5]))
     lots = [(org.id, lot) for org, _, _, lot in found if lot is not None and lot < request.quantity]
     if lots:
         biggest = max(lots, key=lambda x: x[1])

@@ -1,0 +1,97 @@
+"""What the intermediaries are worth: savings per product and the new ties each system creates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from modcluster.domain.catalog import Catalog
+from modcluster.engine import solve
+from modcluster.io.loader import build_request
+from modcluster.solver.solve import SolverSettings
+
+__all__ = ["IntermediaryValue", "ProductValue", "intermediary_value"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProductValue:
+    """One product's best system with and without the intermediaries' on-boarding terms.
+
+    ``introductions`` are the (hub, partner) pairs of the system found with the
+    intermediaries that have no prior tie: who to introduce to whom, each with
+    the intermediary through which the on-boarding is cheapest (None: default).
+    """
+
+    product: str
+    cost_with: Decimal | None
+    cost_without: Decimal | None
+    introductions: tuple[tuple[str, str, str | None], ...]
+
+    @property
+    def saving(self) -> Decimal | None:
+        """Cost without minus cost with (None when either has no system)."""
+        if self.cost_with is None or self.cost_without is None:
+            return None
+        return self.cost_without - self.cost_with
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "product": self.product,
+            "cost_with": self.cost_with,
+            "cost_without": self.cost_without,
+            "saving": self.saving,
+            "introductions": [{"hub": h, "partner": p, "through": via} for h, p, via in self.introductions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IntermediaryValue:
+    """Every product of the catalog under its default request."""
+
+    products: tuple[ProductValue, ...]
+
+    @property
+    def total_saving(self) -> Decimal:
+        """Sum of the savings that exist."""
+        return sum((p.saving for p in self.products if p.saving is not None), Decimal(0))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"total_saving": self.total_saving, "products": [p.to_dict() for p in self.products]}
+
+
+def intermediary_value(catalog: Catalog, settings: SolverSettings | None = None) -> IntermediaryValue:
+    """Solve each product's default request with and without the intermediaries.
+
+    Examples
+    --------
+    >>> from modcluster import load_catalog
+    >>> value = intermediary_value(load_catalog("catalogs/examples/mini.yaml"))
+    >>> [(p.product, str(p.saving), len(p.introductions)) for p in value.products]
+    [('mini-sensor', '220.00', 3)]
+    """
+    bare = catalog.replace(intermediaries=())
+    results = []
+    for product in catalog.products:
+        request = build_request(catalog, product.id).with_changes(candidates=1)
+        best = solve(catalog, request, settings).best
+        alone = solve(bare, request, settings).best
+        introductions = []
+        if best is not None:
+            for partner in best.partners:
+                if frozenset((best.hub, partner)) in catalog.ties:
+                    continue
+                shared = [i for i in catalog.intermediaries if best.hub in i.members and partner in i.members]
+                via = min(shared, key=lambda i: (i.onboarding_cost, i.id)).id if shared else None
+                introductions.append((best.hub, partner, via))
+        results.append(
+            ProductValue(
+                product.id,
+                None if best is None else best.cost,
+                None if alone is None else alone.cost,
+                tuple(introductions),
+            )
+        )
+    return IntermediaryValue(tuple(results))

@@ -1,0 +1,183 @@
+"""Analysis subcommands: explain, pareto, resilience, gaps, intermediaries, compare.
+
+Each prints a table by default and JSON with ``--json``; each is a thin call
+into :mod:`modcluster.analysis`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from modcluster.cli.common import add_request_flags, requests_from_args
+from modcluster.domain.catalog import Catalog
+from modcluster.domain.request import Request
+from modcluster.domain.solution import dumps
+from modcluster.errors import ExitCode, InputError
+
+__all__ = ["compare", "explain", "gaps", "intermediaries", "pareto", "resilience"]
+
+
+def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if args.json:
+        sys.stdout.write(dumps(data) + "\n")
+    else:
+        print(text)
+
+
+def _one_request(args: argparse.Namespace) -> tuple[Catalog, Request]:
+    from modcluster.io import load_catalog
+
+    catalog = load_catalog(args.catalog)
+    requests = requests_from_args(catalog, args)
+    if len(requests) != 1:
+        raise InputError("name the product with --product (or a request file)")
+    return catalog, requests[0]
+
+
+class _Command:
+    """A subcommand built from a name, a help line, extra arguments and a run function."""
+
+    def __init__(
+        self,
+        name: str,
+        help_text: str,
+        run: Callable[[argparse.Namespace], int],
+        *,
+        request: bool = True,
+        extra: Callable[[argparse.ArgumentParser], None] | None = None,
+    ) -> None:
+        self.name, self.help_text, self.run, self.request, self.extra = name, help_text, run, request, extra
+
+    def register(self, sub: Any) -> None:
+        """Add the subcommand to the parser's subparsers."""
+        p = sub.add_parser(self.name, help=self.help_text, description=self.help_text)
+        p.add_argument("catalog")
+        if self.request:
+            add_request_flags(p)
+        if self.extra:
+            self.extra(p)
+        p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+        p.set_defaults(func=self.run)
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from modcluster.analysis.explain import explain as run
+    from modcluster.report.analyses import render_diagnosis
+
+    catalog, request = _one_request(args)
+    diagnosis = run(catalog, request)
+    _emit(args, diagnosis.to_dict(), render_diagnosis(diagnosis))
+    return ExitCode.OPTIMAL if diagnosis.feasible else ExitCode.INFEASIBLE
+
+
+def _pareto(args: argparse.Namespace) -> int:
+    from modcluster.analysis.pareto import pareto_front
+    from modcluster.report.analyses import render_pareto
+
+    catalog, request = _one_request(args)
+    front = pareto_front(catalog, request, partners=args.partners)
+    _emit(args, front.to_dict(), render_pareto(front))
+    if not front.points:
+        return ExitCode.INFEASIBLE if front.complete else ExitCode.UNKNOWN
+    return ExitCode.OPTIMAL if front.complete else ExitCode.FEASIBLE
+
+
+def _resilience(args: argparse.Namespace) -> int:
+    from modcluster.analysis.resilience import critical_organizations
+    from modcluster.analysis.resilience import resilience as run
+    from modcluster.report.analyses import render_critical, render_resilience
+
+    if args.catalog_wide:
+        from modcluster.io import load_catalog
+
+        critical = critical_organizations(load_catalog(args.catalog))
+        _emit(args, critical, render_critical(critical))
+        return ExitCode.OPTIMAL
+    catalog, request = _one_request(args)
+    try:
+        result = run(catalog, request)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    _emit(args, result.to_dict(), render_resilience(result))
+    return ExitCode.OPTIMAL
+
+
+def _gaps(args: argparse.Namespace) -> int:
+    from modcluster.analysis.gaps import cluster_gaps
+    from modcluster.io import load_catalog
+    from modcluster.report.analyses import render_gaps
+
+    catalog = load_catalog(args.catalog)
+    unknown = [org for org in args.without or [] if org not in catalog.org_by_id]
+    if unknown:
+        raise InputError(f"--without names unknown organisations: {', '.join(unknown)}")
+    result = cluster_gaps(catalog.without(args.without or []))
+    _emit(args, result.to_dict(), render_gaps(result))
+    return ExitCode.OPTIMAL
+
+
+def _intermediaries(args: argparse.Namespace) -> int:
+    from modcluster.analysis.intermediary import intermediary_value
+    from modcluster.io import load_catalog
+    from modcluster.report.analyses import render_intermediary_value
+
+    value = intermediary_value(load_catalog(args.catalog))
+    _emit(args, value.to_dict(), render_intermediary_value(value))
+    return ExitCode.OPTIMAL
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from modcluster.analysis.compare import compare as run
+    from modcluster.engine import solve
+    from modcluster.report.analyses import render_comparison
+
+    catalog, request = _one_request(args)
+    ranks = sorted({int(r) for r in args.ranks.split(",")})
+    if not ranks or ranks[0] < 1:
+        raise InputError(f"--ranks takes candidate ranks from 1, got {args.ranks!r}")
+    solution = solve(catalog, request.with_changes(candidates=max(ranks[-1], request.candidates)))
+    chosen = [c for c in solution.candidates if c.rank in ranks]
+    if len(chosen) < 2:
+        raise InputError(f"only {len(solution.candidates)} candidate(s) exist; nothing to compare")
+    comparison = run(catalog, request, chosen)
+    _emit(args, comparison.to_dict(), render_comparison(comparison))
+    return ExitCode.OPTIMAL
+
+
+def _pareto_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--partners", action="store_true", help="add the partner count as a third objective")
+
+
+def _resilience_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--catalog-wide", action="store_true",
+                   help="organisations whose loss makes some product impossible under its default request")  # fmt: skip
+
+
+def _compare_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--ranks", default="1,2,3", help="candidate ranks to compare, e.g. 1,2 (default 1,2,3)")
+
+
+explain = _Command("explain", "why a request has no system, and the least relaxations that give one", _explain)
+pareto = _Command("pareto", "the exact cost / lead-time Pareto front of a request", _pareto, extra=_pareto_flags)
+resilience = _Command(
+    "resilience", "each organisation of the best system drops out: replacement or single point of failure",
+    _resilience, extra=_resilience_flags,
+)  # fmt: skip
+
+
+def _gaps_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--without", action="append", metavar="ORG",
+                   help="what if this organisation left the cluster (repeatable)")  # fmt: skip
+
+
+gaps = _Command(
+    "gaps", "products that cannot be built and the additions that unlock them", _gaps, request=False,
+    extra=_gaps_flags,
+)  # fmt: skip
+intermediaries = _Command(
+    "intermediaries", "savings the intermediaries bring and the introductions to make", _intermediaries, request=False
+)
+compare = _Command("compare", "candidates side by side: what differs and what it costs", _compare, extra=_compare_flags)

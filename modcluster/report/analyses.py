@@ -1,0 +1,147 @@
+"""Terminal tables for the analyses: explain, pareto, resilience, gaps, intermediaries, compare."""
+
+from __future__ import annotations
+
+from modcluster.analysis.compare import Comparison
+from modcluster.analysis.explain import Diagnosis
+from modcluster.analysis.gaps import ClusterGaps
+from modcluster.analysis.intermediary import IntermediaryValue
+from modcluster.analysis.pareto import ParetoFront
+from modcluster.analysis.resilience import Resilience
+from modcluster.report.text import format_money, table
+
+__all__ = [
+    "render_comparison",
+    "render_critical",
+    "render_diagnosis",
+    "render_gaps",
+    "render_intermediary_value",
+    "render_pareto",
+    "render_resilience",
+]
+
+
+def _signed(value: object) -> str:
+    if value is None:
+        return "-"
+    text = format_money(value) if not isinstance(value, int) else str(value)  # type: ignore[arg-type]
+    return text if text.startswith("-") else "+" + text
+
+
+def render_diagnosis(d: Diagnosis) -> str:
+    """Gaps with near misses, the minimal conflict, and the least relaxations."""
+    out = [f"{d.product}: {d.summary}"]
+    for gap in d.gaps:
+        out.append(f"  - {gap.place}: {gap.requirement}: {gap.reason}")
+        out += [f"      {miss}" for miss in gap.near_misses]
+    if d.conflict:
+        proof = "minimal" if d.conflict_minimal else "not proven minimal (time limit)"
+        out.append(f"  conflicting rules ({proof}): {'; '.join(d.conflict)}")
+        out.append("  dropping any one of them admits a system" if d.conflict_minimal else "")
+    if d.relaxations:
+        out.append("  least values that work with every other rule:")
+        rows = []
+        for r in d.relaxations:
+            current = "-" if r.current is None else str(r.current)
+            if r.least is None:
+                rows.append([r.limit, current, "no value", "the other rules admit no system"])
+                continue
+            least = format_money(r.least) if r.limit == "budget" else str(r.least)  # type: ignore[arg-type]
+            c = r.candidate
+            assert c is not None
+            achieved = f"hub {c.hub}, cost {format_money(c.cost)}, {c.lead_time} days, {len(c.partners)} partners"
+            rows.append([r.limit, current, least + ("" if r.proven else " (not proven)"), achieved])
+        out += ["    " + line for line in table(rows, ["limit", "now", "least", "achieved by"])]
+    return "\n".join(line for line in out if line != "")
+
+
+def render_pareto(front: ParetoFront) -> str:
+    """The front as a table, cheapest first."""
+    head = f"{front.product}: Pareto front of {' / '.join(front.objectives)}"
+    head += "" if front.complete else " (incomplete: time limit)"
+    rows = [
+        [str(i), format_money(p.cost), str(p.lead_time), str(p.partners), p.candidate.hub]
+        for i, p in enumerate(front.points, start=1)
+    ]
+    return "\n".join([head, *("  " + line for line in table(rows, ["#", "cost", "lead time", "partners", "hub"]))])
+
+
+def render_resilience(res: Resilience) -> str:
+    """Each participant dropping out: replacement deltas or single point of failure."""
+    c = res.candidate
+    out = [f"{res.product}: candidate with hub {c.hub}, cost {format_money(c.cost)}, {c.lead_time} days"]
+    rows = []
+    for d in res.dropouts:
+        if d.single_point_of_failure:
+            rows.append([d.organization, d.role, "SINGLE POINT OF FAILURE", "", ""])
+        elif d.replacement is None:
+            rows.append([d.organization, d.role, "undecided (time limit)", "", ""])
+        else:
+            rows.append([d.organization, d.role, f"hub {d.replacement.hub}", _signed(d.cost_delta),
+                         _signed(d.lead_time_delta)])  # fmt: skip
+    out += ["  " + line for line in table(rows, ["drops out", "role", "best replacement", "cost", "days"])]
+    return "\n".join(out)
+
+
+def render_critical(critical: dict[str, list[str]]) -> str:
+    """Organisations whose loss makes some product impossible."""
+    if not critical:
+        return "no single organisation's loss makes any product impossible under its default request"
+    rows = [[org, ", ".join(products)] for org, products in critical.items()]
+    return "\n".join(["organisations whose loss makes a product impossible:",
+                      *("  " + line for line in table(rows, ["organisation", "products"]))])  # fmt: skip
+
+
+def render_gaps(gaps: ClusterGaps) -> str:
+    """Blocked products and the additions that unlock them, by reach."""
+    out = [
+        f"buildable under their default requests: {len(gaps.buildable)} of {len(gaps.buildable) + len(gaps.blocked)}"
+    ]
+    for product, why in gaps.blocked:
+        out.append(f"  blocked: {product}: {why}")
+    if gaps.additions:
+        out.append("smallest additions, by how many products each unlocks:")
+        rows = [[str(len(a.unlocks)), a.text, ", ".join(a.unlocks)] for a in gaps.additions]
+        out += ["  " + line for line in table(rows, ["unlocks", "addition", "products"])]
+    elif gaps.blocked:
+        out.append("no single addition unlocks a blocked product")
+    return "\n".join(out)
+
+
+def render_intermediary_value(value: IntermediaryValue) -> str:
+    """Savings per product and the introductions to make."""
+    rows = []
+    for p in value.products:
+        rows.append([
+            p.product,
+            "-" if p.cost_with is None else format_money(p.cost_with),
+            "-" if p.cost_without is None else format_money(p.cost_without),
+            "-" if p.saving is None else format_money(p.saving),
+        ])  # fmt: skip
+    out = ["best system with and without the intermediaries' on-boarding terms:"]
+    out += ["  " + line for line in table(rows, ["product", "with", "without", "saving"])]
+    out.append(f"  total saving: {format_money(value.total_saving)}")
+    out.append("introductions (new ties the chosen systems create):")
+    for p in value.products:
+        for hub, partner, via in p.introductions:
+            out.append(
+                f"  {p.product}: {hub} -> {partner}" + (f" (through {via})" if via else " (no shared intermediary)")
+            )
+    return "\n".join(out)
+
+
+def render_comparison(cmp: Comparison) -> str:
+    """Side by side, with each line's cost difference to candidate 1."""
+    header = ["", *(f"candidate {r}" for r in cmp.ranks)]
+    rows = []
+    for row in cmp.rows:
+        cells = []
+        for value, money, delta in zip(row.values, row.money, row.deltas, strict=True):
+            cell = value
+            if money is not None and row.label not in ("total cost",):
+                cell += f" [{format_money(money)}]"
+            if delta is not None and delta != 0:
+                cell += f" ({_signed(delta)})"
+            cells.append(cell)
+        rows.append([("* " if row.differs else "  ") + row.label, *cells])
+    return "\n".join([*table(rows, header), "(* differs; [cost of the line]; (difference to candidate 1))"])

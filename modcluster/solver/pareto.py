@@ -1,0 +1,129 @@
+"""The exact cost / lead-time Pareto front by epsilon-constraint on the guarded model.
+
+Starting from no bound on the lead time, each step minimises cost (ties: lead
+time) subject to ``lead_time <= eps`` and every rule of the request, then sets
+``eps`` to one day less than the point found. Each point found is
+non-dominated: any system with a shorter lead time and no higher cost would
+have been found in its place. With partners as a third objective the front is
+swept once per partner bound and the union filtered for dominance.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from modcluster.domain.catalog import Catalog
+from modcluster.domain.request import Request
+from modcluster.domain.solution import Candidate
+from modcluster.solver.decode import decode
+from modcluster.solver.explain import GuardedModel
+from modcluster.solver.solve import SolverSettings
+
+__all__ = ["FrontPoint", "pareto_points"]
+
+
+@dataclass(frozen=True, slots=True)
+class FrontPoint:
+    """A non-dominated (cost, lead time[, partners]) point and a candidate achieving it."""
+
+    cost_cents: int
+    lead_time: int
+    partners: int
+    candidate: Candidate
+    proven: bool
+
+
+def _sweep(
+    gm: GuardedModel, extra: list[cp_model.IntVar], deadline: float, settings: SolverSettings
+) -> tuple[list[FrontPoint], bool]:
+    c = gm.compiled
+    model = c.model
+    lead_radix = c.lead_bound + 1
+    points: list[FrontPoint] = []
+    complete = True
+    eps: int | None = None
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return points, False
+        bounds = list(extra)
+        if eps is not None:
+            lit = model.new_bool_var(f"eps<={eps}")
+            model.add(c.lead <= eps).only_enforce_if(lit)
+            bounds.append(lit)
+        model.minimize(c.cost * lead_radix + c.lead)
+        model.clear_assumptions()
+        model.add_assumptions([*gm.literals.values(), *bounds])
+        solver = cp_model.CpSolver()
+        settings.apply(solver, remaining)
+        status = solver.solve(model)
+        if status == cp_model.INFEASIBLE:
+            return points, complete
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return points, False
+        proven = status == cp_model.OPTIMAL
+        complete = complete and proven
+        candidate = decode(c, solver, len(points) + 1, proven)
+        point = FrontPoint(solver.value(c.cost), solver.value(c.lead), len(candidate.partners), candidate, proven)
+        points.append(point)
+        eps = points[-1].lead_time - 1
+        if eps < 0:
+            return points, complete
+
+
+def pareto_points(
+    catalog: Catalog,
+    request: Request,
+    *,
+    partners: bool = False,
+    seconds: float | None = None,
+    settings: SolverSettings | None = None,
+) -> tuple[list[FrontPoint], bool]:
+    """Every non-dominated point of the request's systems, cheapest first.
+
+    Args:
+        catalog: The catalog.
+        request: The request; its limits and filters all hold.
+        partners: Add the partner count as a third objective.
+        seconds: Time for the whole front (default: the request's time limit).
+        settings: CP-SAT parameters.
+
+    Returns:
+        The points and whether the front is complete and every point proven.
+    """
+    settings = settings or SolverSettings()
+    deadline = time.monotonic() + float(seconds if seconds is not None else request.time_limit)
+    gm = GuardedModel(catalog, request, settings)
+    if not partners:
+        return _sweep(gm, [], deadline, settings)
+    # The 2-D front F first: no non-dominated point needs more partners than F's largest count
+    # (F holds a point at least as good in cost and lead time with at most that many partners).
+    found, complete = _sweep(gm, [], deadline, settings)
+    c = gm.compiled
+    count = cp_model.LinearExpr.sum(list(c.partners.values()))
+    for bound in range(max((p.partners for p in found), default=0)):
+        if not complete:
+            break
+        lit = c.model.new_bool_var(f"partners<={bound}")
+        c.model.add(count <= bound).only_enforce_if(lit)
+        points, done = _sweep(gm, [lit], deadline, settings)
+        complete = complete and done
+        found.extend(points)
+    unique = {(p.cost_cents, p.lead_time, p.partners): p for p in reversed(found)}
+    found = list(unique.values())
+    front = [
+        p
+        for p in found
+        if not any(
+            (q.cost_cents, q.lead_time, q.partners) != (p.cost_cents, p.lead_time, p.partners)
+            and q.cost_cents <= p.cost_cents
+            and q.lead_time <= p.lead_time
+            and q.partners <= p.partners
+            for q in found
+        )
+    ]
+    front.sort(key=lambda p: (p.cost_cents, p.lead_time, p.partners))
+    return front, complete
