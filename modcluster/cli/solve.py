@@ -8,6 +8,7 @@ from typing import Any
 
 from modcluster.cli.common import add_request_flags, log, requests_from_args, worst_exit
 from modcluster.domain.solution import Solution, dumps
+from modcluster.errors import ExitCode
 
 __all__ = ["register"]
 
@@ -41,6 +42,9 @@ def run(args: argparse.Namespace) -> int:
             f"{len(solution.candidates)} candidate(s), verified",
         )
         solutions.append(solution)
+        if solution.stats.get("interrupted"):
+            log(args, "  interrupted: keeping the best found so far, solving nothing more")
+            break
     data: Any = solutions[0].to_dict() if len(solutions) == 1 else [s.to_dict() for s in solutions]
     text = dumps(data) + "\n"
     if args.out:
@@ -50,4 +54,6 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     else:
         print("\n\n".join(render_solution(s, catalog) for s in solutions))
+    if any(s.stats.get("interrupted") for s in solutions):
+        return ExitCode.INTERRUPTED
     return worst_exit([s.status for s in solutions])

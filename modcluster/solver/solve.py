@@ -13,6 +13,7 @@ by proof rather than by the clock (see docs/library.md).
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +30,7 @@ from modcluster.solver.decode import decode
 from modcluster.solver.gaps import static_gaps
 from modcluster.solver.prepare import prepare
 
-__all__ = ["SolverSettings", "objective_key", "solve"]
+__all__ = ["SolverSettings", "objective_key", "run_interruptible", "solve"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,7 @@ def solve(catalog: Catalog, request: Request, settings: SolverSettings | None = 
     found: list[Candidate] = []
     exhausted = False
     last_status = None
+    interrupted = False
     bounds: list[float] = []
     for rank in range(1, request.candidates + 1):
         remaining = limit - (time.monotonic() - began)
@@ -121,7 +123,7 @@ def solve(catalog: Catalog, request: Request, settings: SolverSettings | None = 
             break
         solver = cp_model.CpSolver()
         settings.apply(solver, remaining)
-        last_status = solver.solve(compiled.model)
+        last_status, interrupted = run_interruptible(solver, compiled.model)
         if last_status == cp_model.MODEL_INVALID:
             raise SolverError("internal: CP-SAT rejected the model: " + compiled.model.validate())
         if last_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -129,10 +131,10 @@ def solve(catalog: Catalog, request: Request, settings: SolverSettings | None = 
             found.append(decode(compiled, solver, rank, proven))
             bounds.append(solver.best_objective_bound)
             compiled.exclude(compiled.signature_literals(solver))
-            if not proven:
+            if not proven or interrupted:
                 break
         else:
-            exhausted = last_status == cp_model.INFEASIBLE
+            exhausted = last_status == cp_model.INFEASIBLE and not interrupted
             break
     candidates = _rank(found, request)
     status = _status(candidates, request.candidates, exhausted, last_status)
@@ -147,8 +149,48 @@ def solve(catalog: Catalog, request: Request, settings: SolverSettings | None = 
         candidates=tuple(candidates),
         explanation=explanation,
         request=_request_data(request),
-        stats={"seconds": time.monotonic() - began, "bounds": bounds, "horizon": compiled.horizon},
+        stats={
+            "seconds": time.monotonic() - began,
+            "bounds": bounds,
+            "horizon": compiled.horizon,
+            "interrupted": interrupted,
+        },
     )
+
+
+def run_interruptible(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[cp_model.CpSolverStatus, bool]:
+    """Solve in a worker thread so that Ctrl-C stops the search instead of killing it.
+
+    CP-SAT's own SIGINT catching is switched off; the main thread waits in
+    short joins, so a KeyboardInterrupt arrives there at once, asks the
+    solver to stop and collects the best solution found so far.
+
+    Returns:
+        The solver status and whether the search was interrupted.
+    """
+    solver.parameters.catch_sigint_signal = False
+    outcome: list[cp_model.CpSolverStatus] = []
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            outcome.append(solver.solve(model))
+        finally:
+            done.set()
+
+    # An Event, not Thread.join: on Python 3.11 a KeyboardInterrupt inside join() can leave
+    # is_alive() False while the thread still runs.
+    threading.Thread(target=work, name="cp-sat", daemon=True).start()
+    interrupted = False
+    while not done.is_set():
+        try:
+            done.wait(0.05)
+        except KeyboardInterrupt:
+            interrupted = True
+            solver.stop_search()
+    if not outcome:  # pragma: no cover - the worker raised; its traceback is on stderr
+        raise SolverError("internal: CP-SAT returned no status")
+    return outcome[0], interrupted
 
 
 def _rank(found: list[Candidate], request: Request) -> list[Candidate]:
