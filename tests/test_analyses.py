@@ -103,7 +103,12 @@ def test_unlocking_addition_ranked_by_reach() -> None:
     assert gaps.buildable == ("p4",)
     assert [p for p, _ in gaps.blocked] == ["p1", "p2", "p3"]
     first = gaps.additions[0]
-    assert (first.kind, first.what, first.requirement, first.unlocks) == ("process", "anodise", "um <= 5", ("p1", "p2"))
+    assert (first.kind, first.what, first.requirement, first.unlocks) == (
+        "process",
+        "anodise",
+        "um max 5",
+        ("p1", "p2"),
+    )
     assert {(a.kind, a.what, a.unlocks) for a in gaps.additions[1:]} == {
         ("module", "x1", ("p1",)), ("module", "x2", ("p2",)), ("module", "x3", ("p3",)), ("process", "coat", ("p3",)),
     }  # fmt: skip

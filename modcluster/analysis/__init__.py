@@ -1,5 +1,31 @@
-"""Analyses built on the solver: catalog summaries (explanations, fronts and resilience come later)."""
+"""Analyses built on the engine: explain, Pareto fronts, resilience, gaps, intermediary value, compare."""
 
+from modcluster.analysis.compare import Comparison, compare
+from modcluster.analysis.explain import Diagnosis, Relaxation, explain
+from modcluster.analysis.gaps import Addition, ClusterGaps, cluster_gaps
+from modcluster.analysis.intermediary import IntermediaryValue, ProductValue, intermediary_value
+from modcluster.analysis.pareto import ParetoFront, ParetoPoint, pareto_front
+from modcluster.analysis.resilience import Dropout, Resilience, critical_organizations, resilience
 from modcluster.analysis.summary import summarize
 
-__all__ = ["summarize"]
+__all__ = [
+    "Addition",
+    "ClusterGaps",
+    "Comparison",
+    "Diagnosis",
+    "Dropout",
+    "IntermediaryValue",
+    "ParetoFront",
+    "ParetoPoint",
+    "ProductValue",
+    "Relaxation",
+    "Resilience",
+    "cluster_gaps",
+    "compare",
+    "critical_organizations",
+    "explain",
+    "intermediary_value",
+    "pareto_front",
+    "resilience",
+    "summarize",
+]

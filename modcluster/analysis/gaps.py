@@ -75,15 +75,7 @@ class ClusterGaps:
 
 
 def _requirement_text(require: Requires) -> str:
-    parts = []
-    for attr, req in require.items():
-        if req.min is not None:
-            parts.append(f"{attr} >= {req.min}")
-        if req.max is not None:
-            parts.append(f"{attr} <= {req.max}")
-        if req.in_ is not None:
-            parts.append(f"{attr} in {{{', '.join(str(v) for v in req.in_)}}}")
-    return ", ".join(parts)
+    return ", ".join(f"{attr} {req.describe()}" for attr, req in require.items())
 
 
 def _meeting(require: Requires) -> dict[str, Decimal | str | bool]:

@@ -26,6 +26,7 @@ __all__ = [
     "Interface",
     "Intermediary",
     "Link",
+    "LotOffer",
     "Make",
     "Module",
     "ModuleOffer",
@@ -65,6 +66,21 @@ class Requirement(Frozen):
         from modcluster.domain.values import to_decimal
 
         return None if value is None else to_decimal(value)
+
+    def describe(self) -> str:
+        """The condition in words: ``min 4``, ``max 5``, ``one of ISO5, ISO6``, or ``present``.
+
+        >>> Requirement(min=1, max=5).describe()
+        'min 1 and max 5'
+        """
+        wanted = []
+        if self.min is not None:
+            wanted.append(f"min {self.min}")
+        if self.max is not None:
+            wanted.append(f"max {self.max}")
+        if self.in_ is not None:
+            wanted.append("one of " + ", ".join(str(v) for v in self.in_))
+        return " and ".join(wanted) or "present"
 
     def accepts(self, value: Decimal | str | bool | None) -> bool:
         """Whether an attribute value meets this requirement.
@@ -148,16 +164,21 @@ class OrgKind(StrEnum):
     ENTERPRISE = "enterprise"
 
 
-class ProcessOffer(Frozen):
-    """A processing offer: doing a step of a capability for a lot."""
+class LotOffer(Frozen):
+    """What processing and module offers share: a price and a duration for a lot."""
 
     id: Id | None = None
-    capability: Id
     setup_cost: Money = Decimal(0)
     unit_cost: Money = Decimal(0)
     setup_days: Days = 0
     units_per_day: PositiveDecimal | None = None
     max_lot: Count | None = None
+
+
+class ProcessOffer(LotOffer):
+    """A processing offer: doing a step of a capability for a lot."""
+
+    capability: Id
     attributes: dict[str, AttrValue] = Field(default_factory=dict)
 
     @property
@@ -166,16 +187,10 @@ class ProcessOffer(Frozen):
         return self.id if self.id is not None else self.capability
 
 
-class ModuleOffer(Frozen):
+class ModuleOffer(LotOffer):
     """A ready module an organisation sells."""
 
-    id: Id | None = None
     type: Id
-    setup_cost: Money = Decimal(0)
-    unit_cost: Money = Decimal(0)
-    setup_days: Days = 0
-    units_per_day: PositiveDecimal | None = None
-    max_lot: Count | None = None
     variants: dict[str, Id] = Field(default_factory=dict)
 
     @property

@@ -43,14 +43,7 @@ def _requirement_misses(require: Requires, candidates: list[tuple[Organization, 
 
 def _describe(attr: str, req: Requirement, failing: list[tuple[Organization, object]]) -> str:
     numeric = [(v, org.id) for org, v in failing if isinstance(v, Decimal)]
-    wanted = []
-    if req.min is not None:
-        wanted.append(f"min {req.min}")
-    if req.max is not None:
-        wanted.append(f"max {req.max}")
-    if req.in_ is not None:
-        wanted.append("one of " + ", ".join(str(v) for v in req.in_))
-    need = " and ".join(wanted) or "present"
+    need = req.describe()
     if numeric and (req.min is not None or req.max is not None):
         best = max(numeric) if req.min is not None and req.max is None else min(numeric)
         return f"best {attr} offered is {best[0]} ({best[1]}); {need} required"
