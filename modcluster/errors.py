@@ -56,13 +56,13 @@ class Issue:
 
     def render(self, file: str | None = None) -> str:
         """Return ``file:line:col: path: message`` with the parts that are known."""
-        where = file or "<input>"
-        if self.line is not None:
+        where = file or ""
+        if file and self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        place = f" {self.path}:" if self.path else ""
-        return f"{where}:{place} {self.message}"
+        parts = [part for part in (where, self.path) if part]
+        return ": ".join([*parts, self.message])
 
 
 class ModclusterError(Exception):

@@ -4,7 +4,7 @@
 >>> catalog = load_catalog("catalogs/tama.yaml")  # doctest: +SKIP
 """
 
-from modcluster.io.atomic import atomic_write_text
+from modcluster.io.atomic import atomic_write_bytes, atomic_write_text
 from modcluster.io.document import Document, Position, parse_path, render_path
 from modcluster.io.loader import (
     SUFFIXES,
@@ -23,6 +23,7 @@ __all__ = [
     "SUFFIXES",
     "Document",
     "Position",
+    "atomic_write_bytes",
     "atomic_write_text",
     "build_request",
     "catalog_from_data",

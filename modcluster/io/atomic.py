@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from modcluster.errors import InputError
 
-__all__ = ["atomic_write_text"]
+__all__ = ["atomic_write_bytes", "atomic_write_text"]
 
 StrPath = str | os.PathLike[str]
 
@@ -52,13 +52,21 @@ def atomic_write_text(
     >>> atomic_write_text(out, "{}\n"); out.read_text()
     '{}\n'
     """
+    atomic_write_bytes(path, text.encode(encoding), protect=protect)
+
+
+def atomic_write_bytes(path: StrPath, data: bytes, *, protect: Iterable[StrPath] = ()) -> None:
+    """Write ``data`` to ``path`` atomically, as :func:`atomic_write_text` does for text.
+
+    Raises:
+        InputError: ``path`` is one of ``protect``, or cannot be written.
+    """
     name = os.fspath(path)
     for guarded in protect:
         if _same_file(name, os.fspath(guarded)):
             raise InputError(f"refusing to overwrite the input file {os.fspath(guarded)}", file=name)
     target = os.path.realpath(name) if os.path.islink(name) else name
     directory = os.path.dirname(os.path.abspath(target))
-    data = text.encode(encoding)
     temp = os.path.join(directory, f".{os.path.basename(target)}.{secrets.token_hex(6)}.tmp")
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)

@@ -57,7 +57,7 @@ def _gantt(candidate: Candidate, width: int = 48) -> list[str]:
         left = round(start * scale)
         length = max(round(end * scale) - left, 1 if end > start else 0)
         bar = " " * left + ("#" * length if length else "|")
-        lines.append(f"  {label.ljust(label_w)}  {org.ljust(org_w)}  {bar.ljust(width)} {start:>4}-{end:<4}")
+        lines.append(f"  {label.ljust(label_w)}  {org.ljust(org_w)}  {bar.ljust(width)} {start:>4}-{end}")
     lines.append(f"  {'':{label_w}}  {'':{org_w}}  0{'day ' + str(span):>{width}}")
     return lines
 

@@ -1,0 +1,49 @@
+"""``modcluster graph``: the cluster's collaboration network as GraphML, GEXF or DOT."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from modcluster.report.graph_export import GRAPH_FORMATS
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    """Add the subcommand to the parser's subparsers."""
+    p = sub.add_parser(
+        "graph",
+        help="write the cluster's collaboration network (organisations, ties, intermediaries) for Gephi or Graphviz",
+    )
+    p.add_argument("catalog")
+    p.add_argument(
+        "--format",
+        choices=list(GRAPH_FORMATS),
+        help="graphml, gexf (Gephi) or dot (Graphviz); default: from the --out suffix, else graphml",
+    )
+    p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the graph; exit 0."""
+    from modcluster.errors import ExitCode
+    from modcluster.io import atomic_write_text, load_catalog
+    from modcluster.report.graph_export import format_for_path, graph_text
+
+    fmt = args.format or (format_for_path(args.out) if args.out else "graphml")
+    catalog = load_catalog(args.catalog)
+    text = graph_text(catalog, fmt)
+    if args.out:
+        atomic_write_text(args.out, text, protect=[args.catalog])
+        n = len(catalog.intermediaries)
+        print(
+            f"wrote {args.out} ({fmt}): {len(catalog.organizations)} organisations, "
+            f"{n} {'intermediary' if n == 1 else 'intermediaries'}, {len(catalog.relationships)} ties",
+            file=sys.stderr,
+        )
+    else:
+        sys.stdout.write(text)
+    return ExitCode.OPTIMAL

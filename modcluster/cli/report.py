@@ -1,0 +1,97 @@
+"""``modcluster report``: solve requests and write a self-contained HTML report (and PNG figures)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from modcluster.cli.common import add_request_flags, log, requests_from_args, worst_exit
+from modcluster.domain.catalog import Catalog
+from modcluster.domain.request import Request
+from modcluster.domain.solution import Solution
+from modcluster.errors import InputError, ModclusterError
+
+if TYPE_CHECKING:
+    from modcluster.report.figures import Front
+
+__all__ = ["front_for", "register"]
+
+
+def register(sub: Any) -> None:
+    """Add the subcommand to the parser's subparsers."""
+    p = sub.add_parser(
+        "report",
+        help="solve and write an HTML report: Gantt, network, costs and cost / lead-time front per candidate",
+    )
+    p.add_argument("catalog")
+    add_request_flags(p)
+    p.add_argument("--out", metavar="FILE", help="the HTML file to write (self-contained, opens offline)")
+    p.add_argument("--png", metavar="DIR", help="also write every figure as a PNG file into DIR (for slides)")
+    p.add_argument(
+        "--front",
+        choices=["exact", "candidates"],
+        default="exact",
+        help="exact: compute the cost / lead-time Pareto front (default); candidates: plot only the candidates",
+    )
+    p.add_argument("--title", help="the page's title")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.set_defaults(func=run)
+
+
+def front_for(catalog: Catalog, request: Request, solution: Solution, mode: str) -> Front | None:
+    """The front to draw: the exact analysis when asked for and installed, else None (candidates only)."""
+    from modcluster.analysis.pareto import pareto_front
+    from modcluster.report.figures import front_from_analysis
+
+    if mode != "exact" or not solution.candidates:
+        return None
+    return front_from_analysis(pareto_front(catalog, request))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Solve each request, draw its figures, write the report; return the exit code of the worst status."""
+    from modcluster.engine import solve
+    from modcluster.io import atomic_write_bytes, atomic_write_text, load_catalog
+    from modcluster.report.figures import require_matplotlib
+    from modcluster.report.html import ProductReport, build_report
+
+    if not args.out and not args.png:
+        raise InputError("nothing to write: give --out FILE (the HTML report) and/or --png DIR")
+    require_matplotlib()  # fail before solving, not after
+    protect = [args.catalog, *([args.request] if args.request else [])]
+    if args.out and Path(args.out).suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"the report is HTML: name it .html, got {args.out!r}")
+    catalog = load_catalog(args.catalog)
+    items: list[ProductReport] = []
+    for request in requests_from_args(catalog, args):
+        log(args, f"solving {request.product} (quantity {request.quantity}, objective {request.objective.value}) ...")
+        solution = solve(catalog, request)
+        log(args, f"  {solution.status.value}, {len(solution.candidates)} candidate(s), verified")
+        try:
+            front = front_for(catalog, request, solution, args.front)
+        except ModclusterError as exc:  # the front is an extra: the report goes on without it
+            print(f"modcluster: the Pareto analysis failed ({exc}): plotting the candidates only", file=sys.stderr)
+            front = None
+        else:
+            if args.front == "exact" and front is None and solution.candidates:
+                log(args, "  the exact Pareto analysis is not available: plotting the candidates only")
+            elif front is not None:
+                log(args, f"  cost / lead-time front: {len(front.points)} point(s)")
+        items.append(ProductReport(request, solution, front))
+    log(args, "drawing figures ...")
+    report = build_report(catalog, items, title=args.title)
+    if args.out:
+        atomic_write_text(args.out, report.html, protect=protect)
+        log(args, f"wrote {args.out}")
+    if args.png:
+        directory = Path(args.png)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create the directory: {exc.strerror or exc}", file=str(directory)) from None
+        for name, data in report.images.items():
+            atomic_write_bytes(directory / name, data, protect=protect)
+        log(args, f"wrote {len(report.images)} PNG file(s) to {directory}")
+    return worst_exit([item.solution.status for item in items])

@@ -1,0 +1,335 @@
+"""A self-contained HTML report: per product its front, per candidate its Gantt, network and costs.
+
+The page needs no network to open: the figures are PNG images drawn by
+matplotlib (:mod:`modcluster.report.figures`) and embedded as ``data:`` URLs,
+and the style sheet is inline. The same input gives the same bytes (no
+timestamps, fixed figure style and layout seed).
+"""
+
+from __future__ import annotations
+
+import base64
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html import escape
+from typing import TYPE_CHECKING
+
+from modcluster.domain.catalog import Catalog
+from modcluster.domain.request import Request
+from modcluster.domain.solution import Candidate, ModuleChoice, Solution, Status
+from modcluster.report import figures
+from modcluster.report.text import format_money
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["ProductReport", "Report", "build_report", "product_figures"]
+
+_STATUS_TEXT = {
+    Status.OPTIMAL: "optimal: every candidate proven optimal",
+    Status.FEASIBLE: "feasible: best found within the time limit, not proven optimal",
+    Status.INFEASIBLE: "infeasible: no system meets the request",
+    Status.UNKNOWN: "unknown: no system found within the time limit, nothing proven",
+}
+
+_CSS = """
+body { font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; margin: 0; color: #222;
+       background: #fff; line-height: 1.4; }
+header { background: #1f3a5f; color: #fff; padding: 18px 32px; }
+header h1 { margin: 0 0 4px 0; font-size: 24px; }
+header p { margin: 0; opacity: 0.85; }
+main { padding: 8px 32px 40px 32px; max-width: 1200px; }
+nav ul { padding-left: 20px; }
+section.product { border-top: 3px solid #1f3a5f; margin-top: 28px; }
+article.candidate { border-top: 1px solid #ccc; margin-top: 22px; }
+h2 { margin: 14px 0 6px 0; } h3 { margin: 14px 0 6px 0; }
+table { border-collapse: collapse; margin: 8px 0 14px 0; font-size: 14px; }
+th, td { border: 1px solid #d0d0d0; padding: 3px 9px; text-align: left; vertical-align: top; }
+th { background: #f0f3f7; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+figure { margin: 10px 0 18px 0; }
+figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { font-size: 13px; color: #555; }
+.status-optimal { color: #1e7b34; } .status-feasible { color: #a86400; }
+.status-infeasible, .status-unknown { color: #b22222; }
+.note { color: #555; font-size: 14px; }
+.tables { display: flex; flex-wrap: wrap; gap: 0 28px; }
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ProductReport:
+    """One product's part of the report: the request, its solution and the front to draw.
+
+    Without ``front`` the candidates' own points stand in (marked "candidates only").
+    """
+
+    request: Request
+    solution: Solution
+    front: figures.Front | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A built report: the HTML page and the same figures as PNG files (name -> bytes)."""
+
+    html: str
+    images: dict[str, bytes] = field(default_factory=dict)
+
+
+def product_figures(catalog: Catalog, item: ProductReport) -> dict[str, Figure]:
+    """Every figure of one product, by PNG file stem: the front, then per candidate Gantt, network and costs."""
+    request, solution = item.request, item.solution
+    money = catalog.units.money
+    front = item.front or figures.front_from_candidates(solution.candidates)
+    out: dict[str, Figure] = {}
+    if solution.candidates or front.points:
+        out["pareto"] = figures.pareto(
+            front,
+            solution.candidates,
+            budget=request.limits.budget,
+            deadline=request.limits.deadline,
+            money=money,
+        )
+    for c in solution.candidates:
+        out[f"c{c.rank}-gantt"] = figures.gantt(c, deadline=request.limits.deadline)
+        out[f"c{c.rank}-network"] = figures.network(c, catalog)
+        out[f"c{c.rank}-cost"] = figures.cost_breakdown(c, budget=request.limits.budget, money=money)
+    return out
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a PNG from its IHDR chunk."""
+    width, height = struct.unpack(">II", data[16:24])
+    return int(width), int(height)
+
+
+def _img(data: bytes, alt: str, caption: str) -> str:
+    width, height = _png_size(data)
+    b64 = base64.b64encode(data).decode("ascii")
+    return (
+        f'<figure><img src="data:image/png;base64,{b64}" width="{width}" height="{height}" alt="{escape(alt)}">'
+        f"<figcaption>{escape(caption)}</figcaption></figure>"
+    )
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{escape(cell)}</td>' if i in numeric else f"<td>{escape(cell)}</td>"
+            for i, cell in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _request_line(request: Request, money: str) -> str:
+    parts = [f"quantity {request.quantity}", f"objective {request.objective.value}"]
+    limits = request.limits
+    if limits.budget is not None:
+        parts.append(f"budget {format_money(limits.budget)} {money}")
+    if limits.deadline is not None:
+        parts.append(f"deadline {limits.deadline} days")
+    if limits.max_partners is not None:
+        parts.append(f"at most {limits.max_partners} partners")
+    if request.sites:
+        parts.append("sites " + ", ".join(request.sites))
+    if request.hub:
+        parts.append(f"hub {request.hub}")
+    if request.exclude:
+        parts.append("excluding " + ", ".join(request.exclude))
+    if request.require:
+        parts.append("requiring " + ", ".join(request.require))
+    return "; ".join(parts)
+
+
+def _span(m: ModuleChoice) -> str:
+    if m.source == "buy":
+        return f"{m.start}-{m.end}"
+    starts = [s.start for s in m.steps] + ([m.seed.start] if m.seed else [])
+    ends = [s.end for s in m.steps] + ([m.seed.end] if m.seed else [])
+    return f"{min(starts)}-{max(ends)}"
+
+
+def _candidate_html(
+    catalog: Catalog, c: Candidate, images: dict[str, bytes], stem: str, anchor: str, money: str
+) -> str:
+    proof = "proven optimal" if c.proven_optimal else "not proven optimal"
+    out = [
+        f'<article class="candidate" id="{escape(anchor)}">',
+        f"<h3>Candidate {c.rank}: cost {escape(format_money(c.cost))} {escape(money)}, "
+        f"lead time {c.lead_time} days ({proof})</h3>",
+        f"<p>Hub <b>{escape(c.hub)}</b>; {len(c.partners)} partner(s): {escape(', '.join(c.partners) or 'none')}.</p>",
+        _img(
+            images[f"{stem}-c{c.rank}-gantt.png"],
+            f"Gantt chart of candidate {c.rank}",
+            "Schedule by organisation: bars coloured by module, hatched seed transfers, grey arrows for "
+            "handovers between organisations, integration by the hub last; dashed red line: the deadline.",
+        ),
+        _img(
+            images[f"{stem}-c{c.rank}-network.png"],
+            f"Network of candidate {c.rank}",
+            "The product system: hub at the centre, partners around it by role; solid lines are existing "
+            "ties, dashed lines new ties that pay on-boarding; stars are licensed seeds.",
+        ),
+        _img(
+            images[f"{stem}-c{c.rank}-cost.png"],
+            f"Cost breakdown of candidate {c.rank}",
+            "Cost by term, with the budget.",
+        ),
+    ]
+    rows: list[list[str]] = []
+    for m in c.modules:
+        if m.source == "buy":
+            rows.append([m.id, "buy", f"{m.organization} / {m.offer}", _span(m)])
+        else:
+            by = [f"{s.organization} / {s.offer}" for s in m.steps]
+            if m.seed is not None:
+                by.insert(0, f"seed {m.seed.seed} of {m.seed.organization}")
+            rows.append([m.id, "make", " → ".join(by), _span(m)])
+    b = c.cost_breakdown
+    cost_rows = [
+        [name, format_money(value)]
+        for name, value in (
+            ("integration (design fee and bridges)", b.integration),
+            ("steps", b.steps),
+            ("modules", b.modules),
+            ("licences", b.licences),
+            ("on-boarding", b.onboarding),
+        )
+    ]
+    cost_rows.append(["total", format_money(b.total)])
+    link_rows = [
+        [f"{lk.between[0]} – {lk.between[1]}", lk.interface, "matched" if lk.matched else "bridged by the hub"]
+        for lk in c.links
+    ]
+    out.append('<div class="tables">')
+    out.append("<div><h4>Modules</h4>" + _table(["module", "source", "by", "days"], rows) + "</div>")
+    out.append(f"<div><h4>Cost ({escape(money)})</h4>" + _table(["term", "amount"], cost_rows, numeric=[1]) + "</div>")
+    if link_rows:
+        out.append("<div><h4>Links</h4>" + _table(["between", "interface", "variants"], link_rows) + "</div>")
+    out.append("</div></article>")
+    return "\n".join(out)
+
+
+def _product_html(catalog: Catalog, item: ProductReport, images: dict[str, bytes], stem: str) -> str:
+    request, solution = item.request, item.solution
+    money = catalog.units.money
+    status = solution.status
+    out = [
+        f'<section class="product" id="{escape(stem)}">',
+        f"<h2>{escape(solution.product)}</h2>",
+        f"<p>{escape(_request_line(request, money))}.</p>",
+        f'<p class="status-{status.value}"><b>{escape(_STATUS_TEXT[status])}</b>; '
+        f"{len(solution.candidates)} candidate(s).</p>",
+    ]
+    if solution.explanation is not None:
+        out.append(f"<p>{escape(solution.explanation.summary)}</p>")
+        if solution.explanation.gaps:
+            out.append("<ul>")
+            for gap in solution.explanation.gaps:
+                misses = "".join(f"<li>{escape(m)}</li>" for m in gap.near_misses)
+                out.append(
+                    f"<li>{escape(gap.place)}: {escape(gap.requirement)}: {escape(gap.reason)}"
+                    + (f"<ul>{misses}</ul>" if misses else "")
+                    + "</li>"
+                )
+            out.append("</ul>")
+    if solution.candidates:
+        rows = [
+            [
+                f"#{c.rank}",
+                format_money(c.cost),
+                str(c.lead_time),
+                c.hub,
+                str(len(c.partners)),
+                "yes" if c.proven_optimal else "no",
+            ]
+            for c in solution.candidates
+        ]
+        out.append(
+            _table(
+                ["rank", f"cost ({money})", "lead time (days)", "hub", "partners", "proven optimal"],
+                rows,
+                numeric=[1, 2, 4],
+            )
+        )
+    if f"{stem}-pareto.png" in images:
+        exact = item.front is not None and item.front.exact
+        caption = (
+            "The exact cost / lead-time Pareto front of the request, with the ranked candidates circled."
+            if exact
+            else "Candidates only: the exact front was not computed; the dashed staircase joins the "
+            "candidates that no other candidate beats in both cost and lead time."
+        )
+        out.append(_img(images[f"{stem}-pareto.png"], f"Cost and lead time of {solution.product}", caption))
+    for c in solution.candidates:
+        out.append(_candidate_html(catalog, c, images, stem, f"{stem}-c{c.rank}", money))
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _stems(items: Sequence[ProductReport]) -> list[str]:
+    """A unique file stem and anchor per product section (``-2``, ``-3`` for repeats)."""
+    seen: dict[str, int] = {}
+    out = []
+    for item in items:
+        base = item.solution.product
+        seen[base] = seen.get(base, 0) + 1
+        out.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return out
+
+
+def build_report(catalog: Catalog, items: Sequence[ProductReport], *, title: str | None = None) -> Report:
+    """Draw every figure once and build the HTML page around them.
+
+    Returns:
+        The page, and the figures as PNG bytes named ``<product>-pareto.png`` and
+        ``<product>-c<rank>-{gantt,network,cost}.png`` (what ``--png DIR`` writes).
+
+    Raises:
+        PlotUnavailableError: matplotlib is not installed.
+    """
+    figures.require_matplotlib()
+    images: dict[str, bytes] = {}
+    stems = _stems(items)
+    for stem, item in zip(stems, items, strict=True):
+        for name, fig in product_figures(catalog, item).items():
+            images[f"{stem}-{name}.png"] = figures.figure_png(fig)
+    heading = title or f"modcluster report: {catalog.name or 'catalog'}"
+    toc = "".join(
+        f'<li><a href="#{escape(stem)}">{escape(item.solution.product)}</a>: {escape(item.solution.status.value)}, '
+        + (
+            f"best cost {escape(format_money(item.solution.candidates[0].cost))} {escape(catalog.units.money)}, "
+            f"lead time {item.solution.candidates[0].lead_time} days"
+            if item.solution.candidates
+            else "no candidate"
+        )
+        + "</li>"
+        for stem, item in zip(stems, items, strict=True)
+    )
+    body = "\n".join(_product_html(catalog, item, images, stem) for stem, item in zip(stems, items, strict=True))
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(heading)}</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<header><h1>{escape(heading)}</h1>
+<p>{len(catalog.organizations)} organisations; money in {escape(catalog.units.money)}, time in days.</p></header>
+<main>
+<nav><h2>Products</h2><ul>{toc}</ul></nav>
+{body}
+</main>
+</body>
+</html>
+"""
+    return Report(page, images)
