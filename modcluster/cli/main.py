@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from modcluster.cli import analyses, graph, report, schema, solve, validate, verify
+from modcluster.cli import analyses, graph, report, schema, solve, sweep, validate, verify
 from modcluster.errors import ExitCode, ModclusterError
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main", "run"]
@@ -28,6 +28,7 @@ SUBCOMMANDS: list[Any] = [
     analyses.gaps,
     analyses.intermediaries,
     analyses.compare,
+    sweep,
     report,
     graph,
 ]

@@ -281,7 +281,7 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
             model.add(b_start >= a.end).only_enforce_if(enforce)
             continue
         same = []
-        for org in a.org_lits.keys() & b_orgs.keys():
+        for org in sorted(a.org_lits.keys() & b_orgs.keys()):  # sorted: set order varies per process
             z = model.new_bool_var("same")
             model.add(z <= a.org_lits[org])
             model.add(z <= b_orgs[org])

@@ -1,0 +1,230 @@
+"""``modcluster sweep``: solve every scenario of a sweep file, one JSON line per result, resumable."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import io
+import os
+import signal
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import Executor
+from types import FrameType
+from typing import Any
+
+from modcluster.cli.common import log
+from modcluster.errors import ExitCode, InputError, ModclusterError
+
+__all__ = ["CSV_COLUMNS", "csv_text", "register", "summary_lines"]
+
+#: Columns of ``--csv``: the effective request, then the best candidate's figures.
+CSV_COLUMNS = (
+    "scenario", "status", "product", "quantity", "objective", "budget", "deadline", "max_partners", "sites",
+    "exclude", "require", "hub_fixed", "cost", "lead_time", "hub", "partners", "proven_optimal", "candidates",
+    "seconds", "error",
+)  # fmt: skip
+
+
+class ClusterError(ModclusterError):
+    """The Dask scheduler cannot be reached or the ``distributed`` package is missing."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+def register(sub: Any) -> None:
+    """Add the subcommand to the parser's subparsers."""
+    p = sub.add_parser(
+        "sweep",
+        help="solve every scenario of a sweep file (grid and named scenarios), resumably",
+        description="Solve every scenario of SWEEP against CATALOG; one JSON line per scenario in --out.",
+    )
+    p.add_argument("catalog")
+    p.add_argument("sweep", help="the sweep file (YAML, JSON or TOML)")
+    p.add_argument("--out", required=True, metavar="FILE", help="results, one JSON line per scenario (appended)")
+    p.add_argument("--csv", metavar="FILE", help="also write a table of every scenario's result for spreadsheets")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_positive, metavar="N", help="local worker processes (default: the CPUs)")
+    where.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://scheduler:8786")
+    p.add_argument("--solver-threads", type=_positive, metavar="N", help="CP-SAT workers per solve (default 1)")
+    p.add_argument("--retry-failed", action="store_true", help="solve again the scenarios recorded as failed")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or messages on stderr")
+    p.set_defaults(func=run)
+
+
+def _positive(text: str) -> int:
+    """A whole number of at least 1, for ``--workers`` and ``--solver-threads``."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C, so a killed sweep stops as cleanly."""
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
+    """``None`` for the default local pool, or a Dask cluster's executor."""
+    if not args.dask:
+        yield None
+        return
+    try:
+        import distributed
+    except ImportError:
+        raise ClusterError("--dask needs the distributed package: pip install 'modcluster[dask]'") from None
+    try:
+        connect: Any = distributed.Client  # untyped package
+        client: Any = connect(args.dask, timeout="15s", set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {args.dask}: {exc}") from None
+    try:
+        executor: Executor = client.get_executor()
+        yield executor
+    finally:
+        client.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the sweep; exit 0 when every scenario has a result and none failed (see docs/sweeps.md)."""
+    from modcluster.io import atomic_write_text, load_catalog
+    from modcluster.solver import SolverSettings
+    from modcluster.sweep import Progress, ResultLog, finished, latest, load_sweep, read_results, sweep
+
+    inputs = [args.catalog, args.sweep]
+    for output in (args.out, args.csv):
+        if output and any(_same(output, given) for given in inputs):
+            raise InputError(f"refusing to overwrite the input file {output}", file=output)
+    if args.csv and _same(args.csv, args.out):
+        raise InputError("--csv and --out must be different files", file=args.csv)
+
+    catalog = load_catalog(args.catalog)
+    spec = load_sweep(args.sweep)
+    settings = None if args.solver_threads is None else SolverSettings(workers=args.solver_threads)
+    interrupted = False
+    with ResultLog(args.out) as results, _executor(args) as executor, _sigterm_as_interrupt():
+        done = finished(results.existing, retry_failed=args.retry_failed)
+        running = sweep(catalog, spec, executor=executor, workers=args.workers, skip=done, settings=settings)
+        where = f"Dask cluster {args.dask}" if args.dask else f"{running.workers} local worker process(es)"
+        log(
+            args,
+            f"sweep: {len(running.scenarios)} scenarios, {len(running.scenarios) - len(running.pending)} "
+            f"already in {args.out}, {len(running.pending)} to solve on {where}",
+        )
+        bar = Progress(len(running.pending), enabled=None if not args.quiet else False)
+        try:
+            with running:
+                for result in running:
+                    results.append(result)
+                    bar.advance(failed=result.failed)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            bar.close()
+    current = {s.fingerprint for s in running.scenarios}
+    recorded = latest(r for r in read_results(args.out) if r.fingerprint in current)
+    final = [recorded[s.id] for s in running.scenarios if s.id in recorded]
+    if interrupted:
+        log(
+            args,
+            f"interrupted: {len(final)} of {len(running.scenarios)} scenarios are in {args.out}; "
+            "run the same command again to finish the rest",
+        )
+        return ExitCode.INTERRUPTED
+    if args.csv:
+        atomic_write_text(args.csv, csv_text(final), protect=inputs)
+        log(args, f"wrote {args.csv}")
+    print("\n".join(summary_lines(final, len(running.scenarios))))
+    failures = [r.error.get("exit_code", ExitCode.INTERNAL) for r in final if r.failed and r.error]
+    return max((int(code) for code in failures), default=ExitCode.OPTIMAL)
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return os.path.exists(a) and os.path.exists(b) and os.path.samefile(a, b)
+    except OSError:  # pragma: no cover - raced away
+        return False
+
+
+def _money(value: Any) -> str:
+    from modcluster.report.text import format_money
+
+    return "" if value is None else format_money(value)
+
+
+def summary_lines(results: list[Any], total: int) -> list[str]:
+    """The summary table: one row per scenario, then the count by status."""
+    from modcluster.report.text import table
+
+    rows = []
+    for r in results:
+        note = ""
+        if r.failed and r.error:
+            note = f"{r.error.get('type', 'error')}: {str(r.error.get('message', '')).splitlines()[0]}"
+        elif r.explanation:
+            note = r.explanation
+        note = note if len(note) <= 70 else note[:67] + "..."
+        lead = "" if r.lead_time is None else str(r.lead_time)
+        rows.append([r.scenario, r.status, _money(r.cost), lead, r.hub or "", note])
+    lines = table(rows, ["scenario", "status", "cost", "lead time", "hub", "note"]) if rows else []
+    counts = Counter(r.status for r in results)
+    order = ["optimal", "feasible", "infeasible", "unknown", "failed"]
+    parts = [f"{counts[s]} {s}" for s in order if counts[s]]
+    missing = total - len(results)
+    tail = f", {missing} not run" if missing else ""
+    lines.append(f"{total} scenarios: {', '.join(parts) or 'none finished'}{tail}")
+    return lines
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return " ".join(_cell(v) for v in value)
+    from modcluster.domain.solution import dumps
+
+    return value if isinstance(value, str) else dumps(value, indent=None)
+
+
+def csv_text(results: list[Any]) -> str:
+    """The ``--csv`` table: one row per scenario (see :data:`CSV_COLUMNS`)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in results:
+        request = r.request or {}
+        limits = request.get("limits") or {}
+        line = r.to_dict()
+        error = "" if not r.error else f"{r.error.get('type', 'error')}: {r.error.get('message', '')}"
+        row = {
+            **{key: line.get(key) for key in CSV_COLUMNS},
+            "quantity": request.get("quantity", line.get("quantity")),
+            "objective": request.get("objective", line.get("objective")),
+            "budget": limits.get("budget"),
+            "deadline": limits.get("deadline"),
+            "max_partners": limits.get("max_partners"),
+            "sites": request.get("sites"),
+            "exclude": request.get("exclude"),
+            "require": request.get("require"),
+            "hub_fixed": request.get("hub"),
+            "error": error,
+        }
+        writer.writerow([_cell(row[key]) for key in CSV_COLUMNS])
+    return out.getvalue()

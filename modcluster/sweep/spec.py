@@ -1,0 +1,444 @@
+"""Sweep files: a base request plus variations (a grid and/or named scenarios).
+
+A sweep file is YAML, JSON or TOML::
+
+    schema: modcluster/sweep/1
+    base: {candidates: 1, time_limit: 5}          # request fields shared by every scenario
+    grid:                                         # every combination of these lists
+      product: all                                # or a list of product ids
+      quantity: [50, 200, 1000]
+      budget: [8000, 16000, null]                 # null: the base's (or product's) value
+      exclude: [[], hachioji-5axis, sagami-plating]
+    scenarios:                                    # explicit, named scenarios
+      - {name: star-tracker-rush, product: cubesat-star-tracker, deadline: 60, objective: lead_time}
+
+``grid`` may also be a list of grids; the scenarios of the sweep are the
+points of every grid followed by the named scenarios, each built by
+:func:`modcluster.io.build_request` from the product's default request, then
+``base``, then the variation. :func:`plan` turns a spec into
+:class:`Scenario` objects with stable ids and fingerprints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
+
+from modcluster.domain.catalog import Catalog
+from modcluster.domain.request import Objective, Request, RequestDefaults
+from modcluster.domain.solution import dumps
+from modcluster.domain.values import Count, Days, Id, Money, Positive, PositiveDecimal
+from modcluster.errors import InputError, Issue, RequestError, ValidationError
+from modcluster.io.document import Document, Key, render_path, type_name
+from modcluster.io.loader import build_request, load_document
+from modcluster.io.validation import validate_model
+
+__all__ = [
+    "SWEEP_SCHEMA",
+    "VARIATION_KEYS",
+    "BaseRequest",
+    "Grid",
+    "NamedScenario",
+    "PartialWeights",
+    "Scenario",
+    "SweepSpec",
+    "build_scenario_request",
+    "canonical_json",
+    "catalog_fingerprint",
+    "digest",
+    "load_sweep",
+    "plain",
+    "plan",
+    "sweep_from_data",
+]
+
+SWEEP_SCHEMA: Literal["modcluster/sweep/1"] = "modcluster/sweep/1"
+
+#: The request fields a variation may set, in the order scenario ids name them.
+VARIATION_KEYS = (
+    "product",
+    "quantity",
+    "budget",
+    "deadline",
+    "max_partners",
+    "objective",
+    "weights",
+    "sites",
+    "exclude",
+    "require",
+    "hub",
+    "candidates",
+    "time_limit",
+)
+_LIMITS = ("budget", "deadline", "max_partners")
+
+ScenarioName = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\r\n]*$")]
+
+
+def _one_or_many(value: Any) -> Any:
+    """Let a list axis entry be a single id: ``hachioji-5axis`` means ``[hachioji-5axis]``."""
+    return [value] if isinstance(value, str) else value
+
+
+def _non_empty(value: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Refuse an empty list (checked after the items, so a bad item is reported alone)."""
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+T = TypeVar("T")
+#: A grid axis: a non-empty list of values.
+Axis = Annotated[tuple[T, ...], AfterValidator(_non_empty)]
+
+
+def _listed(value: Any) -> Any:
+    """Let ``grid`` be one mapping as well as a list of them."""
+    return [value] if isinstance(value, Mapping) else value
+
+
+IdList = Annotated[tuple[Id, ...], BeforeValidator(_one_or_many)]
+Sites = Annotated[tuple[Id, ...], BeforeValidator(_one_or_many), AfterValidator(_non_empty)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class PartialWeights(_Frozen):
+    """Weights of the ``weighted`` objective; a key left out keeps the base's value."""
+
+    cost: Money | None = None
+    lead_time: Money | None = None
+
+
+class BaseRequest(RequestDefaults):
+    """The request fields every scenario shares (a request file's mapping; ``product`` optional)."""
+
+    product: Id | None = None
+
+
+class NamedScenario(_Frozen):
+    """One explicit scenario: its name and the request fields it changes."""
+
+    name: ScenarioName
+    product: Id | None = None
+    quantity: Count | None = None
+    budget: Money | None = None
+    deadline: Days | None = None
+    max_partners: Count | None = None
+    objective: Objective | None = None
+    weights: PartialWeights | None = None
+    sites: Sites | None = None
+    exclude: IdList | None = None
+    require: IdList | None = None
+    hub: Id | None = None
+    candidates: Positive | None = None
+    time_limit: PositiveDecimal | None = None
+
+
+class Grid(_Frozen):
+    """Lists of values; the scenarios are every combination. ``null`` in a list leaves the field as the base has it."""
+
+    product: Literal["all"] | Axis[Id] | None = None
+    quantity: Axis[Count | None] | None = None
+    budget: Axis[Money | None] | None = None
+    deadline: Axis[Days | None] | None = None
+    max_partners: Axis[Count | None] | None = None
+    objective: Axis[Objective | None] | None = None
+    weights: Axis[PartialWeights | None] | None = None
+    sites: Axis[Sites | None] | None = None
+    exclude: Axis[IdList | None] | None = None
+    require: Axis[IdList | None] | None = None
+    hub: Axis[Id | None] | None = None
+    candidates: Axis[Positive | None] | None = None
+    time_limit: Axis[PositiveDecimal | None] | None = None
+
+
+class SweepSpec(_Frozen):
+    """A sweep: a base request, grids and named scenarios."""
+
+    schema_: Annotated[Literal["modcluster/sweep/1"], Field(alias="schema")] = SWEEP_SCHEMA
+    name: str | None = None
+    base: BaseRequest = Field(default_factory=BaseRequest)
+    grid: Annotated[tuple[Grid, ...], BeforeValidator(_listed)] = ()
+    scenarios: tuple[NamedScenario, ...] = ()
+
+    _source: Document | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> SweepSpec:
+        if not self.grids and not self.scenarios:
+            raise ValueError("the sweep has no scenarios: give a grid, scenarios, or both")
+        return self
+
+    @property
+    def grids(self) -> tuple[Grid, ...]:
+        """The grids (a file may give one mapping or a list of them)."""
+        return self.grid
+
+    @property
+    def source(self) -> Document | None:
+        """The document the spec was read from (for error positions), if any."""
+        return self._source
+
+
+def sweep_from_data(data: Mapping[str, Any] | Document, file: str | None = None) -> SweepSpec:
+    """Validate a sweep given as plain data (or a :class:`Document`).
+
+    Raises:
+        ValidationError: A key, type or value is wrong (with line and column for files);
+            two named scenarios share a name.
+    """
+    doc = data if isinstance(data, Document) else Document(data, file=file)
+    if file is not None and doc.file is None:
+        doc = doc.with_file(file)
+    if not isinstance(doc.data, Mapping):
+        raise ValidationError(f"a sweep is a mapping, not {type_name(doc.data)}", file=doc.file)
+    spec = validate_model(SweepSpec, doc)
+    seen: dict[str, int] = {}
+    for index, scenario in enumerate(spec.scenarios):
+        if scenario.name in seen:
+            raise ValidationError(
+                doc.issue(
+                    ("scenarios", index, "name"),
+                    f"duplicate scenario name {scenario.name!r} (first at scenarios[{seen[scenario.name]}])",
+                ),
+                file=doc.file,
+            )
+        seen[scenario.name] = index
+    spec._source = doc
+    return spec
+
+
+def load_sweep(path: str | os.PathLike[str]) -> SweepSpec:
+    """Read and validate a sweep file (YAML, JSON or TOML, by suffix).
+
+    Raises:
+        InputError: The file cannot be read, or is not a valid sweep (located errors).
+    """
+    return sweep_from_data(load_document(path))
+
+
+# --------------------------------------------------------------------------- plain data and digests
+
+
+def plain(value: Any) -> Any:
+    """Turn model dumps into plain data: enums to their values, tuples to lists (Decimals stay exact).
+
+    >>> plain({"objective": Objective.COST, "sites": ("a",), "budget": Decimal("1.50")})
+    {'objective': 'cost', 'sites': ['a'], 'budget': Decimal('1.50')}
+    """
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, (list, tuple)):
+        return [_sorted(v) for v in value]
+    return value
+
+
+def canonical_json(value: Any) -> str:
+    """One-line JSON with sorted keys and exact, normalised numbers: equal data, equal text.
+
+    >>> canonical_json({"b": Decimal("8000.0"), "a": [1]})
+    '{"a": [1], "b": 8000}'
+    """
+    return dumps(_sorted(plain(value)), indent=None)
+
+
+def digest(text: str, length: int = 16) -> str:
+    """The first ``length`` hex digits of the SHA-256 of ``text``."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+# --------------------------------------------------------------------------- planning
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """One scenario of a sweep, ready to be built into a request.
+
+    Attributes:
+        id: Stable id: the name of a named scenario, or ``key=value/...`` of a grid point.
+        params: The variation (variation keys to plain values; ``None``: left as the base has it).
+        fingerprint: Hash of the catalog, the base and the variation; a stored result
+            counts as this scenario's only when both id and fingerprint match.
+        place: Where the scenario comes from in the sweep file, e.g. ``("scenarios", 3)``.
+        value_places: For each variation key, where its value is in the sweep file.
+    """
+
+    id: str
+    params: dict[str, Any]
+    fingerprint: str
+    place: tuple[Key, ...]
+    value_places: dict[str, tuple[Key, ...]]
+
+    @property
+    def product(self) -> str | None:
+        """The product the variation names, if it names one."""
+        product = self.params.get("product")
+        return product if isinstance(product, str) else None
+
+    def overrides(self) -> dict[str, Any]:
+        """The variation as a request layer for :func:`~modcluster.io.build_request` (unset fields left out)."""
+        out: dict[str, Any] = {}
+        limits = {key: self.params[key] for key in _LIMITS if self.params.get(key) is not None}
+        if limits:
+            out["limits"] = limits
+        for key, value in self.params.items():
+            if key in _LIMITS or key == "product" or value is None:
+                continue
+            out[key] = value
+        return out
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "default"
+    if isinstance(value, Decimal):
+        return canonical_json(value)
+    if isinstance(value, Mapping):
+        return "+".join(f"{k}:{_text(v)}" for k, v in value.items() if v is not None) or "default"
+    if isinstance(value, list):
+        return "+".join(_text(v) for v in value) or "none"
+    return str(value)
+
+
+def _grid_id(params: Mapping[str, Any]) -> str:
+    return "/".join(f"{key}={_text(params[key])}" for key in VARIATION_KEYS if key in params)
+
+
+def _variation(model: BaseModel, keys: Sequence[str]) -> dict[str, Any]:
+    data = plain(model.model_dump(mode="python", exclude_unset=True))
+    return {key: data[key] for key in keys if key in data}
+
+
+def plan(catalog: Catalog, spec: SweepSpec) -> list[Scenario]:
+    """The scenarios of a sweep, grid points first (in list order, last key fastest), then named ones.
+
+    Two grid points with the same values are one scenario. The fingerprint
+    covers the catalog (its canonical data), the base and the variation.
+
+    Raises:
+        ValidationError: A named scenario's name equals a grid point's id.
+    """
+    catalog_digest = catalog_fingerprint(catalog)
+    base = canonical_json(spec.base.model_dump(mode="python", by_alias=True, exclude_unset=True))
+    doc = spec.source
+    out: list[Scenario] = []
+    seen: set[str] = set()
+
+    def add(
+        scenario_id: str, params: dict[str, Any], place: tuple[Key, ...], values: dict[str, tuple[Key, ...]]
+    ) -> None:
+        if scenario_id in seen:
+            return
+        seen.add(scenario_id)
+        fingerprint = digest(canonical_json([SWEEP_SCHEMA, catalog_digest, base, params]))
+        out.append(Scenario(scenario_id, params, fingerprint, place, values))
+
+    grid_place: tuple[Key, ...] = ("grid",)
+    listed = doc is None or not isinstance(doc.data, Mapping) or not isinstance(doc.data.get("grid"), Mapping)
+    for g_index, grid in enumerate(spec.grids):
+        place = (*grid_place, g_index) if listed else grid_place
+        axes: list[tuple[str, list[tuple[int | None, Any]]]] = []
+        for key in VARIATION_KEYS:
+            values = getattr(grid, key)
+            if values is None:
+                continue
+            if key == "product" and values == "all":
+                axes.append((key, [(None, p.id) for p in catalog.products]))
+            else:
+                dumped = [
+                    v.model_dump(mode="python", exclude_unset=True) if isinstance(v, BaseModel) else v for v in values
+                ]
+                axes.append((key, list(enumerate(plain(dumped)))))
+        for combo in itertools.product(*(values for _key, values in axes)):
+            params = {key: value for (key, _values), (_i, value) in zip(axes, combo, strict=True)}
+            value_places = {
+                key: (*place, key) if index is None else (*place, key, index)
+                for (key, _values), (index, _value) in zip(axes, combo, strict=True)
+            }
+            add(_grid_id(params), params, place, value_places)
+    grid_ids = set(seen)
+    for index, named in enumerate(spec.scenarios):
+        if named.name in grid_ids:
+            message = f"scenario name {named.name!r} is also the id of a grid point: choose another name"
+            issue = (
+                doc.issue(("scenarios", index, "name"), message) if doc else Issue(f"scenarios[{index}].name", message)
+            )
+            raise ValidationError(issue, file=doc.file if doc else None)
+        params = _variation(named, VARIATION_KEYS)
+        add(named.name, params, ("scenarios", index), {key: ("scenarios", index, key) for key in params})
+    return out
+
+
+def catalog_fingerprint(catalog: Catalog) -> str:
+    """A digest of the catalog's canonical data (the same catalog in YAML, JSON or TOML gives the same one)."""
+    return digest(canonical_json(catalog.model_dump(mode="python", by_alias=True)))
+
+
+def build_scenario_request(catalog: Catalog, spec: SweepSpec, scenario: Scenario) -> Request:
+    """Build a scenario's request: the product's default request, then ``base``, then the variation.
+
+    Raises:
+        RequestError: The request does not fit the catalog; issues point into the sweep file
+            (the ``base`` entry or the variation's value) when it was read from one.
+    """
+    doc = spec.source
+    base: Document | dict[str, Any]
+    if doc is not None and isinstance(doc.data, Mapping) and "base" in doc.data:
+        base = doc.child("base")
+    else:
+        base = spec.base.model_dump(mode="python", by_alias=True, exclude_unset=True)
+    file = doc.file if doc is not None else None
+    try:
+        return build_request(catalog, scenario.product, base, scenario.overrides(), file=file)
+    except InputError as exc:
+        if doc is None:
+            raise
+        raise RequestError([_relocate(issue, scenario, doc) for issue in exc.issues], file=file) from None
+
+
+def _relocate(issue: Issue, scenario: Scenario, doc: Document) -> Issue:
+    """Point an issue about a variation's value (``exclude[0]``, ``limits.budget``) at that value in the sweep file."""
+    if issue.line is not None:
+        return issue
+    match = re.fullmatch(r"([A-Za-z_]+)(?:\.([A-Za-z_]+))?((?:\[\d+\])*)", issue.path)
+    if match is None:
+        return issue
+    root, sub, indexes = match.groups()
+    key = sub if root == "limits" and sub else root
+    tail: tuple[Key, ...] = tuple(int(i) for i in re.findall(r"\[(\d+)\]", indexes))
+    if key not in scenario.value_places:
+        return issue
+    place = (*scenario.value_places[key], *tail)
+    located = doc.issue(place, issue.message)
+    return Issue(render_path(place), issue.message, located.line, located.column)
