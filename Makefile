@@ -18,8 +18,8 @@ run: $(STAMP)
 
 ## test: lint, type-check and the default test suite (what CI runs)
 test: $(STAMP)
-	$(BIN)/ruff check modcluster tests benchmarks
-	$(BIN)/ruff format --check modcluster tests benchmarks
+	$(BIN)/ruff check modcluster tests benchmarks scripts
+	$(BIN)/ruff format --check modcluster tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
@@ -29,6 +29,7 @@ test-slow: $(STAMP)
 
 ## bench: the benchmarks (pytest-benchmark)
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,peers]'
 	$(BIN)/python -m pytest benchmarks -m benchmark -p no:doctest --override-ini addopts=
 
 clean:

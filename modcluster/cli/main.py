@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from modcluster.cli import analyses, graph, report, schema, solve, sweep, validate, verify
+from modcluster.cli import analyses, generate, graph, report, schema, solve, sweep, validate, verify
 from modcluster.errors import ExitCode, ModclusterError
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main", "run"]
@@ -31,6 +31,7 @@ SUBCOMMANDS: list[Any] = [
     sweep,
     report,
     graph,
+    generate,
 ]
 
 

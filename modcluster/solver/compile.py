@@ -392,7 +392,11 @@ def _cost_bound(inst: Instance) -> int:
             best = max(best, make)
         total += best
     total += sum(max(lk.bridge_cents.values(), default=0) for lk in inst.links)
-    total += sum(max(c for (h, p), c in inst.onboarding.items() if p == q) for q in {p for _, p in inst.onboarding})
+    # The dearest on-boarding of each partner, in one pass (linear in the number of pairs).
+    dearest: dict[str, int] = {}
+    for (_hub, partner), cents in inst.onboarding.items():
+        dearest[partner] = max(dearest.get(partner, 0), cents)
+    total += sum(dearest.values())
     return total
 
 

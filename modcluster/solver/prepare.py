@@ -275,11 +275,18 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
         deadline=request.limits.deadline,
         onboarding={},
     )
-    for hub in hubs:
-        for partner in instance.participants:
-            if partner != hub.org:
-                with localcontext(exact()):
-                    fee = to_cents(catalog.onboarding_cost(hub.org, partner))
-                if fee:
-                    instance.onboarding[(hub.org, partner)] = fee
+    # Same figures as Catalog.onboarding_cost, with membership sets built once (linear in the catalog).
+    members = [(frozenset(i.members), i.onboarding_cost) for i in catalog.intermediaries]
+    ties = catalog.ties
+    with localcontext(exact()):
+        default_fee = to_cents(catalog.defaults.onboarding_cost)
+        for hub in hubs:
+            mine = [(group, fee) for group, fee in members if hub.org in group]
+            for partner in instance.participants:
+                if partner == hub.org or frozenset((hub.org, partner)) in ties:
+                    continue
+                shared = [fee for group, fee in mine if partner in group]
+                cents = to_cents(min(shared)) if shared else default_fee
+                if cents:
+                    instance.onboarding[(hub.org, partner)] = cents
     return instance

@@ -25,38 +25,55 @@ from modcluster.domain.checks import check_request
 from modcluster.domain.request import Objective, Request
 from modcluster.domain.solution import Candidate, Explanation, Solution, Status
 from modcluster.errors import SolverError
-from modcluster.solver.compile import Compiled, compile_model
+from modcluster.solver.compile import Compiled, SlotVars, _cost_bound, _horizon, compile_model, objective_weights
 from modcluster.solver.decode import decode
 from modcluster.solver.gaps import static_gaps
-from modcluster.solver.prepare import prepare
+from modcluster.solver.hint import greedy
+from modcluster.solver.prepare import Instance, Option, prepare
+from modcluster.solver.prune import lower_bound, onboarding_bound, prune, restrict_hub
+from modcluster.solver.size import check_model_size
 
 __all__ = ["SolverSettings", "objective_key", "run_interruptible", "solve"]
 
 
 @dataclass(frozen=True, slots=True)
 class SolverSettings:
-    """CP-SAT parameters chosen for this model (see docs/performance.md).
+    """CP-SAT parameters and the engine's speed-ups, each measured (see docs/performance.md).
 
     Attributes:
-        workers: Parallel subsolvers. On two cores 8 beat 4 and 2 by far: the
-            portfolio gains from diversity more than it loses to sharing cores.
+        workers: CP-SAT workers. One worker with the full LP relaxation
+            (``linearization``) proves one hub's model fastest, and a single
+            worker is deterministic by construction.
         seed: CP-SAT's random seed.
-        deterministic: Interleave the subsolvers in a fixed order so that
-            repeated runs give the same answer.
+        deterministic: With several workers, interleave them in a fixed order
+            so that repeated runs give the same answer.
         log: Print CP-SAT's search log to stderr.
+        linearization: CP-SAT's ``linearization_level`` (2: the full LP with cuts).
+        decompose: Solve one model per hub, in the order of a lower bound,
+            skipping hubs that cannot beat the k-th best value found.
+        dominance: Prune dominated options exactly before compiling.
+        bounds: Prune options and hubs that break a limit in every system, and
+            use lower bounds to order and skip hubs.
+        hint: Start CP-SAT from the greedy system.
     """
 
-    workers: int = 8
+    workers: int = 1
     seed: int = 0
     deterministic: bool = True
     log: bool = False
+    linearization: int = 2
+    decompose: bool = True
+    dominance: bool = True
+    bounds: bool = True
+    hint: bool = True
 
     def apply(self, solver: cp_model.CpSolver, seconds: float) -> None:
         """Set the parameters on a solver, with a wall-clock limit."""
         params = solver.parameters
         params.num_workers = self.workers
         params.random_seed = self.seed
-        params.interleave_search = self.deterministic
+        params.interleave_search = self.deterministic and self.workers > 1
+        params.linearization_level = self.linearization
         params.max_time_in_seconds = max(seconds, 0.001)
         params.cp_model_probing_level = 0
         params.log_search_progress = self.log
@@ -97,6 +114,7 @@ def solve(catalog: Catalog, request: Request, settings: SolverSettings | None = 
     began = time.monotonic()
     check_request(catalog, request)
     inst = prepare(catalog, request)
+    check_model_size(inst)
     gaps = static_gaps(inst)
     if gaps:
         summary = "no candidate system exists: " + "; ".join(f"{g.place} ({g.requirement}): {g.reason}" for g in gaps)
@@ -110,34 +128,9 @@ def solve(catalog: Catalog, request: Request, settings: SolverSettings | None = 
             request=_request_data(request),
             stats={"seconds": time.monotonic() - began},
         )
-    compiled = compile_model(inst)
-    limit = float(request.time_limit)
-    found: list[Candidate] = []
-    exhausted = False
-    last_status = None
-    interrupted = False
-    bounds: list[float] = []
-    for rank in range(1, request.candidates + 1):
-        remaining = limit - (time.monotonic() - began)
-        if remaining <= 0:
-            break
-        solver = cp_model.CpSolver()
-        settings.apply(solver, remaining)
-        last_status, interrupted = run_interruptible(solver, compiled.model)
-        if last_status == cp_model.MODEL_INVALID:
-            raise SolverError("internal: CP-SAT rejected the model: " + compiled.model.validate())
-        if last_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            proven = last_status == cp_model.OPTIMAL
-            found.append(decode(compiled, solver, rank, proven))
-            bounds.append(solver.best_objective_bound)
-            compiled.exclude(compiled.signature_literals(solver))
-            if not proven or interrupted:
-                break
-        else:
-            exhausted = last_status == cp_model.INFEASIBLE and not interrupted
-            break
-    candidates = _rank(found, request)
-    status = _status(candidates, request.candidates, exhausted, last_status)
+    outcome = _search(inst, request, settings, began)
+    candidates = outcome.candidates
+    status = _status(candidates, request.candidates, outcome.exhausted, None)
     explanation = None
     if status is Status.INFEASIBLE:
         explanation = Explanation(_infeasible_summary(request))
@@ -151,11 +144,174 @@ def solve(catalog: Catalog, request: Request, settings: SolverSettings | None = 
         request=_request_data(request),
         stats={
             "seconds": time.monotonic() - began,
-            "bounds": bounds,
-            "horizon": compiled.horizon,
-            "interrupted": interrupted,
+            "bounds": outcome.bounds,
+            "horizon": outcome.horizon,
+            "interrupted": outcome.interrupted,
+            "hubs_solved": outcome.hubs_solved,
+            "hubs_skipped": outcome.hubs_skipped,
+            "options": outcome.options,
         },
     )
+
+
+@dataclass
+class _Outcome:
+    """What the hub-by-hub search found and proved."""
+
+    candidates: list[Candidate]
+    exhausted: bool
+    interrupted: bool
+    horizon: int
+    bounds: list[float]
+    hubs_solved: int = 0
+    hubs_skipped: int = 0
+    options: tuple[int, int] = (0, 0)
+
+
+def _value(weights: tuple[int, int], cents: int, days: int) -> int:
+    return weights[0] * cents + weights[1] * days
+
+
+def _cents(cand: Candidate) -> int:
+    return int(cand.cost * 100)
+
+
+def _search(inst: Instance, request: Request, settings: SolverSettings, began: float) -> _Outcome:
+    """Find the best ``k`` candidates, one hub at a time (see docs/performance.md).
+
+    The systems of different hubs are different candidates, so the best k
+    overall are the best k of the merged per-hub lists. Hubs are taken in the
+    order of a lower bound of their objective; a hub whose bound cannot beat
+    the k-th best value found so far is skipped, and every later model gets the
+    k-th best value as a cutoff. Every hub's model is pruned exactly first
+    (:mod:`modcluster.solver.prune`). All models share one objective scale,
+    computed on the whole instance, so values compare across hubs.
+    """
+    k = request.candidates
+    horizon = _horizon(inst)
+    if inst.deadline is not None:
+        horizon = min(horizon, inst.deadline)
+    weights = objective_weights(inst, _cost_bound(inst), horizon)
+    options_before = _options(inst)
+    work = prune(inst, k, dominance=False)[0] if settings.bounds else inst
+    subs = [restrict_hub(work, h) for h in work.hubs] if settings.decompose else [work]
+    if settings.dominance:
+        subs = [prune(sub, k, bounds=settings.bounds)[0] for sub in subs]
+    ranked: list[tuple[int, Instance]] = []
+    for sub in subs:
+        bound = lower_bound(sub)
+        if bound is None:
+            continue
+        if settings.bounds and len(sub.hubs) == 1:
+            onboarded = onboarding_bound(sub)
+            if onboarded is not None:
+                if inst.budget_cents is not None and onboarded > inst.budget_cents:
+                    continue
+                bound = (max(bound[0], onboarded), bound[1])
+        ranked.append((_value(weights, *bound) if settings.bounds else 0, sub))
+    ranked.sort(key=lambda pair: pair[0])
+    outcome = _Outcome([], False, False, horizon, [], options=(options_before, sum(_options(s) for _, s in ranked)))
+    found: list[tuple[int, Candidate]] = []
+    open_bounds: list[int] = []  # lower bounds of hubs whose search did not finish
+    limit = float(request.time_limit)
+
+    def kth() -> int | None:
+        if len(found) < k:
+            return None
+        return sorted(v for v, _ in found)[k - 1]
+
+    for index, (low, sub) in enumerate(ranked):
+        cutoff = kth()
+        if cutoff is not None and low >= cutoff:
+            outcome.hubs_skipped += 1
+            continue
+        remaining = limit - (time.monotonic() - began)
+        if remaining <= 0 or outcome.interrupted:
+            open_bounds.extend(b for b, _ in ranked[index:])
+            break
+        outcome.hubs_solved += 1
+        compiled = compile_model(sub)
+        compiled.model.minimize(weights[0] * compiled.cost + weights[1] * compiled.lead)
+        if settings.hint:
+            _add_hint(compiled, sub)
+        while True:
+            remaining = limit - (time.monotonic() - began)
+            cutoff = kth()
+            if cutoff is not None:
+                compiled.model.add(weights[0] * compiled.cost + weights[1] * compiled.lead <= cutoff - 1)
+            if remaining <= 0:
+                open_bounds.append(low)
+                break
+            solver = cp_model.CpSolver()
+            settings.apply(solver, remaining)
+            status, interrupted = run_interruptible(solver, compiled.model)
+            outcome.interrupted = outcome.interrupted or interrupted
+            if status == cp_model.MODEL_INVALID:
+                raise SolverError("internal: CP-SAT rejected the model: " + compiled.model.validate())
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                proven = status == cp_model.OPTIMAL and not interrupted
+                cand = decode(compiled, solver, 1, proven)
+                found.append((_value(weights, _cents(cand), cand.lead_time), cand))
+                outcome.bounds.append(solver.best_objective_bound)
+                compiled.exclude(compiled.signature_literals(solver))
+                if not proven:
+                    open_bounds.append(max(low, int(solver.best_objective_bound)))
+                    break
+            else:
+                if status != cp_model.INFEASIBLE or interrupted:
+                    open_bounds.append(max(low, int(solver.best_objective_bound)) if status else low)
+                break
+    found.sort(key=lambda pair: (pair[0], objective_key(pair[1], request), _signature_text(pair[1])))
+    best = found[:k]
+    frontier = min(open_bounds, default=None)
+    candidates = []
+    prefix = True
+    for rank, (value, cand) in enumerate(best, start=1):
+        prefix = prefix and cand.proven_optimal and (frontier is None or value <= frontier)
+        candidates.append(_replace(cand, rank=rank, proven_optimal=prefix))
+    outcome.candidates = candidates
+    outcome.exhausted = not open_bounds
+    return outcome
+
+
+def _signature_text(cand: Candidate) -> str:
+    return repr(cand.signature())
+
+
+def _options(inst: Instance) -> int:
+    total = 0
+    for plan in inst.modules:
+        total += len(plan.buy)
+        if plan.can_make:
+            total += sum(len(s) for s in plan.steps or ()) + len(plan.seeds or ())
+    return total
+
+
+def _add_hint(compiled: Compiled, inst: Instance) -> None:
+    """Hint the greedy system of the instance (its hub, sources, options and schedule)."""
+    system = greedy(inst)
+    if system is None:
+        return
+    model = compiled.model
+    for org, lit in compiled.hub.items():
+        model.add_hint(lit, org == system.hub)
+    for gm, mv in zip(system.modules, compiled.modules, strict=True):
+        if mv.make is not None:
+            model.add_hint(mv.make, gm.buy is None)
+        slots: list[tuple[SlotVars | None, tuple[Option, ...]]] = [(mv.buy, (gm.buy,) if gm.buy is not None else ())]
+        if mv.make is not None:
+            chain = ([mv.seed] if mv.seed is not None else []) + mv.steps
+            made = gm.tasks if gm.buy is None else ()
+            slots += [(slot, (made[i],) if made else ()) for i, slot in enumerate(chain)]
+        starts = dict(zip(map(id, gm.tasks), gm.starts, strict=True))
+        for slot, chosen in slots:
+            if slot is None:
+                continue
+            for option, lit in zip(slot.options, slot.lits, strict=True):
+                model.add_hint(lit, bool(chosen) and option is chosen[0])
+            if chosen:
+                model.add_hint(slot.start, starts[id(chosen[0])])
+                model.add_hint(slot.end, starts[id(chosen[0])] + chosen[0].days)
 
 
 def run_interruptible(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[cp_model.CpSolverStatus, bool]:

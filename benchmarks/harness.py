@@ -1,0 +1,69 @@
+"""Engine-against-peers runs shared by the benchmarks and scripts/performance_report.py."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from modcluster import Catalog, Request, build_request, catalog_from_data
+from modcluster.generate import generate
+from modcluster.solver.solve import SolverSettings
+from modcluster.solver.solve import solve as solve_engine
+
+__all__ = ["Run", "engine_run", "instances", "median_time", "peer_runs"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One solver's answer on one instance: median seconds over the repeats, status, optimum (cents, days)."""
+
+    solver: str
+    seconds: float
+    status: str
+    cents: int | None
+    lead: int | None
+
+
+def instances(preset: str, seed: int = 1) -> tuple[Catalog, list[Request]]:
+    """The preset's catalog and one request per product (its default request, one candidate)."""
+    catalog = catalog_from_data(generate(preset, seed=seed))
+    return catalog, [build_request(catalog, p.id, overrides={"candidates": 1}) for p in catalog.products]
+
+
+def median_time(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
+    """Median wall time of ``fn`` over ``repeats`` calls, and its last result."""
+    times, result = [], None
+    for _ in range(repeats):
+        began = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times), result
+
+
+def engine_run(
+    catalog: Catalog, request: Request, repeats: int = 3, settings: SolverSettings | None = None, name: str = "engine"
+) -> Run:
+    """The engine (unverified solver: what is timed is the search)."""
+    seconds, solution = median_time(lambda: solve_engine(catalog, request, settings), repeats)
+    best = solution.best
+    cents = None if best is None else int(best.cost * 100)
+    return Run(name, seconds, solution.status.value, cents, None if best is None else best.lead_time)
+
+
+def peer_runs(catalog: Catalog, request: Request, seconds: float, repeats: int = 1) -> list[Run]:
+    """Both peers on the same instance (the MILP only when highspy is installed)."""
+    from benchmarks.peers.cpsat import solve_cpsat
+
+    runs = []
+    took, result = median_time(lambda: solve_cpsat(catalog, request, seconds), repeats)
+    runs.append(Run("cp-sat peer", took, result.status, result.cents, result.lead))
+    try:
+        from benchmarks.peers.milp import solve_milp
+    except ImportError:  # pragma: no cover - the peers extra is not installed
+        return runs
+    took, result = median_time(lambda: solve_milp(catalog, request, seconds), repeats)
+    runs.append(Run("milp peer (HiGHS)", took, result.status, result.cents, result.lead))
+    return runs

@@ -1,0 +1,173 @@
+"""A greedy complete system: a first solution for CP-SAT and a feasible reference for generated requests.
+
+For each hub the greedy picks, module by module, the source whose cents (with
+the on-boarding of organisations not yet in the system) are lowest, then
+schedules the tasks by list scheduling: each task starts at the earliest day
+that respects its predecessors, the handover gaps and its organisation's
+capacity. The result is a complete system with an exact cost and lead time
+(the same arithmetic as the verifier). It ignores the request's limits, so it
+may violate them; :func:`greedy` returns the best system over all hubs under
+the request's objective.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from modcluster.domain.request import Objective
+from modcluster.solver.prepare import HubOption, Instance, ModulePlan, Option
+
+__all__ = ["GreedyModule", "GreedySystem", "greedy"]
+
+
+@dataclass(frozen=True, slots=True)
+class GreedyModule:
+    """One module's chosen source: a bought option, or make-step options and a seed, with their schedule.
+
+    ``starts`` lists the start day of each task in chain order: the seed (if
+    any), then the steps; or the single bought task.
+    """
+
+    buy: Option | None
+    steps: tuple[Option, ...] = ()
+    seed: Option | None = None
+    starts: tuple[int, ...] = ()
+
+    @property
+    def tasks(self) -> tuple[Option, ...]:
+        """The module's tasks in chain order."""
+        if self.buy is not None:
+            return (self.buy,)
+        return ((self.seed,) if self.seed is not None else ()) + self.steps
+
+
+@dataclass(frozen=True, slots=True)
+class GreedySystem:
+    """A complete system with its schedule, exact cost (cents) and lead time (days)."""
+
+    hub: str
+    modules: tuple[GreedyModule, ...]
+    integration_start: int
+    lead: int
+    cents: int
+    partners: frozenset[str] = field(default_factory=frozenset)
+    matched: tuple[bool, ...] = ()
+
+
+def _module_variant(inst: Instance, hub: HubOption, gm: GreedyModule, kind: str) -> str | None:
+    if gm.buy is not None:
+        return gm.buy.variant(kind)
+    return hub.house(kind)
+
+
+def _choose(plan: ModulePlan, inst: Instance, hub: str, partners: set[str]) -> GreedyModule:
+    """The module's cheapest source given the partners already chosen (ties: shorter)."""
+
+    def price(o: Option) -> tuple[int, int]:
+        extra = 0 if o.org == hub or o.org in partners else inst.onboarding_cents(hub, o.org)
+        return (o.cents + extra, o.days)
+
+    best: tuple[tuple[int, int], GreedyModule] | None = None
+    if plan.buy:
+        option = min(plan.buy, key=price)
+        best = (price(option), GreedyModule(option))
+    if plan.can_make:
+        steps = tuple(min(opts, key=price) for opts in plan.steps or ())
+        seed = min(plan.seeds, key=price) if plan.seeds else None
+        chosen = steps + ((seed,) if seed is not None else ())
+        orgs = {o.org for o in chosen} - {hub} - partners
+        total = sum(o.cents for o in chosen) + sum(inst.onboarding_cents(hub, q) for q in orgs)
+        key = (total, sum(o.days for o in chosen))
+        if best is None or key < best[0]:
+            best = (key, GreedyModule(None, steps, seed))
+    assert best is not None, "greedy needs a source for every module"
+    return best[1]
+
+
+class _Calendar:
+    """Busy intervals per organisation; finds the earliest start within capacity."""
+
+    def __init__(self, capacity: dict[str, int]) -> None:
+        self.capacity = capacity
+        self.busy: dict[str, list[tuple[int, int]]] = {}
+
+    def place(self, org: str, ready: int, days: int) -> int:
+        if days == 0:
+            return ready
+        busy = self.busy.setdefault(org, [])
+        cap = self.capacity[org]
+        for start in sorted({ready, *(e for _, e in busy if e > ready)}):
+            end = start + days
+            points = [start, *(s for s, _ in busy if start < s < end)]
+            if all(sum(1 for s, e in busy if s <= p < e) < cap for p in points):
+                busy.append((start, end))
+                return start
+        raise AssertionError("unreachable: the latest end is always free")
+
+
+def _system(inst: Instance, hub: HubOption) -> GreedySystem:
+    partners: set[str] = set()
+    chosen: list[GreedyModule] = []
+    for plan in inst.modules:
+        gm = _choose(plan, inst, hub.org, partners)
+        partners.update(o.org for o in gm.tasks if o.org != hub.org)
+        chosen.append(gm)
+    gap = inst.handover_days
+    calendar = _Calendar(inst.capacity)
+    # Longest chains first: they decide the lead time.
+    order = sorted(range(len(chosen)), key=lambda i: -sum(o.days for o in chosen[i].tasks))
+    scheduled: dict[int, GreedyModule] = {}
+    integration_ready = 0
+    for index in order:
+        gm = chosen[index]
+        starts: list[int] = []
+        ready, previous = 0, None
+        for option in gm.tasks:
+            if previous is not None and previous != option.org:
+                ready += gap
+            start = calendar.place(option.org, ready, option.days)
+            starts.append(start)
+            ready, previous = start + option.days, option.org
+        integration_ready = max(integration_ready, ready + (gap if previous != hub.org else 0))
+        scheduled[index] = GreedyModule(gm.buy, gm.steps, gm.seed, tuple(starts))
+    modules = tuple(scheduled[i] for i in range(len(chosen)))
+    cents = hub.design_cents + sum(o.cents for gm in modules for o in gm.tasks)
+    cents += sum(inst.onboarding_cents(hub.org, q) for q in partners)
+    days = hub.integration_days
+    matched = []
+    for link in inst.links:
+        va = _module_variant(inst, hub, modules[link.a], link.kind)
+        vb = _module_variant(inst, hub, modules[link.b], link.kind)
+        ok = va is not None and va == vb
+        matched.append(ok)
+        if not ok:
+            cents += link.bridge_cents[hub.org]
+            days += link.bridge_days[hub.org]
+    return GreedySystem(
+        hub.org, modules, integration_ready, integration_ready + days, cents, frozenset(partners), tuple(matched)
+    )
+
+
+def greedy(inst: Instance) -> GreedySystem | None:
+    """The best greedy system over all hubs under the request's objective (None without hub or source).
+
+    >>> from modcluster import load_catalog, build_request
+    >>> from modcluster.solver.prepare import prepare
+    >>> cat = load_catalog("catalogs/examples/mini.yaml")
+    >>> system = greedy(prepare(cat, build_request(cat)))
+    >>> system is not None and system.cents > 0 and system.lead > 0
+    True
+    """
+    if not inst.hubs or not all(p.buy or p.can_make for p in inst.modules):
+        return None
+    request = inst.request
+    weights = request.weights
+
+    def key(s: GreedySystem) -> tuple[object, ...]:
+        if request.objective is Objective.LEAD_TIME:
+            return (s.lead, s.cents)
+        if request.objective is Objective.WEIGHTED:
+            return (weights.cost * s.cents + weights.lead_time * 100 * s.lead, s.cents, s.lead)
+        return (s.cents, s.lead)
+
+    return min((_system(inst, h) for h in inst.hubs), key=key)

@@ -1,0 +1,445 @@
+"""Exact pruning of an :class:`~modcluster.solver.prepare.Instance` before it is compiled.
+
+Every rule here removes only options (or hubs) whose removal cannot change the
+ranked objective values of the best ``k`` distinct candidates. The argument is
+the same for each dominance rule: if every system that uses a pruned option
+``b`` can be turned into ``k`` systems of *different* candidate classes, each
+feasible and at least as good under every objective and every limit, that use
+kept options only, then for each j the j-th best class value is unchanged.
+(Proof: the pruned space is a subset, so it can only be worse; and for a value
+v_j of the full space, either every system of value <= v_j is kept, or a pruned
+one is and its k replacements give k kept classes of value <= v_j.)
+Replacements must use kept options that come earlier in a fixed processing
+order, so repeated replacement terminates.
+
+**Same organisation** (steps and bought modules): ``a`` dominates ``b`` at the
+same organisation in the same slot when ``a`` costs no more, takes no longer
+and (bought modules) carries the same variants. The candidate class does not
+change (which offer of one organisation serves a slot does not make a system
+different), the organisation's participation does not change, and ``a``'s task
+fits in ``b``'s time window, so capacity, handovers, partners and on-boarding
+are untouched. One dominator is enough.
+
+**Other organisation** (steps, bought modules, and seeds, where the seed
+itself names the class): ``a`` at A dominates ``b`` at B when, with g the
+handover days,
+
+* cost: ``cents(a) + max onboarding(hub, A) <= cents(b)`` over the possible hubs
+  (A may be a new partner; B may stay one, so nothing is saved);
+* time: ``days(a) <= days(b) - g * (pred + succ)`` where pred (succ) is 1 when B
+  could also do the slot's predecessor (successor; for the last task: B could be
+  the hub), i.e. when ``b`` may have had no handover that ``a`` needs. Then ``a``
+  starts at most g later than ``b`` and ends early enough for every successor;
+* capacity: A can never be full: ``a`` takes 0 days, or A's capacity exceeds the
+  number of other slots in which A has an option (a seed of the same organisation
+  runs inside ``b``'s window, so it is always free);
+* variants: a bought module's variants are equal on every interface kind;
+* B is not a ``require``d organisation, and ``max_partners`` is unset or cannot
+  bind (it is at least the most tasks a system has), since A may be a new partner.
+
+With k kept dominators at k different organisations (or seeds), the k
+replacements are k different classes. The budget and deadline stay met, cost
+and lead time do not grow, so every objective and tie-break is no worse.
+
+**Bounds** (``deadline`` and ``budget``): an option whose cheapest completion
+(the shortest chain through it plus the shortest integration, or the cheapest
+system using it) already breaks a limit is in no feasible system; so is a hub
+whose cheapest or shortest system breaks one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from typing import Any
+
+from modcluster.solver.prepare import HubOption, Instance, ModulePlan, Option
+
+__all__ = ["PruneStats", "prune"]
+
+
+@dataclass(frozen=True, slots=True)
+class PruneStats:
+    """How many options and hubs went in and came out."""
+
+    options_before: int
+    options_after: int
+    hubs_before: int
+    hubs_after: int
+
+
+def _count(inst: Instance) -> int:
+    total = 0
+    for plan in inst.modules:
+        total += len(plan.buy)
+        if plan.can_make:
+            total += sum(len(s) for s in plan.steps or ()) + len(plan.seeds or ())
+    return total
+
+
+def _slots(plan: ModulePlan) -> list[tuple[Option, ...]]:
+    """The module's make slots in chain order (seed first)."""
+    chain: list[tuple[Option, ...]] = []
+    if plan.seeds is not None:
+        chain.append(plan.seeds)
+    chain.extend(plan.steps or ())
+    return chain
+
+
+def _same_org(options: tuple[Option, ...]) -> tuple[Option, ...]:
+    """Drop options dominated by an earlier kept option of the same organisation."""
+    kept: dict[str, list[Option]] = defaultdict(list)
+    out = []
+    for b in sorted(options, key=lambda o: (o.cents, o.days)):
+        if any(a.days <= b.days and a.variants == b.variants for a in kept[b.org]):
+            continue
+        kept[b.org].append(b)
+        out.append(b)
+    order = {id(o): i for i, o in enumerate(options)}
+    return tuple(sorted(out, key=lambda o: order[id(o)]))
+
+
+@dataclass
+class _Context:
+    """What the cross-organisation rule needs to know about the whole instance."""
+
+    k: int
+    gap: int
+    onboard_max: dict[str, int]
+    free: set[str]
+    hubs: frozenset[str]
+    protected: frozenset[str]
+
+
+def _cross(
+    options: tuple[Option, ...],
+    ctx: _Context,
+    pred: frozenset[str],
+    succ: frozenset[str],
+    seeds: bool,
+    kinds: tuple[str, ...],
+    cross: bool = True,
+) -> tuple[Option, ...]:
+    """Drop options with k kept dominators at other organisations (or other seeds)."""
+    kept: list[tuple[Option, int, int, bool]] = []  # option, effective cents, days, free
+    out = []
+
+    def variants(o: Option) -> tuple[str | None, ...]:
+        return tuple(o.variant(kind) for kind in kinds)
+
+    ordered = sorted(options, key=lambda o: (o.cents + ctx.onboard_max.get(o.org, 0), o.days))
+    for b in ordered:
+        if b.org not in ctx.protected:
+            slack = ctx.gap * ((b.org in pred) + (b.org in succ))
+            count = 0
+            vb = variants(b)
+            for a, a_cents, a_days, a_free in kept:
+                if (a.org == b.org and not seeds) or (a.org != b.org and not cross):
+                    continue
+                if a.org == b.org:
+                    ok = a.cents <= b.cents and a.days <= b.days
+                else:
+                    ok = a_free and a_cents <= b.cents and a_days <= b.days - slack and variants(a) == vb
+                if ok:
+                    count += 1
+                    if count >= ctx.k:
+                        break
+            if count >= ctx.k:
+                continue
+        free = b.days == 0 or b.org in ctx.free
+        kept.append((b, b.cents + ctx.onboard_max.get(b.org, 0), b.days, free))
+        out.append(b)
+    order = {id(o): i for i, o in enumerate(options)}
+    return tuple(sorted(out, key=lambda o: order[id(o)]))
+
+
+def _max_tasks(inst: Instance) -> int:
+    total = 0
+    for plan in inst.modules:
+        make = len(_slots(plan)) if plan.can_make else 0
+        total += max(1 if plan.buy else 0, make)
+    return total
+
+
+def _bounds(inst: Instance) -> Instance:
+    """Drop options and hubs that break the deadline or the budget in every system."""
+    deadline, budget = inst.deadline, inst.budget_cents
+    if (deadline is None and budget is None) or not all(p.buy or p.can_make for p in inst.modules):
+        return inst
+    min_int_days = min((h.integration_days for h in inst.hubs), default=0)
+    min_design = min((h.design_cents for h in inst.hubs), default=0)
+
+    def cheapest(plan: ModulePlan) -> tuple[int, int]:
+        """(cents, days) lower bounds of the module's cheapest / shortest source."""
+        cents, days = [], []
+        if plan.buy:
+            cents.append(min(o.cents for o in plan.buy))
+            days.append(min(o.days for o in plan.buy))
+        if plan.can_make:
+            slots = _slots(plan)
+            cents.append(sum(min(o.cents for o in s) for s in slots))
+            days.append(sum(min(o.days for o in s) for s in slots))
+        return min(cents), min(days)
+
+    lows = [cheapest(p) for p in inst.modules]
+    total_cents = sum(c for c, _ in lows)
+    longest = max((d for _, d in lows), default=0)
+    hubs = tuple(
+        h
+        for h in inst.hubs
+        if (budget is None or total_cents + h.design_cents <= budget)
+        and (deadline is None or longest + h.integration_days <= deadline)
+    )
+    plans = []
+    for plan, (low_cents, _) in zip(inst.modules, lows, strict=True):
+        rest = total_cents - low_cents + min_design
+
+        def fits(o: Option, chain_days: int, chain_cents: int, rest: int = rest) -> bool:
+            if deadline is not None and chain_days + min_int_days > deadline:
+                return False
+            return budget is None or rest + chain_cents <= budget
+
+        buy = tuple(o for o in plan.buy if fits(o, o.days, o.cents))
+        steps, seeds = plan.steps, plan.seeds
+        if plan.can_make:
+            slots = _slots(plan)
+            mins_d = [min(o.days for o in s) for s in slots]
+            mins_c = [min(o.cents for o in s) for s in slots]
+            new = [
+                tuple(o for o in s if fits(o, sum(mins_d) - mins_d[i] + o.days, sum(mins_c) - mins_c[i] + o.cents))
+                for i, s in enumerate(slots)
+            ]
+            if plan.seeds is not None:
+                seeds, new = new[0], new[1:]
+            steps = tuple(new)
+        plans.append(ModulePlan(plan.module, buy, steps, seeds))
+    return replace(inst, hubs=hubs, modules=tuple(plans))
+
+
+def prune(inst: Instance, k: int, *, dominance: bool = True, bounds: bool = True) -> tuple[Instance, PruneStats]:
+    """Remove options and hubs that cannot change the ranked values of the best ``k`` candidates.
+
+    Args:
+        inst: The prepared instance.
+        k: How many candidates will be asked of the pruned instance.
+        dominance: Apply the dominance rules.
+        bounds: Apply the deadline and budget bounds.
+
+    Returns:
+        The pruned instance (options keep their catalog order) and counts.
+    """
+    before, hubs_before = _count(inst), len(inst.hubs)
+    if bounds:
+        inst = _bounds(inst)
+    if dominance and inst.hubs:
+        inst = _dominance(inst, k)
+    return inst, PruneStats(before, _count(inst), hubs_before, len(inst.hubs))
+
+
+def _dominance(inst: Instance, k: int) -> Instance:
+    hub_ids = frozenset(h.org for h in inst.hubs)
+    slots_of: dict[str, int] = defaultdict(int)
+    for plan in inst.modules:
+        for options in [plan.buy, *(_slots(plan) if plan.can_make else [])]:
+            for org in {o.org for o in options}:
+                slots_of[org] += 1
+    limits = inst.request.limits
+    cross = limits.max_partners is None or limits.max_partners >= _max_tasks(inst)
+    onboard_max: dict[str, int] = {}
+    for (_hub, partner), cents in inst.onboarding.items():
+        onboard_max[partner] = max(onboard_max.get(partner, 0), cents)
+    ctx = _Context(
+        k=k,
+        gap=inst.handover_days,
+        onboard_max=onboard_max,
+        free={org for org, n in slots_of.items() if inst.capacity[org] > n - 1},
+        hubs=hub_ids,
+        protected=frozenset(inst.request.require),
+    )
+    kinds_of: dict[int, set[str]] = defaultdict(set)
+    for link in inst.links:
+        kinds_of[link.a].add(link.kind)
+        kinds_of[link.b].add(link.kind)
+    plans = []
+    for index, plan in enumerate(inst.modules):
+        kinds = tuple(sorted(kinds_of[index]))
+        buy = _same_org(plan.buy)
+        if cross:
+            buy = _cross(buy, ctx, frozenset(), hub_ids, False, kinds)
+        steps, seeds = plan.steps, plan.seeds
+        if plan.can_make:
+            slots = _slots(plan)
+            orgs = [frozenset(o.org for o in s) for s in slots]
+            new = []
+            for i, options in enumerate(slots):
+                is_seed = plan.seeds is not None and i == 0
+                if not is_seed:
+                    options = _same_org(options)
+                if cross or is_seed:
+                    pred = orgs[i - 1] if i > 0 else frozenset()
+                    succ = orgs[i + 1] if i + 1 < len(slots) else hub_ids
+                    options = _cross(options, ctx, pred, succ, is_seed, (), cross)
+                new.append(options)
+            if plan.seeds is not None:
+                seeds, new = new[0], new[1:]
+            steps = tuple(new)
+        plans.append(ModulePlan(plan.module, buy, steps, seeds))
+    return replace(inst, modules=tuple(plans))
+
+
+def restrict_hub(inst: Instance, hub: HubOption) -> Instance:
+    """The instance with its hub fixed: the sub-problem of one hub (its systems, and only them)."""
+    return replace(
+        inst,
+        hubs=(hub,),
+        onboarding={key: c for key, c in inst.onboarding.items() if key[0] == hub.org},
+    )
+
+
+def _chain_days(options: list[tuple[Option, ...]], hub: str, gap: int) -> int:
+    """Shortest duration of a chain of slots ending at integration by ``hub``, with the gaps it cannot avoid."""
+    days = sum(min(o.days for o in s) for s in options)
+    for before, after in itertools.pairwise(options):
+        if not {o.org for o in before} & {o.org for o in after}:
+            days += gap
+    if options and all(o.org != hub for o in options[-1]):
+        days += gap
+    return days
+
+
+def lower_bound(inst: Instance) -> tuple[int, int] | None:
+    """Lower bounds (cents, days) of any system's cost and lead time; None when no system exists.
+
+    Per hub: its design fee and integration days, per module the cheapest
+    source (cents) and the shortest chain with the handovers it cannot avoid
+    (days), and the bridges of links that can match under no choice. With
+    several hubs, the smallest of the per-hub bounds. On-boarding is not
+    counted (it may be zero), nor is capacity.
+    """
+    if not inst.hubs or not all(p.buy or p.can_make for p in inst.modules):
+        return None
+    gap = inst.handover_days
+    best: tuple[int, int] | None = None
+    for hub in inst.hubs:
+        cents, longest = hub.design_cents, 0
+        for plan in inst.modules:
+            cost_options, day_options = [], []
+            if plan.buy:
+                cost_options.append(min(o.cents for o in plan.buy))
+                day_options.append(min(o.days + (gap if o.org != hub.org else 0) for o in plan.buy))
+            if plan.can_make:
+                slots = _slots(plan)
+                cost_options.append(sum(min(o.cents for o in s) for s in slots))
+                day_options.append(_chain_days(slots, hub.org, gap))
+            cents += min(cost_options)
+            longest = max(longest, min(day_options))
+        days = longest + hub.integration_days
+        for link in inst.links:
+            ends = []
+            for index in (link.a, link.b):
+                plan = inst.modules[index]
+                values = {o.variant(link.kind) for o in plan.buy}
+                if plan.can_make:
+                    values.add(hub.house(link.kind))
+                values.discard(None)
+                ends.append(values)
+            if not ends[0] & ends[1]:
+                cents += link.bridge_cents[hub.org]
+                days += link.bridge_days[hub.org]
+        bound = (cents, days)
+        best = bound if best is None else (min(best[0], cents), min(best[1], days))
+    return best
+
+
+def onboarding_bound(inst: Instance) -> int | None:
+    """A lower bound (cents) of a one-hub instance's cost that counts on-boarding: a Lagrangian bound.
+
+    The cost without capacity and schedule is ``design + sum(option cents) +
+    sum(fee_q * y_q) + bridges`` with ``y_q >= x_{s,q}`` for every slot s and
+    organisation q (x_{s,q}: q serves s). Moving ``y_q >= x_{s,q}`` into the
+    objective with multipliers ``lam_{s,q} >= 0`` and ``sum_s lam_{s,q} <= fee_q``
+    leaves every y_q with a non-negative cost (so 0), and each slot pays
+    ``cents + lam`` for its option: the cheapest source of each module is then a
+    lower bound for *any* such multipliers (weak duality). The multipliers come
+    from the LP's duals (GLOP), are made feasible (clipped, scaled down per
+    organisation) and the bound is evaluated in exact rational arithmetic, so
+    floating-point error can only weaken it, never make it wrong. Bridges count
+    only where no choice can match the link. None when the instance has no system.
+    """
+    from fractions import Fraction
+
+    from ortools.linear_solver import pywraplp
+
+    if len(inst.hubs) != 1 or lower_bound(inst) is None:
+        return None
+    hub = inst.hubs[0]
+    fee = {q: c for (h, q), c in inst.onboarding.items() if h == hub.org}
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    links_y: dict[tuple[int, int, str], Any] = {}
+    y: dict[str, Any] = {}
+    objective = solver.Objective()
+    for m, plan in enumerate(inst.modules):
+        xb = [solver.NumVar(0, 1, "") for _ in plan.buy]
+        make = solver.NumVar(0, 1 if plan.can_make else 0, "")
+        solver.Add(sum(xb) + make == 1)
+        slot_vars = [(plan.buy, xb)]
+        if plan.can_make:
+            for options in _slots(plan):
+                xs = [solver.NumVar(0, 1, "") for _ in options]
+                solver.Add(sum(xs) == make)
+                slot_vars.append((options, xs))
+        for index, (options, xs) in enumerate(slot_vars):
+            by_org: dict[str, list[Any]] = defaultdict(list)
+            for option, var in zip(options, xs, strict=True):
+                objective.SetCoefficient(var, option.cents)
+                by_org[option.org].append(var)
+            for org, group in by_org.items():
+                if fee.get(org):
+                    if org not in y:
+                        y[org] = solver.NumVar(0, 1, "")
+                        objective.SetCoefficient(y[org], fee[org])
+                    links_y[(m, index, org)] = solver.Add(y[org] >= sum(group))
+    objective.SetMinimization()
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    lam: dict[tuple[int, int, str], Fraction] = {}
+    for key, constraint in links_y.items():
+        value = Fraction(max(0.0, constraint.dual_value())).limit_denominator(1000)
+        lam[key] = value
+    spent: dict[str, Fraction] = defaultdict(Fraction)
+    for (_, _, org), value in lam.items():
+        spent[org] += value
+    scale = {org: min(Fraction(1), Fraction(fee[org]) / s) if s else Fraction(1) for org, s in spent.items()}
+    total = Fraction(hub.design_cents)
+    for m, plan in enumerate(inst.modules):
+
+        def price(index: int, o: Option, m: int = m) -> Fraction:
+            key = (m, index, o.org)
+            return o.cents + lam.get(key, Fraction(0)) * scale.get(o.org, Fraction(1))
+
+        choices: list[Fraction] = []
+        if plan.buy:
+            choices.append(min(price(0, o) for o in plan.buy))
+        if plan.can_make:
+            choices.append(sum((min(price(i + 1, o) for o in s) for i, s in enumerate(_slots(plan))), Fraction(0)))
+        total += min(choices)
+    forced = lower_bound(inst)
+    assert forced is not None
+    bridges = forced[0] - _plain_cents(inst)
+    return math.ceil(total) + bridges
+
+
+def _plain_cents(inst: Instance) -> int:
+    """``lower_bound``'s cents without the forced bridges (one hub)."""
+    hub = inst.hubs[0]
+    cents = hub.design_cents
+    for plan in inst.modules:
+        options = []
+        if plan.buy:
+            options.append(min(o.cents for o in plan.buy))
+        if plan.can_make:
+            options.append(sum(min(o.cents for o in s) for s in _slots(plan)))
+        cents += min(options)
+    return cents

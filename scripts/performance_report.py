@@ -1,0 +1,282 @@
+"""Measure the engine against its peers and write docs/performance.md with a scaling plot.
+
+Usage: .venv/bin/python scripts/performance_report.py [--quick] [--huge]
+(``pip install -e '.[dev,peers]'`` first; matplotlib draws the plot). Every figure
+in the generated page comes from this run; the machine is stated at its top.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.harness import engine_run, instances, median_time, peer_runs  # noqa: E402
+from modcluster import Catalog, Request, build_request, catalog_from_data, load_catalog  # noqa: E402
+from modcluster.generate import Spec, generate, write_catalog  # noqa: E402
+from modcluster.solver import compile_model, prepare  # noqa: E402
+from modcluster.solver.solve import SolverSettings  # noqa: E402
+from modcluster.solver.solve import solve as solve_engine  # noqa: E402
+
+__all__ = ["main"]
+
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+ABLATIONS = {
+    "all on (default)": SolverSettings(),
+    "no hub decomposition": SolverSettings(decompose=False),
+    "no dominance pruning": SolverSettings(dominance=False),
+    "no bounds (pruning, hub order, skipping)": SolverSettings(bounds=False),
+    "no greedy hint": SolverSettings(hint=False),
+    "LP level 1 (CP-SAT default)": SolverSettings(linearization=1),
+    "8 interleaved workers (before)": SolverSettings(
+        workers=8, decompose=False, dominance=False, bounds=False, hint=False, linearization=1
+    ),
+}
+
+
+def machine() -> str:
+    """The machine, as the page states it."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def peers_section(presets: list[str], seconds: float) -> tuple[str, list[tuple[str, float]]]:
+    """One section of the page (see main)."""
+    rows, medians = [], []
+    for preset in presets:
+        catalog, requests = instances(preset)
+        for request in requests:
+            engine = engine_run(catalog, request, repeats=3)
+            medians.append((preset, engine.seconds))
+            peers = peer_runs(catalog, request, seconds)
+            cells = [
+                preset,
+                request.product,
+                f"{engine.seconds:.3f} ({engine.status})",
+                f"{engine.cents / 100:.2f} / {engine.lead}",
+            ]
+            for peer in peers:
+                agree = (
+                    ""
+                    if peer.status != "optimal"
+                    else (" =" if (peer.cents, peer.lead) == (engine.cents, engine.lead) else " DIFFERENT")
+                )
+                cells.append(f"{peer.seconds:.2f} ({peer.status}{agree}), x{peer.seconds / engine.seconds:.1f}")
+            rows.append(cells)
+            print(" | ".join(cells), flush=True)
+    header = [
+        "preset",
+        "product",
+        "engine s (status)",
+        "optimum cost / lead",
+        "CP-SAT peer s, ratio",
+        "MILP peer s, ratio",
+    ]
+    return table(header, rows), medians
+
+
+def _compile(catalog: Catalog, request: Request) -> object:
+    return compile_model(prepare(catalog, request))
+
+
+def engine_section(presets: list[str]) -> str:
+    """One section of the page (see main)."""
+    rows = []
+    for preset in presets:
+        data = generate(preset, seed=1)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "c.json"
+            write_catalog(data, path)
+            load_s, catalog = median_time(partial(load_catalog, path), 3)
+        request = build_request(catalog, catalog.products[0].id, overrides={"candidates": 1})
+        compile_s, _ = median_time(partial(_compile, catalog, request), 3)
+        one_s, one = median_time(partial(solve_engine, catalog, request), 3)
+        five = request.with_changes(candidates=5)
+        five_s, sol5 = median_time(partial(solve_engine, catalog, five), 3)
+        rows.append(
+            [
+                preset,
+                str(len(catalog.organizations)),
+                str(len(catalog.products[0].modules)),
+                f"{load_s:.3f}",
+                f"{compile_s:.3f}",
+                f"{one_s:.3f} ({one.status.value})",
+                f"{five_s:.3f} ({sol5.status.value})",
+                f"{five_s / one_s:.1f}",
+            ]
+        )
+        print(rows[-1], flush=True)
+    return table(
+        ["preset", "N", "M", "load+validate s", "prepare+compile s", "solve k=1 s", "solve k=5 s", "k=5 / k=1"], rows
+    )
+
+
+def ablation_section(presets: list[str]) -> str:
+    """One section of the page (see main)."""
+    rows = []
+    for preset in presets:
+        catalog, requests = instances(preset)
+        for name, settings in ABLATIONS.items():
+            times = []
+            statuses = set()
+            for request in requests:
+                run = engine_run(catalog, request, repeats=1, settings=settings.__class__(**{**_fields(settings)}))
+                times.append(run.seconds)
+                statuses.add(run.status)
+            rows.append([preset, name, f"{sum(times):.2f}", ", ".join(sorted(statuses))])
+            print(rows[-1], flush=True)
+    return table(["preset", "engine setting", "total s over the products", "statuses"], rows)
+
+
+def _fields(settings: SolverSettings) -> dict[str, object]:
+    """One section of the page (see main)."""
+    return {f: getattr(settings, f) for f in settings.__dataclass_fields__}
+
+
+def scaling_section(out: Path, huge: bool) -> str:
+    """One section of the page (see main)."""
+    by_n = []
+    for n in [30, 100, 300, 1000, 3000, *([10000, 30000] if huge else [])]:
+        spec = Spec(n, products=1, modules=12, families=max(2, n // 100))
+        catalog = catalog_from_data(generate(spec, seed=1))
+        request = build_request(catalog, catalog.products[0].id, overrides={"candidates": 1, "time_limit": 120})
+        by_n.append((n, engine_run(catalog, request, repeats=1).seconds))
+        print("N", by_n[-1], flush=True)
+    by_m = []
+    for m in [4, 8, 16, 32, 64]:
+        spec = Spec(300, products=1, modules=m, families=3)
+        catalog = catalog_from_data(generate(spec, seed=1))
+        request = build_request(catalog, catalog.products[0].id, overrides={"candidates": 1, "time_limit": 120})
+        by_m.append((m, engine_run(catalog, request, repeats=1).seconds))
+        print("M", by_m[-1], flush=True)
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "(matplotlib is not installed: no plot)"
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
+    for ax, points, label in ((axes[0], by_n, "organisations N (M = 12)"), (axes[1], by_m, "modules M (N = 300)")):
+        ax.loglog([p[0] for p in points], [p[1] for p in points], "o-")
+        ax.set_xlabel(label)
+        ax.set_ylabel("seconds to proven optimum")
+        ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    rows = [[f"N={n}", f"{s:.3f}"] for n, s in by_n] + [[f"M={m}", f"{s:.3f}"] for m, s in by_m]
+    return table(["instance", "engine s"], rows)
+
+
+def big_load_section() -> str:
+    """One section of the page (see main)."""
+    code = (
+        "import time,resource,sys;from modcluster import load_catalog;t=time.perf_counter();"
+        "c=load_catalog(sys.argv[1]);"
+        "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.json"
+        write_catalog(generate(Spec(100_000, products=1, modules=10, families=1000), seed=1), path)
+        size = path.stat().st_size / 1e6
+        out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    seconds, peak = (float(x) for x in out.stdout.split())
+    return (
+        f"100,000 organisations, {size:.0f} MB of JSON: loaded and validated in {seconds:.2f} s, "
+        f"peak memory {peak:.0f} MB."
+    )
+
+
+def cold_solve_section() -> str:
+    """One section of the page (see main)."""
+    times = []
+    for _ in range(3):
+        began = time.perf_counter()
+        subprocess.run(
+            [str(ROOT / ".venv/bin/modcluster"), "solve", str(ROOT / "catalogs/tama.yaml"), "--quiet"],
+            capture_output=True,
+            check=False,
+        )
+        times.append(time.perf_counter() - began)
+    times.sort()
+    return (
+        "`modcluster solve catalogs/tama.yaml` (every product's default request, cold process): "
+        f"median {times[1]:.2f} s wall."
+    )
+
+
+def main() -> None:
+    """Run every measurement and write the page."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small presets only (a smoke run)")
+    parser.add_argument("--huge", action="store_true", help="also the huge preset and N up to 30,000")
+    parser.add_argument("--peer-seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--out", default=str(ROOT / "docs" / "performance.md"), help="page whose results block is replaced"
+    )
+    args = parser.parse_args()
+    presets = ["small", "medium"] if args.quick else ["small", "medium", "tama-2002", "large"]
+    if args.huge:
+        presets.append("huge")
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    parts = [
+        "<!-- generated by scripts/performance_report.py: do not edit this block by hand -->",
+        f"Machine: {machine()}. Run: `{' '.join(['python', 'scripts/performance_report.py', *sys.argv[1:]])}`.",
+        "",
+        "### Engine and peers (one candidate, the default request of each product)",
+        "",
+    ]
+    peers, _ = peers_section(presets[:4] if not args.huge else presets, args.peer_seconds)
+    parts += [peers, "", "### Engine stages per preset (first product)", "", engine_section(presets), ""]
+    parts += [
+        "### Ablation: each technique switched off",
+        "",
+        ablation_section(["medium"] if args.quick else ["medium", "large"]),
+        "",
+    ]
+    parts += [
+        "### Scaling",
+        "",
+        "![time against N and M](performance.png)",
+        "",
+        scaling_section(Path(args.out).with_name("performance.png"), args.huge),
+        "",
+    ]
+    if not args.quick:
+        parts += ["### Loading and cold start", "", big_load_section(), "", cold_solve_section(), ""]
+    page = Path(args.out)
+    results = "\n".join(parts)
+    text = page.read_text(encoding="utf-8") if page.exists() else f"{START}\n{END}\n"
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    page.write_text(f"{head}{START}\n{results}\n{END}{tail}", encoding="utf-8")
+    print(f"wrote {page}")
+
+
+if __name__ == "__main__":
+    main()
