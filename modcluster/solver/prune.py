@@ -133,7 +133,8 @@ def _cross(
     for b in ordered:
         if b.org not in ctx.protected:
             slack = ctx.gap * ((b.org in pred) + (b.org in succ))
-            count = 0
+            # Dominators must give k different classes: distinct organisations (seeds: distinct seeds).
+            classes: set[tuple[str, str]] = set()
             vb = variants(b)
             for a, a_cents, a_days, a_free in kept:
                 if (a.org == b.org and not seeds) or (a.org != b.org and not cross):
@@ -143,10 +144,10 @@ def _cross(
                 else:
                     ok = a_free and a_cents <= b.cents and a_days <= b.days - slack and variants(a) == vb
                 if ok:
-                    count += 1
-                    if count >= ctx.k:
+                    classes.add((a.org, a.offer if seeds else ""))
+                    if len(classes) >= ctx.k:
                         break
-            if count >= ctx.k:
+            if len(classes) >= ctx.k:
                 continue
         free = b.days == 0 or b.org in ctx.free
         kept.append((b, b.cents + ctx.onboard_max.get(b.org, 0), b.days, free))
