@@ -72,6 +72,9 @@ __all__ = [
     "verify_solution",
 ]
 
+#: No solution the engine writes can hold a larger amount (the solver works in int64 cents).
+MAX_AMOUNT = Decimal(10) ** 20
+
 # --------------------------------------------------------------------------- choices
 
 
@@ -686,6 +689,9 @@ class _Reader:
         amount = Decimal(str(value))
         if not amount.is_finite():
             self.problems.append((place, f"field {key!r} is not a finite number: {value!r}"))
+            return None
+        if abs(amount) > MAX_AMOUNT or len(amount.as_tuple().digits) > 60:
+            self.problems.append((place, f"field {key!r} = {str(amount)[:24]}... is beyond any cost a catalog allows"))
             return None
         with decimal.localcontext(exact()):
             if amount != amount.quantize(CENT):

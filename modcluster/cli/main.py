@@ -8,6 +8,7 @@ docs/cli.md and in :class:`modcluster.errors.ExitCode`.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -77,6 +78,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.INTERRUPTED
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return ExitCode.OPTIMAL
+    except Exception as exc:  # a bug: one line, exit 70; MODCLUSTER_DEBUG=1 shows the traceback
+        if os.environ.get("MODCLUSTER_DEBUG"):
+            raise
+        print(f"modcluster: internal error (a bug, please report it): {type(exc).__name__}: {exc}", file=sys.stderr)
+        return ExitCode.INTERNAL
 
 
 def run() -> None:

@@ -223,6 +223,10 @@ class Solution:
         request: The effective request, as plain data (an extension of the contract,
             so that ``modcluster verify`` can check a solution file on its own).
         stats: Solver figures (wall time, bounds) kept out of the JSON for determinism.
+        bound: When the time limit stopped a proof (status feasible or unknown), a
+            proven lower bound of the objective's first quantity: money for
+            ``cost`` and ``weighted``, days for ``lead_time`` (an extension of the
+            contract, written as top-level ``"bound"``).
     """
 
     product: str
@@ -233,6 +237,7 @@ class Solution:
     explanation: Explanation | None = None
     request: dict[str, Any] | None = None
     stats: dict[str, Any] = field(default_factory=dict, compare=False)
+    bound: Decimal | int | None = None
 
     @property
     def best(self) -> Candidate | None:
@@ -250,6 +255,8 @@ class Solution:
             "candidates": [c.to_dict() for c in self.candidates],
             "explanation": None if self.explanation is None else self.explanation.to_dict(),
         }
+        if self.bound is not None:
+            data["bound"] = self.bound
         if self.request is not None:
             data["request"] = self.request
         return data

@@ -23,6 +23,7 @@ __all__ = [
     "MAX_ALIAS_EXPANSION",
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
+    "MAX_TEXT_FORMAT_BYTES",
     "Document",
     "Key",
     "Locator",
@@ -38,12 +39,16 @@ __all__ = [
     "walk",
 ]
 
-#: Largest input file read, in bytes.
+#: Largest input file read, in bytes: JSON parses fast enough for a 100,000-organisation catalog.
 MAX_FILE_BYTES = 64 * 1024 * 1024
+#: Largest YAML or TOML file read: their parsers are about 20 times slower than JSON's, so past
+#: this a file would take minutes and gigabytes (measured: docs/reliability.md). Use JSON beyond.
+MAX_TEXT_FORMAT_BYTES = 16 * 1024 * 1024
 #: Deepest nesting of mappings and lists accepted in a YAML document (a catalog needs about 10).
 MAX_DEPTH = 200
-#: Most values YAML aliases may add to a document by repeating anchored data.
-MAX_ALIAS_EXPANSION = 1_000_000
+#: Most values YAML aliases may add to a document by repeating anchored data (200,000 validate
+#: in under a second and 200 MB: docs/reliability.md).
+MAX_ALIAS_EXPANSION = 200_000
 
 Key = str | int
 Path = tuple[Key, ...]

@@ -23,7 +23,15 @@ from modcluster.domain.checks import check_catalog, check_request
 from modcluster.domain.request import Request, RequestDefaults
 from modcluster.domain.values import Id
 from modcluster.errors import CrossReferenceError, Issue, ParseError, RequestError, ValidationError
-from modcluster.io.document import Document, decode_text, paused_gc, read_bytes, type_name
+from modcluster.io.document import (
+    MAX_FILE_BYTES,
+    MAX_TEXT_FORMAT_BYTES,
+    Document,
+    decode_text,
+    paused_gc,
+    read_bytes,
+    type_name,
+)
 from modcluster.io.json_reader import read_json
 from modcluster.io.toml_reader import read_toml
 from modcluster.io.validation import locate_issues, validate_model
@@ -68,7 +76,8 @@ def load_document(path: str | os.PathLike[str], *, require_mapping: bool = True)
     if fmt is None:
         supported = ", ".join(SUFFIXES)
         raise ParseError(f"unknown file type: name the file with one of the suffixes {supported}", file=name)
-    text = decode_text(read_bytes(name), name)
+    limit = MAX_FILE_BYTES if fmt == "json" else MAX_TEXT_FORMAT_BYTES
+    text = decode_text(read_bytes(name, limit=limit), name)
     return parse_document(text, fmt, file=name, require_mapping=require_mapping)
 
 

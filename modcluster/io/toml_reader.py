@@ -40,6 +40,9 @@ def read_toml(text: str, file: str | None) -> Document:
         line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
         if found:
             message = message[: found.start()]
+        elif "(at end of document)" in message:
+            lines = text.splitlines() or [""]
+            line, column = len(lines), len(lines[-1]) + 1
         message = message.replace(" (at end of document)", " at the end of the document")
         raise ParseError(Issue("", f"TOML syntax error: {message}", line, column), file=file) from None
     except RecursionError:

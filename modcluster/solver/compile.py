@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from math import lcm
 from typing import Any
@@ -427,7 +428,7 @@ def objective_weights(inst: Instance, cost_bound: int, lead_bound: int) -> tuple
     if worst >= INT64_SAFE:
         raise ModelSizeError(
             f"the objective could reach {worst}, beyond the solver's 64-bit range "
-            f"(cost bound {cost_bound / 100:.2f}, lead-time bound {lead_bound} days); "
+            f"(cost bound {Decimal(cost_bound).scaleb(-2):,.2f}, lead-time bound {lead_bound} days); "
             "use smaller figures or weights, or a tighter deadline"
         )
     return a, b

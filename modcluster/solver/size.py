@@ -45,7 +45,8 @@ __all__ = [
     "memory_limit",
 ]
 
-#: Resident memory of building and solving a small model beyond the loaded catalog (8 workers: about 90 MB).
+#: Resident memory of building and solving a small model beyond the loaded catalog (measured: 93 MB at most,
+#: a medium model with 8 workers).
 BASE_BYTES = 128 * 1024 * 1024
 #: Peak bytes per model element: about 9,000 measured at most (see the module docstring), with a margin.
 BYTES_PER_ELEMENT = 12 * 1024

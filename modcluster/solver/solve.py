@@ -16,6 +16,9 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+from fractions import Fraction
+from math import lcm
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -151,6 +154,7 @@ def solve(catalog: Catalog, request: Request, settings: SolverSettings | None = 
             "hubs_skipped": outcome.hubs_skipped,
             "options": outcome.options,
         },
+        bound=outcome.bound if status in (Status.FEASIBLE, Status.UNKNOWN) else None,
     )
 
 
@@ -166,6 +170,7 @@ class _Outcome:
     hubs_solved: int = 0
     hubs_skipped: int = 0
     options: tuple[int, int] = (0, 0)
+    bound: Decimal | int | None = None
 
 
 def _value(weights: tuple[int, int], cents: int, days: int) -> int:
@@ -271,7 +276,26 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
         candidates.append(_replace(cand, rank=rank, proven_optimal=prefix))
     outcome.candidates = candidates
     outcome.exhausted = not open_bounds
+    if frontier is not None:
+        outcome.bound = _user_bound(request, frontier, _cost_bound(inst) + 1, horizon + 1)
     return outcome
+
+
+def _user_bound(request: Request, frontier: int, cost_radix: int, lead_radix: int) -> Decimal | int:
+    """A lower bound of the objective's first quantity (money or days) from a bound of the combined value.
+
+    The combined objective puts the first quantity above radices larger than
+    every lower-order term (see :func:`~modcluster.solver.compile.objective_weights`),
+    so integer division by the radix gives a valid lower bound.
+    """
+    if request.objective is Objective.COST:
+        return Decimal(frontier // lead_radix).scaleb(-2)
+    if request.objective is Objective.LEAD_TIME:
+        return frontier // cost_radix
+    wc, wt = Fraction(request.weights.cost), Fraction(request.weights.lead_time)
+    denom = lcm(wc.denominator, wt.denominator)
+    primary = frontier // (cost_radix * lead_radix)  # in units of 1/(100 * denom) money
+    return (Decimal(primary) / Decimal(100 * denom)).quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
 
 
 def _signature_text(cand: Candidate) -> str:
