@@ -10,38 +10,95 @@ solve -> decoded, verified candidates -> analyses -> reports and CLI.
 ('optimal', '6410.00', 52)
 """
 
-from modcluster.domain import (
-    Candidate,
-    Catalog,
-    CostBreakdown,
-    Explanation,
-    Gap,
-    LinkResult,
-    ModuleChoice,
-    Objective,
-    Request,
-    SeedChoice,
-    Solution,
-    Status,
-    StepChoice,
-)
-from modcluster.engine import solve
-from modcluster.errors import (
-    CrossReferenceError,
-    ExitCode,
-    InputError,
-    Issue,
-    ModclusterError,
-    ModelSizeError,
-    ParseError,
-    RequestError,
-    SolverError,
-    ValidationError,
-    VerificationError,
-)
-from modcluster.io import build_request, catalog_from_data, load_catalog, load_request, request_from_data
-from modcluster.solver import SolverSettings
-from modcluster.verify import check_solution, verify_solution
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from modcluster.domain import (
+        Candidate,
+        Catalog,
+        CostBreakdown,
+        Explanation,
+        Gap,
+        LinkResult,
+        ModuleChoice,
+        Objective,
+        Request,
+        SeedChoice,
+        Solution,
+        Status,
+        StepChoice,
+    )
+    from modcluster.engine import solve
+    from modcluster.errors import (
+        CrossReferenceError,
+        ExitCode,
+        InputError,
+        Issue,
+        ModclusterError,
+        ModelSizeError,
+        ParseError,
+        RequestError,
+        SolverError,
+        ValidationError,
+        VerificationError,
+    )
+    from modcluster.io import build_request, catalog_from_data, load_catalog, load_request, request_from_data
+    from modcluster.solver import SolverSettings
+    from modcluster.verify import check_solution, verify_solution
+
+#: Where each public name lives; imported on first use so that ``import modcluster`` (and the
+#: command line's error paths) do not pay for OR-Tools until something solves.
+_LAZY = {
+    "Candidate": "modcluster.domain",
+    "Catalog": "modcluster.domain",
+    "CostBreakdown": "modcluster.domain",
+    "CrossReferenceError": "modcluster.errors",
+    "ExitCode": "modcluster.errors",
+    "Explanation": "modcluster.domain",
+    "Gap": "modcluster.domain",
+    "InputError": "modcluster.errors",
+    "Issue": "modcluster.errors",
+    "LinkResult": "modcluster.domain",
+    "ModclusterError": "modcluster.errors",
+    "ModelSizeError": "modcluster.errors",
+    "ModuleChoice": "modcluster.domain",
+    "Objective": "modcluster.domain",
+    "ParseError": "modcluster.errors",
+    "Request": "modcluster.domain",
+    "RequestError": "modcluster.errors",
+    "SeedChoice": "modcluster.domain",
+    "Solution": "modcluster.domain",
+    "SolverError": "modcluster.errors",
+    "SolverSettings": "modcluster.solver",
+    "Status": "modcluster.domain",
+    "StepChoice": "modcluster.domain",
+    "ValidationError": "modcluster.errors",
+    "VerificationError": "modcluster.errors",
+    "build_request": "modcluster.io",
+    "catalog_from_data": "modcluster.io",
+    "check_solution": "modcluster.verify",
+    "load_catalog": "modcluster.io",
+    "load_request": "modcluster.io",
+    "request_from_data": "modcluster.io",
+    "solve": "modcluster.engine",
+    "verify_solution": "modcluster.verify",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'modcluster' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __version__ = "0.1.0"
 

@@ -209,3 +209,24 @@ def test_same_json_across_processes_with_different_hash_seeds() -> None:
         )  # fmt: skip
         outputs.add(result.stdout)
     assert len(outputs) == 1
+
+
+def test_graph_format_choices_match_the_exporter() -> None:
+    from modcluster.cli.main import build_parser
+    from modcluster.report.graph_export import GRAPH_FORMATS
+
+    args = build_parser().parse_args(["graph", str(MINI), "--format", "dot"])
+    assert args.format == "dot"
+    graph = next(
+        a for a in build_parser()._subparsers._group_actions[0].choices["graph"]._actions if a.dest == "format"
+    )  # type: ignore[union-attr]
+    assert list(graph.choices or []) == list(GRAPH_FORMATS)
+
+
+def test_a_bad_file_is_refused_without_importing_the_solver() -> None:
+    code = (
+        "import sys; from modcluster.cli.main import main; main(['validate', 'no/such.yaml']); "
+        "print('ortools' in ' '.join(sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.stdout.strip() == "False", result.stderr

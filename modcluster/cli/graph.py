@@ -6,8 +6,6 @@ import argparse
 import sys
 from typing import Any
 
-from modcluster.report.graph_export import GRAPH_FORMATS
-
 __all__ = ["register"]
 
 
@@ -20,7 +18,7 @@ def register(sub: Any) -> None:
     p.add_argument("catalog")
     p.add_argument(
         "--format",
-        choices=list(GRAPH_FORMATS),
+        choices=["graphml", "gexf", "dot"],  # modcluster.report.graph_export.GRAPH_FORMATS, kept out of start-up
         help="graphml, gexf (Gephi) or dot (Graphviz); default: from the --out suffix, else graphml",
     )
     p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")

@@ -22,10 +22,11 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, check and summarise the catalog."""
-    from modcluster.analysis.summary import summarize
     from modcluster.io import load_catalog
 
-    catalog = load_catalog(args.catalog)
+    catalog = load_catalog(args.catalog)  # first: a bad file is refused before the solver is imported
+    from modcluster.analysis.summary import summarize
+
     summary = summarize(catalog)
     if args.json:
         sys.stdout.write(dumps(summary) + "\n")
