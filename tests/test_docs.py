@@ -37,3 +37,20 @@ def test_console_examples_in_docs_are_what_the_commands_print() -> None:
         f"{path.name}: {cmd}" for path in sorted((ROOT / "docs").glob("*.md")) for cmd in module.update(path, False)
     ]
     assert stale == [], "run: python scripts/doc_examples.py"
+
+
+def test_readme_library_example_runs_and_prints_what_it_says() -> None:
+    import contextlib
+    import io
+    import re
+
+    text = (ROOT / "README.md").read_text()
+    block = re.search(r"```python\n(.*?)```", text, re.S)
+    assert block is not None
+    code = block.group(1)
+    promised = re.search(r"print\(solution.status.*#\s*(.+)", code)
+    assert promised is not None
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.chdir(ROOT):
+        exec(compile(code, "README.md", "exec"), {})  # the README's own example, run as a user would
+    assert out.getvalue().splitlines()[0] == promised.group(1).strip()
