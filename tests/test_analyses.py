@@ -240,3 +240,18 @@ def check_front(instance: tuple[Catalog, Request]) -> None:
         solution = Solution(request.product, request.quantity, request.objective.value, Status.FEASIBLE, (candidate,))
         problems = verify_solution(catalog, one, solution)
         assert [p for p in problems if "rank" not in p and "objective" not in p] == []
+
+
+def test_explain_refuses_figures_too_large_like_solve() -> None:
+    from modcluster import ModelSizeError
+
+    data = {
+        "organizations": [
+            {"id": "h", "develops": ["f"], "design_fee": Decimal(10) ** 15},
+            {"id": "s", "modules": [{"type": "t", "unit_cost": Decimal(10) ** 15, "setup_days": 1}]},
+        ],
+        "products": [{"id": "p", "family": "f", "modules": [{"id": "m", "type": "t"}]}],
+    }
+    request = request_from_data({"product": "p", "quantity": 10**6, "objective": "lead_time"})
+    with pytest.raises(ModelSizeError):
+        explain(catalog_from_data(data), request)

@@ -23,6 +23,7 @@ from modcluster.domain.solution import Candidate
 from modcluster.solver.compile import Compiled, SlotVars, compile_model
 from modcluster.solver.decode import decode
 from modcluster.solver.prepare import org_allowed, prepare
+from modcluster.solver.size import check_model_size
 from modcluster.solver.solve import SolverSettings
 
 __all__ = ["GuardedModel", "Rule", "minimal_conflict"]
@@ -48,7 +49,9 @@ class GuardedModel:
         self.request = request
         self.settings = settings or SolverSettings()
         relaxed = request.with_changes(sites=None, exclude=[], hub=None)
-        self.compiled: Compiled = compile_model(prepare(catalog, relaxed), guarded=True)
+        inst = prepare(catalog, relaxed)
+        check_model_size(inst)  # the same refusal as solve: too large for memory, or beyond 64 bits
+        self.compiled: Compiled = compile_model(inst, guarded=True)
         self.rules: dict[str, Rule] = {}
         self.literals: dict[str, cp_model.IntVar] = {}
         limits = request.limits
