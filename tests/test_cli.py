@@ -230,3 +230,9 @@ def test_a_bad_file_is_refused_without_importing_the_solver() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_an_empty_site_flag_is_one_problem_named_after_its_place() -> None:
+    result = run("solve", str(MINI), "--site", "")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["modcluster: request overrides (flags): sites[0]: must not be empty"]

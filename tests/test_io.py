@@ -670,7 +670,7 @@ def test_request_errors_are_located(tmp_path: Path, catalog: Catalog) -> None:
 
     with pytest.raises(RequestError) as info:
         build_request(catalog, overrides={"limits": {"deadline": "soon"}})
-    assert info.value.file == "<overrides>"
+    assert info.value.file == "request overrides (flags)"
     assert _one(info.value).path == "limits.deadline"
 
     path = _write(tmp_path, "r4.yaml", "request: {quantity: 1}\nextra: 1\n")

@@ -255,7 +255,7 @@ def build_request(
     from_overrides: dict[str, Any] = {}
     if overrides:
         given = _drop_none(overrides)
-        layer = validate_model(_RequestLayer, Document(given, file="<overrides>"), RequestError)
+        layer = validate_model(_RequestLayer, Document(given, file="request overrides (flags)"), RequestError)
         from_overrides = layer.model_dump(by_alias=True, exclude_unset=True)
 
     chosen = product or from_overrides.get("product") or from_file.get("product")

@@ -51,10 +51,14 @@ def issues_from_pydantic(exc: pydantic.ValidationError, doc: Document, model: ty
     """Turn a pydantic error into located issues, in the order pydantic found them."""
     issues: list[Issue] = []
     seen: set[tuple[str, str]] = set()
+    errors = exc.errors(include_url=False)
+    inner = [_data_path(e["loc"], doc.data, e["type"]) for e in errors]
     # Pydantic reports by field order; the file is read top to bottom.
-    for err in exc.errors(include_url=False):
+    for err in errors:
         kind = err["type"]
         path = _data_path(err["loc"], doc.data, kind)
+        if kind == "too_short" and any(len(p) > len(path) and p[: len(path)] == path for p in inner):
+            continue  # "too short after validation" only echoes the failures of its items
         message = _message(err, model, path)
         issue = doc.issue(path, message, key=kind == "extra_forbidden")
         if (issue.path, issue.message) not in seen:
