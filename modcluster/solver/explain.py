@@ -12,13 +12,13 @@ so the result is minimal: every proper subset is feasible.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from modcluster.domain.catalog import Catalog
-from modcluster.domain.request import Objective, Request
+from modcluster.domain.request import Request
 from modcluster.domain.solution import Candidate
 from modcluster.solver.compile import Compiled, SlotVars, compile_model
 from modcluster.solver.decode import decode
@@ -190,10 +190,3 @@ def minimal_conflict(model: GuardedModel, seconds: float) -> tuple[list[Rule], b
         elif answer is None:
             proven = False
     return [model.rules[n] for n in kept], proven
-
-
-def objective_rank(request: Request) -> Sequence[str]:
-    """The quantities of the request's objective, most important first."""
-    if request.objective is Objective.LEAD_TIME:
-        return ("lead_time", "cost")
-    return ("cost", "lead_time")

@@ -10,7 +10,15 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from modcluster.domain.catalog import Catalog, Organization, Requirement, Requires, requirements_met
+from modcluster.domain.catalog import (
+    Catalog,
+    Organization,
+    Requirement,
+    Requires,
+    Step,
+    Technology,
+    requirements_met,
+)
 from modcluster.domain.request import Request
 from modcluster.domain.solution import Gap
 from modcluster.graphs.taxonomy import covers, taxonomy_graph
@@ -86,6 +94,12 @@ def _offer_misses(
     return tuple(misses)
 
 
+def _slot_gap(inst: Instance, place: str, need: Step | Technology, found: list[Found], verb: str, noun: str) -> Gap:
+    """The gap of a make step or seed with no eligible option, with its nearest misses."""
+    reason = f"no organisation {verb} it" if not found else f"no {noun} meets every requirement and filter"
+    return Gap(place, need.capability, reason, _offer_misses(inst.catalog, inst.request, found, need.require))
+
+
 def static_gaps(inst: Instance) -> list[Gap]:
     """Every hub, module, step or seed requirement with no eligible option, and every impossible ``require``."""
     catalog, request, product = inst.catalog, inst.request, inst.product
@@ -118,42 +132,23 @@ def static_gaps(inst: Instance) -> list[Gap]:
         if module.make is None:
             continue
         for index, step in enumerate(module.make.steps):
-            if plan.steps and plan.steps[index]:
-                continue
-            caps = below.get(step.capability, frozenset({step.capability}))
-            found: list[Found] = [
-                (org, proc, dict(proc.attributes), proc.max_lot)
-                for org in catalog.organizations
-                for proc in org.processes
-                if proc.capability in caps
-            ]
-            reason = "no organisation offers it" if not found else "no offer meets every requirement and filter"
-            gaps.append(
-                Gap(
-                    f"module {module.id} step {index + 1}",
-                    step.capability,
-                    reason,
-                    _offer_misses(catalog, request, found, step.require),
-                )
-            )
+            if not (plan.steps and plan.steps[index]):
+                found: list[Found] = [
+                    (org, proc, dict(proc.attributes), proc.max_lot)
+                    for org in catalog.organizations
+                    for proc in org.processes
+                    if proc.capability in below.get(step.capability, frozenset({step.capability}))
+                ]
+                gaps.append(_slot_gap(inst, f"module {module.id} step {index + 1}", step, found, "offers", "offer"))
         tech = module.make.technology
         if tech is not None and not plan.seeds:
-            caps = below.get(tech.capability, frozenset({tech.capability}))
             seeds: list[Found] = [
                 (org, seed, dict(seed.attributes), None)
                 for org in catalog.organizations
                 for seed in org.seeds
-                if seed.technology in caps
+                if seed.technology in below.get(tech.capability, frozenset({tech.capability}))
             ]
-            reason = "no organisation licenses it" if not seeds else "no seed meets every requirement and filter"
-            gaps.append(
-                Gap(
-                    f"module {module.id} seed",
-                    tech.capability,
-                    reason,
-                    _offer_misses(catalog, request, seeds, tech.require),
-                )
-            )
+            gaps.append(_slot_gap(inst, f"module {module.id} seed", tech, seeds, "licenses", "seed"))
     hubs = {h.org for h in inst.hubs}
     participants = set(inst.participants)
     for org_id in request.require:

@@ -413,12 +413,3 @@ def _infeasible_summary(request: Request) -> str:
     filters = [f for f in ("sites", "exclude", "require", "hub") if getattr(request, f)]
     rules = ", ".join(named + filters) or "the product's structure"
     return f"every requirement has an eligible offer, but no system meets all of: {rules}"
-
-
-def solve_compiled(
-    compiled: Compiled, settings: SolverSettings, seconds: float
-) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
-    """Run CP-SAT once on a compiled model (used by analyses)."""
-    solver = cp_model.CpSolver()
-    settings.apply(solver, seconds)
-    return solver.solve(compiled.model), solver
