@@ -93,6 +93,8 @@ ABLATIONS = [
     SolverSettings(dominance=False),
     SolverSettings(bounds=False),
     SolverSettings(decompose=False),
+    SolverSettings(fixing=False),
+    SolverSettings(hint=False),
 ]
 
 
@@ -101,11 +103,31 @@ def test_pruned_and_unpruned_solves_agree(seed: int) -> None:
     """Every speed-up switched off, or one at a time: the same ranked objective values."""
     catalog = catalog_from_data(generate(Spec(40, products=1, modules=4, steps=(1, 2), tightness=0.8), seed=seed))
     product = catalog.products[0].id
-    for objective in ("cost", "lead_time"):
-        request = build_request(catalog, product, overrides={"candidates": 3, "objective": objective})
+    for objective in ("cost", "lead_time", "weighted"):
+        overrides = {"candidates": 3, "objective": objective, "weights": {"cost": 1, "lead_time": 25}}
+        request = build_request(catalog, product, overrides=overrides)
         reference = solve_unverified(catalog, request)
         assert reference.status is Status.OPTIMAL
         expected = [objective_key(c, request) for c in reference.candidates]
         for settings in ABLATIONS:
             other = solve_unverified(catalog, request, settings)
             assert [objective_key(c, request) for c in other.candidates] == expected, settings
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(100, 130))
+def test_speedups_agree_with_the_plain_model_long(seed: int) -> None:
+    """Larger generated clusters, five candidates: the engine's answer equals the plain model's."""
+    spec = Spec(90, products=1, modules=6, steps=(1, 3), tightness=0.9)
+    catalog = catalog_from_data(generate(spec, seed=seed))
+    product = catalog.products[0].id
+    plain = SolverSettings(decompose=False, dominance=False, bounds=False, hint=False)
+    for objective in ("cost", "lead_time", "weighted"):
+        overrides = {"candidates": 5, "objective": objective, "weights": {"cost": 1, "lead_time": 25}}
+        request = build_request(catalog, product, overrides=overrides)
+        fast = solve_unverified(catalog, request)
+        slow = solve_unverified(catalog, request, plain)
+        assert fast.status is slow.status is Status.OPTIMAL
+        assert [objective_key(c, request) for c in fast.candidates] == [
+            objective_key(c, request) for c in slow.candidates
+        ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from modcluster.domain.request import Objective
 from modcluster.solver.prepare import HubOption, Instance, ModulePlan, Option
 
-__all__ = ["GreedyModule", "GreedySystem", "greedy"]
+__all__ = ["GreedyModule", "GreedySystem", "greedy", "system_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,27 @@ class GreedySystem:
     cents: int
     partners: frozenset[str] = field(default_factory=frozenset)
     matched: tuple[bool, ...] = ()
+
+    def signature(self) -> tuple[object, ...]:
+        """What makes two systems different candidates: hub, sources, step organisations, seeds."""
+        modules: list[object] = []
+        for gm in self.modules:
+            if gm.buy is not None:
+                modules.append(("buy", gm.buy.org))
+            else:
+                seed = (gm.seed.org, gm.seed.offer) if gm.seed is not None else None
+                modules.append(("make", tuple(o.org for o in gm.steps), seed))
+        return (self.hub, tuple(modules))
+
+    def meets(self, inst: Instance) -> bool:
+        """Whether the system meets the request's budget, deadline, partner limit and required organisations."""
+        limits = inst.request.limits
+        return (
+            (inst.budget_cents is None or self.cents <= inst.budget_cents)
+            and (inst.deadline is None or self.lead <= inst.deadline)
+            and (limits.max_partners is None or len(self.partners) <= limits.max_partners)
+            and all(org == self.hub or org in self.partners for org in inst.request.require)
+        )
 
 
 def _module_variant(inst: Instance, hub: HubOption, gm: GreedyModule, kind: str) -> str | None:
@@ -105,13 +126,20 @@ class _Calendar:
         raise AssertionError("unreachable: the latest end is always free")
 
 
-def _system(inst: Instance, hub: HubOption) -> GreedySystem:
-    partners: set[str] = set()
-    chosen: list[GreedyModule] = []
-    for plan in inst.modules:
-        gm = _choose(plan, inst, hub.org, partners)
-        partners.update(o.org for o in gm.tasks if o.org != hub.org)
-        chosen.append(gm)
+def system_of(inst: Instance, chosen: list[GreedyModule]) -> GreedySystem:
+    """The one-hub instance's system with the given sources, list-scheduled, with its exact figures."""
+    return _system(inst, inst.hubs[0], chosen)
+
+
+def _system(inst: Instance, hub: HubOption, chosen: list[GreedyModule] | None = None) -> GreedySystem:
+    if chosen is None:
+        partners: set[str] = set()
+        chosen = []
+        for plan in inst.modules:
+            gm = _choose(plan, inst, hub.org, partners)
+            partners.update(o.org for o in gm.tasks if o.org != hub.org)
+            chosen.append(gm)
+    partners = {o.org for gm in chosen for o in gm.tasks if o.org != hub.org}
     gap = inst.handover_days
     calendar = _Calendar(inst.capacity)
     # Longest chains first: they decide the lead time.

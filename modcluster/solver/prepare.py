@@ -41,7 +41,10 @@ class Option:
 
     def variant(self, kind: str) -> str | None:
         """The offer's variant for an interface kind (bought modules only)."""
-        return dict(self.variants).get(kind)
+        for key, value in self.variants:
+            if key == kind:
+                return value
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,8 +185,9 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
         for index, seed in enumerate(org.seeds):
             by_technology[seed.technology].append((org, index))
 
+    order = {o.id: i for i, o in enumerate(catalog.organizations)}
+
     def in_catalog_order(options: list[Option]) -> tuple[Option, ...]:
-        order = {o.id: i for i, o in enumerate(catalog.organizations)}
         return tuple(sorted(options, key=lambda o: (order[o.org], o.offer)))
 
     plans = []

@@ -50,14 +50,12 @@ whose cheapest or shortest system breaks one.
 from __future__ import annotations
 
 import itertools
-import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from typing import Any
 
 from modcluster.solver.prepare import HubOption, Instance, ModulePlan, Option
 
-__all__ = ["PruneStats", "prune"]
+__all__ = ["PruneStats", "lower_bound", "prune", "restrict_hub"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +77,7 @@ def _count(inst: Instance) -> int:
     return total
 
 
-def _slots(plan: ModulePlan) -> list[tuple[Option, ...]]:
+def slots_of(plan: ModulePlan) -> list[tuple[Option, ...]]:
     """The module's make slots in chain order (seed first)."""
     chain: list[tuple[Option, ...]] = []
     if plan.seeds is not None:
@@ -159,7 +157,7 @@ def _cross(
 def _max_tasks(inst: Instance) -> int:
     total = 0
     for plan in inst.modules:
-        make = len(_slots(plan)) if plan.can_make else 0
+        make = len(slots_of(plan)) if plan.can_make else 0
         total += max(1 if plan.buy else 0, make)
     return total
 
@@ -179,7 +177,7 @@ def _bounds(inst: Instance) -> Instance:
             cents.append(min(o.cents for o in plan.buy))
             days.append(min(o.days for o in plan.buy))
         if plan.can_make:
-            slots = _slots(plan)
+            slots = slots_of(plan)
             cents.append(sum(min(o.cents for o in s) for s in slots))
             days.append(sum(min(o.days for o in s) for s in slots))
         return min(cents), min(days)
@@ -205,7 +203,7 @@ def _bounds(inst: Instance) -> Instance:
         buy = tuple(o for o in plan.buy if fits(o, o.days, o.cents))
         steps, seeds = plan.steps, plan.seeds
         if plan.can_make:
-            slots = _slots(plan)
+            slots = slots_of(plan)
             mins_d = [min(o.days for o in s) for s in slots]
             mins_c = [min(o.cents for o in s) for s in slots]
             new = [
@@ -241,11 +239,11 @@ def prune(inst: Instance, k: int, *, dominance: bool = True, bounds: bool = True
 
 def _dominance(inst: Instance, k: int) -> Instance:
     hub_ids = frozenset(h.org for h in inst.hubs)
-    slots_of: dict[str, int] = defaultdict(int)
+    busy: dict[str, int] = defaultdict(int)  # in how many slots each organisation has an option
     for plan in inst.modules:
-        for options in [plan.buy, *(_slots(plan) if plan.can_make else [])]:
+        for options in [plan.buy, *(slots_of(plan) if plan.can_make else [])]:
             for org in {o.org for o in options}:
-                slots_of[org] += 1
+                busy[org] += 1
     limits = inst.request.limits
     cross = limits.max_partners is None or limits.max_partners >= _max_tasks(inst)
     onboard_max: dict[str, int] = {}
@@ -255,7 +253,7 @@ def _dominance(inst: Instance, k: int) -> Instance:
         k=k,
         gap=inst.handover_days,
         onboard_max=onboard_max,
-        free={org for org, n in slots_of.items() if inst.capacity[org] > n - 1},
+        free={org for org, n in busy.items() if inst.capacity[org] > n - 1},
         hubs=hub_ids,
         protected=frozenset(inst.request.require),
     )
@@ -271,7 +269,7 @@ def _dominance(inst: Instance, k: int) -> Instance:
             buy = _cross(buy, ctx, frozenset(), hub_ids, False, kinds)
         steps, seeds = plan.steps, plan.seeds
         if plan.can_make:
-            slots = _slots(plan)
+            slots = slots_of(plan)
             orgs = [frozenset(o.org for o in s) for s in slots]
             new = []
             for i, options in enumerate(slots):
@@ -290,13 +288,14 @@ def _dominance(inst: Instance, k: int) -> Instance:
     return replace(inst, modules=tuple(plans))
 
 
-def restrict_hub(inst: Instance, hub: HubOption) -> Instance:
-    """The instance with its hub fixed: the sub-problem of one hub (its systems, and only them)."""
-    return replace(
-        inst,
-        hubs=(hub,),
-        onboarding={key: c for key, c in inst.onboarding.items() if key[0] == hub.org},
-    )
+def restrict_hub(inst: Instance, hub: HubOption, onboarding: dict[tuple[str, str], int] | None = None) -> Instance:
+    """The instance with its hub fixed: the sub-problem of one hub (its systems, and only them).
+
+    ``onboarding``: the hub's entries of ``inst.onboarding``, when the caller has them at hand.
+    """
+    if onboarding is None:
+        onboarding = {key: c for key, c in inst.onboarding.items() if key[0] == hub.org}
+    return replace(inst, hubs=(hub,), onboarding=onboarding)
 
 
 def _chain_days(options: list[tuple[Option, ...]], hub: str, gap: int) -> int:
@@ -331,7 +330,7 @@ def lower_bound(inst: Instance) -> tuple[int, int] | None:
                 cost_options.append(min(o.cents for o in plan.buy))
                 day_options.append(min(o.days + (gap if o.org != hub.org else 0) for o in plan.buy))
             if plan.can_make:
-                slots = _slots(plan)
+                slots = slots_of(plan)
                 cost_options.append(sum(min(o.cents for o in s) for s in slots))
                 day_options.append(_chain_days(slots, hub.org, gap))
             cents += min(cost_options)
@@ -352,95 +351,3 @@ def lower_bound(inst: Instance) -> tuple[int, int] | None:
         bound = (cents, days)
         best = bound if best is None else (min(best[0], cents), min(best[1], days))
     return best
-
-
-def onboarding_bound(inst: Instance) -> int | None:
-    """A lower bound (cents) of a one-hub instance's cost that counts on-boarding: a Lagrangian bound.
-
-    The cost without capacity and schedule is ``design + sum(option cents) +
-    sum(fee_q * y_q) + bridges`` with ``y_q >= x_{s,q}`` for every slot s and
-    organisation q (x_{s,q}: q serves s). Moving ``y_q >= x_{s,q}`` into the
-    objective with multipliers ``lam_{s,q} >= 0`` and ``sum_s lam_{s,q} <= fee_q``
-    leaves every y_q with a non-negative cost (so 0), and each slot pays
-    ``cents + lam`` for its option: the cheapest source of each module is then a
-    lower bound for *any* such multipliers (weak duality). The multipliers come
-    from the LP's duals (GLOP), are made feasible (clipped, scaled down per
-    organisation) and the bound is evaluated in exact rational arithmetic, so
-    floating-point error can only weaken it, never make it wrong. Bridges count
-    only where no choice can match the link. None when the instance has no system.
-    """
-    from fractions import Fraction
-
-    from ortools.linear_solver import pywraplp
-
-    if len(inst.hubs) != 1 or lower_bound(inst) is None:
-        return None
-    hub = inst.hubs[0]
-    fee = {q: c for (h, q), c in inst.onboarding.items() if h == hub.org}
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    links_y: dict[tuple[int, int, str], Any] = {}
-    y: dict[str, Any] = {}
-    objective = solver.Objective()
-    for m, plan in enumerate(inst.modules):
-        xb = [solver.NumVar(0, 1, "") for _ in plan.buy]
-        make = solver.NumVar(0, 1 if plan.can_make else 0, "")
-        solver.Add(sum(xb) + make == 1)
-        slot_vars = [(plan.buy, xb)]
-        if plan.can_make:
-            for options in _slots(plan):
-                xs = [solver.NumVar(0, 1, "") for _ in options]
-                solver.Add(sum(xs) == make)
-                slot_vars.append((options, xs))
-        for index, (options, xs) in enumerate(slot_vars):
-            by_org: dict[str, list[Any]] = defaultdict(list)
-            for option, var in zip(options, xs, strict=True):
-                objective.SetCoefficient(var, option.cents)
-                by_org[option.org].append(var)
-            for org, group in by_org.items():
-                if fee.get(org):
-                    if org not in y:
-                        y[org] = solver.NumVar(0, 1, "")
-                        objective.SetCoefficient(y[org], fee[org])
-                    links_y[(m, index, org)] = solver.Add(y[org] >= sum(group))
-    objective.SetMinimization()
-    if solver.Solve() != pywraplp.Solver.OPTIMAL:
-        return None
-    lam: dict[tuple[int, int, str], Fraction] = {}
-    for key, constraint in links_y.items():
-        value = Fraction(max(0.0, constraint.dual_value())).limit_denominator(1000)
-        lam[key] = value
-    spent: dict[str, Fraction] = defaultdict(Fraction)
-    for (_, _, org), value in lam.items():
-        spent[org] += value
-    scale = {org: min(Fraction(1), Fraction(fee[org]) / s) if s else Fraction(1) for org, s in spent.items()}
-    total = Fraction(hub.design_cents)
-    for m, plan in enumerate(inst.modules):
-
-        def price(index: int, o: Option, m: int = m) -> Fraction:
-            key = (m, index, o.org)
-            return o.cents + lam.get(key, Fraction(0)) * scale.get(o.org, Fraction(1))
-
-        choices: list[Fraction] = []
-        if plan.buy:
-            choices.append(min(price(0, o) for o in plan.buy))
-        if plan.can_make:
-            choices.append(sum((min(price(i + 1, o) for o in s) for i, s in enumerate(_slots(plan))), Fraction(0)))
-        total += min(choices)
-    forced = lower_bound(inst)
-    assert forced is not None
-    bridges = forced[0] - _plain_cents(inst)
-    return math.ceil(total) + bridges
-
-
-def _plain_cents(inst: Instance) -> int:
-    """``lower_bound``'s cents without the forced bridges (one hub)."""
-    hub = inst.hubs[0]
-    cents = hub.design_cents
-    for plan in inst.modules:
-        options = []
-        if plan.buy:
-            options.append(min(o.cents for o in plan.buy))
-        if plan.can_make:
-            options.append(sum(min(o.cents for o in s) for s in _slots(plan)))
-        cents += min(options)
-    return cents

@@ -13,8 +13,10 @@ by proof rather than by the clock (see docs/library.md).
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
@@ -31,9 +33,10 @@ from modcluster.errors import SolverError
 from modcluster.solver.compile import Compiled, SlotVars, _cost_bound, _horizon, compile_model, objective_weights
 from modcluster.solver.decode import decode
 from modcluster.solver.gaps import static_gaps
-from modcluster.solver.hint import greedy
+from modcluster.solver.hint import GreedySystem, greedy, system_of
+from modcluster.solver.lagrange import Lagrangian, lagrangian, quick_bound
 from modcluster.solver.prepare import Instance, Option, prepare
-from modcluster.solver.prune import lower_bound, onboarding_bound, prune, restrict_hub
+from modcluster.solver.prune import lower_bound, prune, restrict_hub
 from modcluster.solver.size import check_model_size
 
 __all__ = ["SolverSettings", "objective_key", "run_interruptible", "solve"]
@@ -57,7 +60,9 @@ class SolverSettings:
         dominance: Prune dominated options exactly before compiling.
         bounds: Prune options and hubs that break a limit in every system, and
             use lower bounds to order and skip hubs.
-        hint: Start CP-SAT from the greedy system.
+        hint: Start CP-SAT from the best of the greedy system and the LP's rounded one.
+        fixing: Remove options whose Lagrangian bound exceeds the k-th best
+            known system (needs ``bounds``).
     """
 
     workers: int = 1
@@ -69,6 +74,7 @@ class SolverSettings:
     dominance: bool = True
     bounds: bool = True
     hint: bool = True
+    fixing: bool = True
 
     def apply(self, solver: cp_model.CpSolver, seconds: float) -> None:
         """Set the parameters on a solver, with a wall-clock limit."""
@@ -181,16 +187,35 @@ def _cents(cand: Candidate) -> int:
     return int(cand.cost * 100)
 
 
+@dataclass
+class _Hub:
+    """One hub's sub-problem in the search queue.
+
+    ``level``: how far its bound was refined: 0 the plain lower bound, 1 pruned
+    by the limits with the even-multiplier Lagrangian bound, 2 with the LP's.
+    """
+
+    sub: Instance
+    level: int
+    bound: tuple[int, int]
+    compiled: Compiled | None = None
+    prices: Lagrangian | None = None
+
+
 def _search(inst: Instance, request: Request, settings: SolverSettings, began: float) -> _Outcome:
     """Find the best ``k`` candidates, one hub at a time (see docs/performance.md).
 
     The systems of different hubs are different candidates, so the best k
-    overall are the best k of the merged per-hub lists. Hubs are taken in the
-    order of a lower bound of their objective; a hub whose bound cannot beat
-    the k-th best value found so far is skipped, and every later model gets the
-    k-th best value as a cutoff. Every hub's model is pruned exactly first
-    (:mod:`modcluster.solver.prune`). All models share one objective scale,
-    computed on the whole instance, so values compare across hubs.
+    overall are the best k of the merged per-hub lists. A queue holds every
+    hub under a lower bound of the value of its next system; the hub with the
+    lowest bound is taken next. A hub's first bound is cheap; when it reaches
+    the front it is pruned exactly (:mod:`modcluster.solver.prune`), gets the
+    Lagrangian bound and goes back; then its model is built and solved for its
+    best system, which goes back with its value as the bound of the hub's next
+    one. Once the front's bound reaches the k-th best value found, the search
+    is complete. Every model gets the k-th best value as a cutoff and its
+    hub's bounds as constraints; all share one objective scale, computed on the
+    whole instance, so values compare across hubs.
     """
     k = request.candidates
     horizon = _horizon(inst)
@@ -199,25 +224,25 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
     weights = objective_weights(inst, _cost_bound(inst), horizon)
     options_before = _options(inst)
     work = prune(inst, k, dominance=False)[0] if settings.bounds else inst
-    subs = [restrict_hub(work, h) for h in work.hubs] if settings.decompose else [work]
-    if settings.dominance:
-        subs = [prune(sub, k, bounds=settings.bounds)[0] for sub in subs]
-    ranked: list[tuple[int, Instance]] = []
+    if settings.decompose:
+        fees: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
+        for key, cents in work.onboarding.items():
+            fees[key[0]][key] = cents
+        subs = [restrict_hub(work, h, fees[h.org]) for h in work.hubs]
+    else:
+        subs = [work]
+    hubs: list[_Hub] = []
+    queue: list[tuple[int, int]] = []  # (lower bound of the hub's next value, index in hubs)
     for sub in subs:
         bound = lower_bound(sub)
         if bound is None:
             continue
-        if settings.bounds and len(sub.hubs) == 1:
-            onboarded = onboarding_bound(sub)
-            if onboarded is not None:
-                if inst.budget_cents is not None and onboarded > inst.budget_cents:
-                    continue
-                bound = (max(bound[0], onboarded), bound[1])
-        ranked.append((_value(weights, *bound) if settings.bounds else 0, sub))
-    ranked.sort(key=lambda pair: pair[0])
-    outcome = _Outcome([], False, False, horizon, [], options=(options_before, sum(_options(s) for _, s in ranked)))
+        hubs.append(_Hub(sub, level=0 if settings.bounds else 2, bound=bound))
+        queue.append((_value(weights, *bound) if settings.bounds else 0, len(hubs) - 1))
+    heapq.heapify(queue)
+    outcome = _Outcome([], False, False, horizon, [])
     found: list[tuple[int, Candidate]] = []
-    open_bounds: list[int] = []  # lower bounds of hubs whose search did not finish
+    open_bounds: list[int] = []  # lower bounds of what was left unexplored
     limit = float(request.time_limit)
 
     def kth() -> int | None:
@@ -225,47 +250,51 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
             return None
         return sorted(v for v, _ in found)[k - 1]
 
-    for index, (low, sub) in enumerate(ranked):
+    while queue:
+        low, index = heapq.heappop(queue)
+        hub = hubs[index]
         cutoff = kth()
         if cutoff is not None and low >= cutoff:
-            outcome.hubs_skipped += 1
-            continue
-        remaining = limit - (time.monotonic() - began)
-        if remaining <= 0 or outcome.interrupted:
-            open_bounds.extend(b for b, _ in ranked[index:])
+            break  # every hub left has a bound >= low: none can enter the best k
+        if time.monotonic() - began >= limit or outcome.interrupted:
+            open_bounds.append(low)
+            open_bounds.extend(b for b, _ in queue)
             break
-        outcome.hubs_solved += 1
-        compiled = compile_model(sub)
-        compiled.model.minimize(weights[0] * compiled.cost + weights[1] * compiled.lead)
-        if settings.hint:
-            _add_hint(compiled, sub)
-        while True:
-            remaining = limit - (time.monotonic() - began)
-            cutoff = kth()
-            if cutoff is not None:
-                compiled.model.add(weights[0] * compiled.cost + weights[1] * compiled.lead <= cutoff - 1)
-            if remaining <= 0:
-                open_bounds.append(low)
-                break
-            solver = cp_model.CpSolver()
-            settings.apply(solver, remaining)
-            status, interrupted = run_interruptible(solver, compiled.model)
-            outcome.interrupted = outcome.interrupted or interrupted
-            if status == cp_model.MODEL_INVALID:
-                raise SolverError("internal: CP-SAT rejected the model: " + compiled.model.validate())
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                proven = status == cp_model.OPTIMAL and not interrupted
-                cand = decode(compiled, solver, 1, proven)
-                found.append((_value(weights, _cents(cand), cand.lead_time), cand))
-                outcome.bounds.append(solver.best_objective_bound)
-                compiled.exclude(compiled.signature_literals(solver))
-                if not proven:
-                    open_bounds.append(max(low, int(solver.best_objective_bound)))
-                    break
+        if hub.level < 2:
+            if not _refine(hub, k):
+                continue  # no system within the limits
+            heapq.heappush(queue, (max(low, _value(weights, *hub.bound)), index))
+            continue
+        if hub.compiled is None:
+            compiled_now = _compile(hub, k, weights, settings, cutoff)
+            if compiled_now is None:
+                continue  # nothing at this hub can enter the best k
+            hub.compiled = compiled_now
+            outcome.hubs_solved += 1
+        compiled = hub.compiled
+        if cutoff is not None:
+            _objective_domain(compiled.model, None, cutoff - 1)
+        solver = cp_model.CpSolver()
+        settings.apply(solver, limit - (time.monotonic() - began))
+        status, interrupted = run_interruptible(solver, compiled.model)
+        outcome.interrupted = outcome.interrupted or interrupted
+        if status == cp_model.MODEL_INVALID:
+            raise SolverError("internal: CP-SAT rejected the model: " + compiled.model.validate())
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            proven = status == cp_model.OPTIMAL and not interrupted
+            cand = decode(compiled, solver, 1, proven)
+            value = _value(weights, _cents(cand), cand.lead_time)
+            found.append((value, cand))
+            outcome.bounds.append(solver.best_objective_bound)
+            compiled.exclude(compiled.signature_literals(solver))
+            if proven:  # the hub's next system is no better than this one
+                heapq.heappush(queue, (max(low, value), index))
             else:
-                if status != cp_model.INFEASIBLE or interrupted:
-                    open_bounds.append(max(low, int(solver.best_objective_bound)) if status else low)
-                break
+                open_bounds.append(max(low, int(solver.best_objective_bound)))
+        elif status != cp_model.INFEASIBLE or interrupted:
+            open_bounds.append(max(low, int(solver.best_objective_bound)) if status else low)
+    outcome.hubs_skipped = len(subs) - outcome.hubs_solved
+    outcome.options = (options_before, sum(_options(h.compiled.instance) for h in hubs if h.compiled is not None))
     found.sort(key=lambda pair: (pair[0], objective_key(pair[1], request), _signature_text(pair[1])))
     best = found[:k]
     frontier = min(open_bounds, default=None)
@@ -279,6 +308,82 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
     if frontier is not None:
         outcome.bound = _user_bound(request, frontier, _cost_bound(inst) + 1, horizon + 1)
     return outcome
+
+
+def _refine(hub: _Hub, k: int) -> bool:
+    """Take a hub's bound one level closer; False when the hub has no system within the limits."""
+    hub.level += 1
+    if hub.level == 1:
+        hub.sub = prune(hub.sub, k, dominance=False)[0]
+        plain = lower_bound(hub.sub)
+        if plain is None:
+            return False
+        hub.bound = (max(hub.bound[0], plain[0]), max(hub.bound[1], plain[1]))
+    cents = None
+    if len(hub.sub.hubs) == 1 and hub.level == 1:
+        cents = quick_bound(hub.sub)
+    elif len(hub.sub.hubs) == 1:
+        hub.prices = lagrangian(hub.sub)
+        cents = None if hub.prices is None else hub.prices.cents
+    if cents is not None:
+        hub.bound = (max(hub.bound[0], cents), hub.bound[1])
+    budget = hub.sub.budget_cents
+    return budget is None or hub.bound[0] <= budget
+
+
+def _compile(
+    hub: _Hub, k: int, weights: tuple[int, int], settings: SolverSettings, cutoff: int | None
+) -> Compiled | None:
+    """Prune a hub's sub-problem exactly, then build its model with the shared objective, its bounds and a hint.
+
+    Complete systems come first: the greedy one, the LP's rounded one and its
+    one-swap neighbours, each with exact figures. The k-th best value among
+    their different candidates that meet the limits (or the cutoff, if lower)
+    bounds the value of anything worth finding here; options whose Lagrangian
+    bound exceeds it are fixed out (:meth:`Lagrangian.fix`). None when nothing
+    is left: the hub cannot improve the best k.
+    """
+    if settings.dominance:
+        hub.sub = prune(hub.sub, k, bounds=False)[0]
+    sub, prices = hub.sub, hub.prices if len(hub.sub.hubs) == 1 else None
+    systems = [greedy(sub)]
+    if prices is not None:
+        rounded = prices.rounded(sub)
+        systems.append(system_of(sub, rounded))
+        if settings.bounds and settings.fixing:
+            systems += [system_of(sub, chosen) for chosen in prices.neighbours(sub, rounded)]
+    best: dict[tuple[object, ...], tuple[int, GreedySystem]] = {}
+    for system in systems:
+        if system is not None and system.meets(sub):
+            value, signature = _value(weights, system.cents, system.lead), system.signature()
+            if signature not in best or value < best[signature][0]:
+                best[signature] = (value, system)
+    ranked = sorted(best.values(), key=lambda pair: pair[0])
+    limit = cutoff - 1 if cutoff is not None else None
+    if settings.bounds and settings.fixing and prices is not None:
+        if len(ranked) >= k:
+            limit = ranked[k - 1][0] if limit is None else min(limit, ranked[k - 1][0])
+        if limit is not None:
+            fixed = prices.fix(sub, (limit - weights[1] * hub.bound[1]) // weights[0])
+            if fixed is None:
+                return None
+            hub.sub = sub = fixed
+    if limit is not None and limit < _value(weights, *hub.bound):
+        return None
+    compiled = compile_model(sub)
+    compiled.model.minimize(weights[0] * compiled.cost + weights[1] * compiled.lead)
+    if settings.bounds:
+        compiled.model.add(compiled.cost >= hub.bound[0])
+        compiled.model.add(compiled.lead >= hub.bound[1])
+        _objective_domain(compiled.model, _value(weights, *hub.bound), limit)
+    elif limit is not None:
+        _objective_domain(compiled.model, None, limit)
+    hints = [system for value, system in ranked if limit is None or value <= limit]
+    if settings.hint and hints:
+        _add_hint(compiled, hints[0])
+    elif settings.hint and systems[0] is not None and (limit is None or not settings.bounds):
+        _add_hint(compiled, systems[0])
+    return compiled
 
 
 def _user_bound(request: Request, frontier: int, cost_radix: int, lead_radix: int) -> Decimal | int:
@@ -311,11 +416,24 @@ def _options(inst: Instance) -> int:
     return total
 
 
-def _add_hint(compiled: Compiled, inst: Instance) -> None:
-    """Hint the greedy system of the instance (its hub, sources, options and schedule)."""
-    system = greedy(inst)
-    if system is None:
-        return
+def _objective_domain(model: cp_model.CpModel, low: int | None, high: int | None) -> None:
+    """Narrow the objective's domain to ``[low, high]`` (None: keep that end).
+
+    The objective's own domain, not a linear constraint: a second copy of the
+    objective's large coefficients as a constraint next to the cost bound
+    made CP-SAT 9.15's presolve (with probing off) report a feasible model
+    infeasible (tests/test_generate.py keeps the instance).
+    """
+    domain = model.proto.objective.domain
+    current = list(domain) or [-(2**63), 2**63 - 1]
+    new_low = current[0] if low is None else max(current[0], low)
+    new_high = current[-1] if high is None else min(current[-1], high)
+    domain.clear()
+    domain.extend([new_low, new_high])
+
+
+def _add_hint(compiled: Compiled, system: GreedySystem) -> None:
+    """Hint a complete system (its hub, sources, options and schedule)."""
     model = compiled.model
     for org, lit in compiled.hub.items():
         model.add_hint(lit, org == system.hub)
