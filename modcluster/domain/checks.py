@@ -109,9 +109,12 @@ def catalog_issues(catalog: Catalog) -> list[Issue]:
         for kind in org.house_variants:
             if kind not in kinds:
                 issues.append(Issue(f"{base}.house_variants.{kind}", f"unknown interface {kind!r}"))
-        issues += _duplicates((p.offer_id for p in org.processes), f"{base}.processes", "process offer id")
-        issues += _duplicates((m.offer_id for m in org.modules), f"{base}.modules", "module offer id")
-        issues += _duplicates((s.id for s in org.seeds), f"{base}.seeds", "seed")
+        if len(org.processes) > 1:  # (the test alone: this loop runs once per organisation)
+            issues += _duplicates((p.offer_id for p in org.processes), f"{base}.processes", "process offer id")
+        if len(org.modules) > 1:
+            issues += _duplicates((m.offer_id for m in org.modules), f"{base}.modules", "module offer id")
+        if len(org.seeds) > 1:
+            issues += _duplicates((s.id for s in org.seeds), f"{base}.seeds", "seed")
         for pi, proc in enumerate(org.processes):
             if proc.capability not in caps:
                 issues.append(Issue(f"{base}.processes[{pi}].capability", f"unknown capability {proc.capability!r}"))

@@ -36,6 +36,7 @@ MAX_MAGNITUDE = Decimal(10) ** 15
 #: Most significant digits, and most decimal places, a number may have.
 MAX_DIGITS = 30
 MAX_PLACES = 30
+_MAX_INT = 10**15
 
 
 def to_decimal(value: Any) -> Decimal:
@@ -50,7 +51,10 @@ def to_decimal(value: Any) -> Decimal:
     ...
     ValueError: expected a number, got a string
     """
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is int and -_MAX_INT <= value <= _MAX_INT:
+        return Decimal(value)  # the common case: at most 16 digits and no decimal places
+    if kind is bool:
         raise ValueError("expected a number, got a boolean")
     if isinstance(value, Decimal):
         result = value
@@ -105,6 +109,8 @@ def _positive(value: Any) -> Decimal:
 
 
 def _whole(value: Any) -> int:
+    if type(value) is int and -_MAX_INT <= value <= _MAX_INT:
+        return value
     if isinstance(value, bool):
         raise ValueError("expected a whole number, got a boolean")
     if isinstance(value, int):

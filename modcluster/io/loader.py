@@ -128,7 +128,8 @@ def load_catalog(path: str | os.PathLike[str]) -> Catalog:
         ValidationError: A key, type or value is wrong.
         CrossReferenceError: A duplicate id, a dangling reference, a taxonomy cycle.
     """
-    return catalog_from_data(load_document(path))
+    with paused_gc():  # once around reading and validating (see paused_gc)
+        return catalog_from_data(load_document(path))
 
 
 def catalog_from_data(data: Mapping[str, Any] | Document, file: str | None = None) -> Catalog:
