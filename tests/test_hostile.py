@@ -516,12 +516,7 @@ GAPS = {
 
 
 #: Known defects that are cheap to run: strict xfails, so that the fix is noticed.
-KNOWN = {
-    "a 50 MB JSON file": (
-        "modcluster/io/document.py reads JSON files up to 64 MiB (for 100,000-organisation catalogs): "
-        "50 MB of JSON is parsed whole before its syntax error is found"
-    ),
-}
+KNOWN: dict[str, str] = {}
 
 
 def _params() -> list[object]:

@@ -777,3 +777,48 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path: Path, monkeypatch: pyt
 
 def test_document_repr() -> None:
     assert repr(Document({}, file="f.yaml", format="yaml")) == "Document(file='f.yaml', format='yaml')"
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("0." + "1" * 30, True),  # 30 places
+        ("0." + "1" * 31, False),
+        ("1" * 15 + "." + "1" * 15, True),  # 30 digits
+        ("1" * 15 + "." + "1" * 16, False),
+        ("1E-40", False),
+        ("1.5E+3", True),
+        ("0.0000001", True),
+        ("-2.35", True),
+        ("1E+16", False),
+        ("999999999999999.9", True),
+    ],
+)
+def test_number_limits_hold_on_the_fast_path(text: str, ok: bool) -> None:
+    """Short numbers skip the digit count; the limits must hold at their edges all the same."""
+    from modcluster.domain.values import to_decimal
+
+    if ok:
+        assert to_decimal(Decimal(text)) == Decimal(text)
+    else:
+        with pytest.raises(ValueError):
+            to_decimal(Decimal(text))
+
+
+def test_big_json_is_checked_for_syntax_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past 4 MiB a syntax pass runs first: the same error as the full parse; valid files load unchanged."""
+    from modcluster.io import json_reader
+
+    body = ", ".join(f'{{"id": "o{i}", "site": "S"}}' for i in range(200_000))
+    good = '{"schema": "modcluster/1", "organizations": [' + body + "]}\n"
+    assert len(good) > json_reader.SYNTAX_FIRST
+    (tmp_path / "good.json").write_text(good)
+    (tmp_path / "broken.json").write_text(good[:-3] + ",]}\n")
+    assert len(load_document(tmp_path / "good.json").data["organizations"]) == 200_000
+    with pytest.raises(ParseError) as first:
+        load_document(tmp_path / "broken.json")
+    monkeypatch.setattr(json_reader, "SYNTAX_FIRST", 10**9)  # the full parse alone
+    with pytest.raises(ParseError) as full:
+        load_document(tmp_path / "broken.json")
+    assert str(first.value) == str(full.value)
+    assert "JSON syntax error: Expecting value" in str(first.value)

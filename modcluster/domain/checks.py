@@ -18,6 +18,9 @@ __all__ = ["catalog_issues", "check_catalog", "check_request", "find_cycle", "re
 
 
 def _duplicates(ids: Iterable[str], where: str, what: str) -> list[Issue]:
+    ids = list(ids)
+    if len(set(ids)) == len(ids):
+        return []
     seen: dict[str, int] = {}
     issues = []
     for index, ident in enumerate(ids):
@@ -105,24 +108,28 @@ def catalog_issues(catalog: Catalog) -> list[Issue]:
         issues += _duplicates(inter.members, f"intermediaries[{ii}].members", "member")
 
     for oi, org in enumerate(catalog.organizations):
+        # This loop runs once per organisation: the common case (nothing wrong) is tested first, in bulk.
         base = f"organizations[{oi}]"
-        for kind in org.house_variants:
-            if kind not in kinds:
-                issues.append(Issue(f"{base}.house_variants.{kind}", f"unknown interface {kind!r}"))
-        if len(org.processes) > 1:  # (the test alone: this loop runs once per organisation)
-            issues += _duplicates((p.offer_id for p in org.processes), f"{base}.processes", "process offer id")
-        if len(org.modules) > 1:
-            issues += _duplicates((m.offer_id for m in org.modules), f"{base}.modules", "module offer id")
-        if len(org.seeds) > 1:
-            issues += _duplicates((s.id for s in org.seeds), f"{base}.seeds", "seed")
-        for pi, proc in enumerate(org.processes):
+        processes, modules, seeds = org.processes, org.modules, org.seeds
+        if org.house_variants and not kinds.issuperset(org.house_variants):
+            for kind in org.house_variants:
+                if kind not in kinds:
+                    issues.append(Issue(f"{base}.house_variants.{kind}", f"unknown interface {kind!r}"))
+        if len(processes) > 1:
+            issues += _duplicates([p.offer_id for p in processes], f"{base}.processes", "process offer id")
+        if len(modules) > 1:
+            issues += _duplicates([m.offer_id for m in modules], f"{base}.modules", "module offer id")
+        if len(seeds) > 1:
+            issues += _duplicates([s.id for s in seeds], f"{base}.seeds", "seed")
+        for pi, proc in enumerate(processes):
             if proc.capability not in caps:
                 issues.append(Issue(f"{base}.processes[{pi}].capability", f"unknown capability {proc.capability!r}"))
-        for mi, mod in enumerate(org.modules):
-            for kind in mod.variants:
-                if kind not in kinds:
-                    issues.append(Issue(f"{base}.modules[{mi}].variants.{kind}", f"unknown interface {kind!r}"))
-        for si, seed in enumerate(org.seeds):
+        for mi, mod in enumerate(modules):
+            if mod.variants and not kinds.issuperset(mod.variants):
+                for kind in mod.variants:
+                    if kind not in kinds:
+                        issues.append(Issue(f"{base}.modules[{mi}].variants.{kind}", f"unknown interface {kind!r}"))
+        for si, seed in enumerate(seeds):
             if seed.technology not in caps:
                 issues.append(Issue(f"{base}.seeds[{si}].technology", f"unknown capability {seed.technology!r}"))
 

@@ -37,6 +37,8 @@ MAX_MAGNITUDE = Decimal(10) ** 15
 MAX_DIGITS = 30
 MAX_PLACES = 30
 _MAX_INT = 10**15
+#: str() of a Decimal this short, with adjusted() >= -1 (so no negative exponent), has <= 16 digits and places.
+_SHORT = 17
 
 
 def to_decimal(value: Any) -> Decimal:
@@ -70,6 +72,8 @@ def to_decimal(value: Any) -> Decimal:
         raise ValueError("NaN and infinity are not numbers a catalog may hold")
     if abs(result) > MAX_MAGNITUDE:
         raise ValueError(f"{_short(result)} is too large (the limit is 10^15)")
+    if result.adjusted() >= -1 and len(str(result)) <= _SHORT:
+        return result  # written without an exponent below 1, in 17 characters: within both limits below
     _sign, digits, exponent = result.as_tuple()
     assert isinstance(exponent, int)
     if exponent < -MAX_PLACES:
@@ -95,6 +99,8 @@ def _short(value: Decimal) -> str:
 
 
 def _money(value: Any) -> Decimal:
+    if type(value) is int and 0 <= value <= _MAX_INT:  # the common case, without a second call
+        return Decimal(value)
     result = to_decimal(value)
     if result < 0:
         raise ValueError(f"must not be negative, got {result}")

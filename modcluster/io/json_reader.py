@@ -1,7 +1,9 @@
 """Read JSON exactly and fast, and find positions only when an error needs one.
 
 The text is parsed once by the C parser of :mod:`json` (numbers with a fraction
-or exponent as :class:`~decimal.Decimal`, integers as ``int``). Duplicate keys
+or exponent as :class:`~decimal.Decimal`, integers as ``int``); a text of more
+than 4 MiB is first checked for syntax errors by the same parser building
+nothing, so that a broken big file costs little memory. Duplicate keys
 are detected without a Python hook per object: the keys the parser kept are
 counted and compared with the keys written in the text; only when they differ
 is the text scanned (slowly, in Python) to name the duplicate. Positions of
@@ -23,6 +25,9 @@ from modcluster.errors import Issue, ParseError
 from modcluster.io.document import Document, Key, Path, Position, offset_position, render_path
 
 __all__ = ["JsonLocator", "json_events", "read_json"]
+
+#: Texts longer than this (characters) are checked for syntax errors before they are parsed.
+SYNTAX_FIRST = 4 * 2**20
 
 #: Longest integer Python converts from text (``sys.get_int_max_str_digits`` default).
 MAX_INT_DIGITS = 4300
@@ -58,6 +63,8 @@ def read_json(text: str, file: str | None) -> Document:
         ParseError: Syntax error, NaN or Infinity, a duplicate key, an integer
             too long to convert, nesting too deep for the parser.
     """
+    if len(text) > SYNTAX_FIRST:
+        _check_syntax(text, file)
     kept = 0
 
     def count_keys(obj: dict[str, Any]) -> dict[str, Any]:
@@ -102,6 +109,22 @@ def read_json(text: str, file: str | None) -> Document:
                     file=file,
                 )
     return Document(data, file=file, format="json", locator=JsonLocator(text))
+
+
+def _check_syntax(text: str, file: str | None) -> None:
+    """Find a syntax error without building the document: every object, number and constant becomes an int.
+
+    Memory stays near the size of the text, so a broken 50 MB file is refused
+    in a fraction of the memory that parsing it whole would take before
+    reaching its error. Anything else (NaN, long integers, deep nesting) is
+    left to the full parse, which names it.
+    """
+    try:
+        json.loads(text, object_pairs_hook=len, parse_float=len, parse_int=len, parse_constant=len)
+    except json.JSONDecodeError as exc:
+        raise ParseError(Issue("", f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno), file=file) from None
+    except (RecursionError, ValueError):
+        pass
 
 
 def _is_long_int(token: str) -> bool:
