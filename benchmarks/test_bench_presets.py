@@ -1,4 +1,4 @@
-"""Benchmarks on generated clusters (``make bench``): load, compile, solve, k=5, and the peers.
+"""Benchmarks on generated clusters (``make bench``): load, compile, solve, k=5, explain, and the peers.
 
 Each preset's default requests; the peers solve the same instances in the same
 run and must agree with the engine on every proven optimum.
@@ -65,3 +65,19 @@ def test_peers_agree(name: str) -> None:
             print(f"{name} {request.product}: engine {engine.seconds:.3f}s, {peer.solver} {peer.seconds:.3f}s")
             if peer.status == "optimal":
                 assert (peer.cents, peer.lead) == (engine.cents, engine.lead)
+
+
+def test_explain(benchmark: Any, preset: Any) -> None:
+    """Explain a request made infeasible: the budget one cent below the optimum's cost."""
+    from decimal import Decimal
+
+    from modcluster.analysis import explain
+
+    _, catalog, requests = preset
+    best = solve(catalog, requests[0]).candidates[0]
+    limits = requests[0].limits.model_copy(update={"budget": best.cost - Decimal("0.01")})
+    tight = requests[0].with_changes(limits=limits)
+    diagnosis = benchmark.pedantic(explain, args=(catalog, tight), rounds=1, iterations=1)
+    assert not diagnosis.feasible and diagnosis.conflict
+    budget = next(r for r in diagnosis.relaxations if r.limit == "budget")
+    assert budget.least == best.cost or not budget.proven
