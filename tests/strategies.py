@@ -205,3 +205,10 @@ def requests(draw: st.DrawFn, catalog: dict[str, Any]) -> dict[str, Any]:
     if draw(sometimes):
         req["hub"] = draw(st.sampled_from(ids))
     return req
+
+
+@st.composite
+def instances(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A catalog and a request for it, both as plain data."""
+    catalog = draw(catalogs())
+    return catalog, draw(requests(catalog))

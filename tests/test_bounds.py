@@ -13,20 +13,13 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from modcluster import catalog_from_data, request_from_data
 from modcluster.solver.lagrange import lagrangian_bound, quick_bound
 from modcluster.solver.prepare import prepare
 from modcluster.solver.prune import lower_bound, restrict_hub
 from tests.bruteforce import enumerate_systems
-from tests.strategies import catalogs, requests
-
-
-@st.composite
-def instances(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
-    catalog = draw(catalogs())
-    return catalog, draw(requests(catalog))
+from tests.strategies import instances
 
 
 def _check(instance: tuple[dict[str, Any], dict[str, Any]]) -> None:

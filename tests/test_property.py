@@ -15,19 +15,12 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from modcluster import catalog_from_data, request_from_data, solve, verify_solution
 from modcluster.domain.solution import Status
 from modcluster.solver.solve import objective_key
 from tests.bruteforce import ranked_values
-from tests.strategies import catalogs, requests
-
-
-@st.composite
-def instances(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
-    catalog = draw(catalogs())
-    return catalog, draw(requests(catalog))
+from tests.strategies import instances
 
 
 def _check(instance: tuple[dict[str, Any], dict[str, Any]]) -> None:
