@@ -55,7 +55,7 @@ from dataclasses import dataclass, replace
 
 from modcluster.solver.prepare import HubOption, Instance, ModulePlan, Option
 
-__all__ = ["PruneStats", "lower_bound", "prune", "restrict_hub"]
+__all__ = ["PruneStats", "lower_bound", "option_count", "prune", "restrict_hub", "slots_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +68,8 @@ class PruneStats:
     hubs_after: int
 
 
-def _count(inst: Instance) -> int:
+def option_count(inst: Instance) -> int:
+    """How many options the instance's usable slots hold in all."""
     total = 0
     for plan in inst.modules:
         total += len(plan.buy)
@@ -229,12 +230,12 @@ def prune(inst: Instance, k: int, *, dominance: bool = True, bounds: bool = True
     Returns:
         The pruned instance (options keep their catalog order) and counts.
     """
-    before, hubs_before = _count(inst), len(inst.hubs)
+    before, hubs_before = option_count(inst), len(inst.hubs)
     if bounds:
         inst = _bounds(inst)
     if dominance and inst.hubs:
         inst = _dominance(inst, k)
-    return inst, PruneStats(before, _count(inst), hubs_before, len(inst.hubs))
+    return inst, PruneStats(before, option_count(inst), hubs_before, len(inst.hubs))
 
 
 def _dominance(inst: Instance, k: int) -> Instance:

@@ -36,7 +36,7 @@ from modcluster.solver.gaps import static_gaps
 from modcluster.solver.hint import GreedySystem, greedy, system_of
 from modcluster.solver.lagrange import Lagrangian, lagrangian, quick_bound
 from modcluster.solver.prepare import Instance, Option, prepare
-from modcluster.solver.prune import lower_bound, prune, restrict_hub
+from modcluster.solver.prune import lower_bound, option_count, prune, restrict_hub
 from modcluster.solver.size import check_model_size
 
 __all__ = ["SolverSettings", "objective_key", "run_interruptible", "solve"]
@@ -222,7 +222,7 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
     if inst.deadline is not None:
         horizon = min(horizon, inst.deadline)
     weights = objective_weights(inst, _cost_bound(inst), horizon)
-    options_before = _options(inst)
+    options_before = option_count(inst)
     work = prune(inst, k, dominance=False)[0] if settings.bounds else inst
     if settings.decompose:
         fees: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
@@ -294,7 +294,7 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
         elif status != cp_model.INFEASIBLE or interrupted:
             open_bounds.append(max(low, int(solver.best_objective_bound)) if status else low)
     outcome.hubs_skipped = len(subs) - outcome.hubs_solved
-    outcome.options = (options_before, sum(_options(h.compiled.instance) for h in hubs if h.compiled is not None))
+    outcome.options = (options_before, sum(option_count(h.compiled.instance) for h in hubs if h.compiled is not None))
     found.sort(key=lambda pair: (pair[0], objective_key(pair[1], request), _signature_text(pair[1])))
     best = found[:k]
     frontier = min(open_bounds, default=None)
@@ -405,15 +405,6 @@ def _user_bound(request: Request, frontier: int, cost_radix: int, lead_radix: in
 
 def _signature_text(cand: Candidate) -> str:
     return repr(cand.signature())
-
-
-def _options(inst: Instance) -> int:
-    total = 0
-    for plan in inst.modules:
-        total += len(plan.buy)
-        if plan.can_make:
-            total += sum(len(s) for s in plan.steps or ()) + len(plan.seeds or ())
-    return total
 
 
 def _objective_domain(model: cp_model.CpModel, low: int | None, high: int | None) -> None:
