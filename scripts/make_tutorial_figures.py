@@ -33,6 +33,26 @@ FIGURES = [f"{PRODUCT}-pareto.png", *(f"{PRODUCT}-c1-{kind}.png" for kind in ("g
 SCREENSHOT = "report-page.png"
 
 
+def chromium_command(binary: str, profile: str, shot: Path, page: Path, height: int) -> list[str]:
+    """Headless Chromium taking a 1280 x ``height`` screenshot of ``page`` (also used by tests/test_report.py)."""
+    return [
+        binary,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        f"--screenshot={shot}",
+        f"--window-size=1280,{height}",
+        page.as_uri(),
+    ]
+
+
 def _screenshot(page: Path, shot: Path) -> bool:
     """A 1280x1500 screenshot of the page's top in headless Chromium; False when Chromium is missing."""
     binary = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -40,25 +60,7 @@ def _screenshot(page: Path, shot: Path) -> bool:
         return False
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
-            [
-                binary,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-                f"--user-data-dir={profile}",
-                f"--screenshot={shot}",
-                "--window-size=1280,1500",
-                page.as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
+            chromium_command(binary, profile, shot, page, 1500), check=True, capture_output=True, timeout=180
         )
     return shot.exists()
 

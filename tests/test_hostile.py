@@ -436,32 +436,17 @@ CASES = [
         where=None,
         args=("solve", str(MINI), "--quiet", "--product", "teleporter"),
     ),
-    Case(
-        "solution file claiming a 41-digit cost",
-        _solution_with_cost("9" * 40 + ".5"),
-        "candidate 1",
-        where=r": 1 problem",
-        args=("verify", str(MINI), "{file}"),
-        code=5,
-        stream="stdout",
-    ),
-    Case(
-        "solution file claiming a 1e308 cost",
-        _solution_with_cost("1e308"),
-        "candidate 1",
-        where=r": 1 problem",
-        args=("verify", str(MINI), "{file}"),
-        code=5,
-        stream="stdout",
-    ),
-    Case(
-        "solution file claiming a 250-digit cost",
-        _solution_with_cost("9" * 250 + ".5"),
-        "candidate 1",
-        where=r": 1 problem",
-        args=("verify", str(MINI), "{file}"),
-        code=5,
-        stream="stdout",
+    *(
+        Case(
+            f"solution file claiming a {what} cost",
+            _solution_with_cost(cost),
+            "candidate 1",
+            where=r": 1 problem",
+            args=("verify", str(MINI), "{file}"),
+            code=5,
+            stream="stdout",
+        )
+        for what, cost in (("41-digit", "9" * 40 + ".5"), ("1e308", "1e308"), ("250-digit", "9" * 250 + ".5"))
     ),
     Case(
         "model over the memory limit",

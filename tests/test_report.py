@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import types
 from decimal import Decimal
 from pathlib import Path
 
@@ -461,27 +462,9 @@ def test_report_opens_in_headless_chromium(request: pytest.FixtureRequest, tmp_p
     page = tmp_path / "report.html"
     page.write_text(report.html, encoding="utf-8")
     shot = tmp_path / "shot.png"
+    command = _tutorial_script().chromium_command
     with tempfile.TemporaryDirectory() as profile:
-        result = subprocess.run(
-            [
-                binary,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={profile}",
-                f"--screenshot={shot}",
-                "--window-size=1280,2000",
-                page.as_uri(),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
+        result = subprocess.run(command(binary, profile, shot, page, 2000), capture_output=True, text=True, timeout=180)
     assert result.returncode == 0 and shot.exists(), result.stderr[-2000:]
     pixels = matplotlib.image.imread(shot)
     assert pixels.shape[:2] == (2000, 1280)
@@ -509,13 +492,19 @@ def test_api_page_names_every_public_name() -> None:
     assert not missing, f"docs/api.md does not mention {missing}"
 
 
-def test_tutorial_pictures_come_from_the_script() -> None:
+def _tutorial_script() -> types.ModuleType:
+    """scripts/make_tutorial_figures.py as a module."""
     spec = importlib.util.spec_from_file_location(
         "make_tutorial_figures", ROOT / "scripts" / "make_tutorial_figures.py"
     )
     assert spec is not None and spec.loader is not None
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
+    return script
+
+
+def test_tutorial_pictures_come_from_the_script() -> None:
+    script = _tutorial_script()
     page = (DOCS / "tutorial.md").read_text()
     shown = re.findall(r"!\[[^\]]+\]\(img/([^)]+)\)", page)
     assert sorted(shown) == sorted([*script.FIGURES, script.SCREENSHOT])
