@@ -16,9 +16,10 @@ from modcluster.domain.solution import (
 )
 from modcluster.errors import SolverError
 from modcluster.solver.compile import Compiled, SlotVars
-from modcluster.solver.prepare import Option
+from modcluster.solver.hint import GreedyModule, GreedySystem
+from modcluster.solver.prepare import Instance, Option
 
-__all__ = ["decode"]
+__all__ = ["candidate_of", "decode"]
 
 
 def _chosen(solver: cp_model.CpSolver, slot: SlotVars) -> Option:
@@ -41,63 +42,83 @@ def decode(compiled: Compiled, solver: cp_model.CpSolver, rank: int, proven: boo
     """
     inst = compiled.instance
     hub = next(org for org, lit in compiled.hub.items() if solver.boolean_value(lit))
-    hub_option = next(h for h in inst.hubs if h.org == hub)
-    modules: list[ModuleChoice] = []
-    workers: set[str] = set()
-    steps_cents = modules_cents = licence_cents = 0
-    for plan, mv in zip(inst.modules, compiled.modules, strict=True):
+    chosen: list[GreedyModule] = []
+    for mv in compiled.modules:
         if mv.make is not None and solver.boolean_value(mv.make):
-            assert plan.module.make is not None
-            steps = []
-            for step, slot in zip(plan.module.make.steps, mv.steps, strict=True):
-                option = _chosen(solver, slot)
-                steps.append(
-                    StepChoice(
-                        step.capability, option.org, option.offer, solver.value(slot.start), solver.value(slot.end)
-                    )
-                )
-                steps_cents += option.cents
-                workers.add(option.org)
-            seed = None
-            if mv.seed is not None:
-                option = _chosen(solver, mv.seed)
-                seed = SeedChoice(option.org, option.offer, solver.value(mv.seed.start), solver.value(mv.seed.end))
-                licence_cents += option.cents
-                workers.add(option.org)
-            modules.append(ModuleChoice(plan.module.id, "make", steps=tuple(steps), seed=seed))
+            seed = _chosen(solver, mv.seed) if mv.seed is not None else None
+            chain = ([mv.seed] if mv.seed is not None else []) + mv.steps
+            steps = tuple(_chosen(solver, slot) for slot in mv.steps)
+            chosen.append(GreedyModule(None, steps, seed, tuple(solver.value(slot.start) for slot in chain)))
         else:
             assert mv.buy is not None
-            option = _chosen(solver, mv.buy)
+            chosen.append(GreedyModule(_chosen(solver, mv.buy), starts=(solver.value(mv.buy.start),)))
+    system = GreedySystem(
+        hub,
+        tuple(chosen),
+        solver.value(compiled.integration_start),
+        solver.value(compiled.lead),
+        solver.value(compiled.cost),
+        frozenset(o.org for gm in chosen for o in gm.tasks) - {hub},
+        tuple(bool(solver.value(expr)) for expr in compiled.matched),
+    )
+    return candidate_of(inst, system, rank, proven)
+
+
+def candidate_of(inst: Instance, system: GreedySystem, rank: int, proven: bool) -> Candidate:
+    """Build the candidate of a complete system with its schedule.
+
+    The cost is summed again from the options' prepared cents, and the lead
+    time from the integration's start and days; either differing from the
+    system's own figures is an internal error.
+    """
+    hub = system.hub
+    hub_option = next(h for h in inst.hubs if h.org == hub)
+    modules: list[ModuleChoice] = []
+    steps_cents = modules_cents = licence_cents = 0
+    for plan, gm in zip(inst.modules, system.modules, strict=True):
+        if gm.buy is None:
+            assert plan.module.make is not None
+            starts = list(gm.starts)
+            seed = None
+            if gm.seed is not None:
+                begin = starts.pop(0)
+                seed = SeedChoice(gm.seed.org, gm.seed.offer, begin, begin + gm.seed.days)
+                licence_cents += gm.seed.cents
+            steps = tuple(
+                StepChoice(step.capability, option.org, option.offer, begin, begin + option.days)
+                for step, option, begin in zip(plan.module.make.steps, gm.steps, starts, strict=True)
+            )
+            steps_cents += sum(option.cents for option in gm.steps)
+            modules.append(ModuleChoice(plan.module.id, "make", steps=steps, seed=seed))
+        else:
+            option, begin = gm.buy, gm.starts[0]
             modules_cents += option.cents
-            workers.add(option.org)
             modules.append(
                 ModuleChoice(
                     plan.module.id,
                     "buy",
                     organization=option.org,
                     offer=option.offer,
-                    start=solver.value(mv.buy.start),
-                    end=solver.value(mv.buy.end),
+                    start=begin,
+                    end=begin + option.days,
                 )
             )
     links = []
     integration_cents = hub_option.design_cents
     integration_days = hub_option.integration_days
-    for link, link_plan, expr in zip(inst.product.links, inst.links, compiled.matched, strict=True):
-        matched = bool(solver.value(expr))
+    for link, link_plan, matched in zip(inst.product.links, inst.links, system.matched, strict=True):
         if not matched:
             integration_cents += link_plan.bridge_cents[hub]
             integration_days += link_plan.bridge_days[hub]
         links.append(LinkResult(link.between, link.interface, matched))
-    partners = tuple(sorted(workers - {hub}))
+    partners = tuple(sorted(system.partners))
     onboarding_cents = sum(inst.onboarding_cents(hub, p) for p in partners)
     total = integration_cents + steps_cents + modules_cents + licence_cents + onboarding_cents
-    if total != solver.value(compiled.cost):
-        raise SolverError(f"internal: decoded cost {total} differs from the model's {solver.value(compiled.cost)}")
-    start = solver.value(compiled.integration_start)
-    lead = solver.value(compiled.lead)
+    if total != system.cents:
+        raise SolverError(f"internal: summed cost {total} differs from the system's {system.cents}")
+    start, lead = system.integration_start, system.lead
     if start + integration_days != lead:
-        raise SolverError("internal: integration duration differs from the model's")
+        raise SolverError("internal: integration duration differs from the lead time")
     return Candidate(
         rank=rank,
         proven_optimal=proven,

@@ -12,12 +12,27 @@ the request's objective.
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from modcluster.domain.request import Objective
 from modcluster.solver.prepare import HubOption, Instance, ModulePlan, Option
+from modcluster.solver.prune import slots_of
 
-__all__ = ["GreedyModule", "GreedySystem", "greedy", "system_of"]
+__all__ = [
+    "GreedyModule",
+    "GreedySystem",
+    "greedy",
+    "made_module",
+    "nearby",
+    "smallest_sums",
+    "system_cost",
+    "system_of",
+]
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,9 +174,19 @@ def _system(inst: Instance, hub: HubOption, chosen: list[GreedyModule] | None = 
         integration_ready = max(integration_ready, ready + (gap if previous != hub.org else 0))
         scheduled[index] = GreedyModule(gm.buy, gm.steps, gm.seed, tuple(starts))
     modules = tuple(scheduled[i] for i in range(len(chosen)))
+    cents, matched = system_cost(inst, hub, modules)
+    bridges = sum(link.bridge_days[hub.org] for link, ok in zip(inst.links, matched, strict=True) if not ok)
+    days = hub.integration_days + bridges
+    return GreedySystem(
+        hub.org, modules, integration_ready, integration_ready + days, cents, frozenset(partners), matched
+    )
+
+
+def system_cost(inst: Instance, hub: HubOption, modules: Sequence[GreedyModule]) -> tuple[int, tuple[bool, ...]]:
+    """A system's exact cost in cents, and which links are matched."""
+    partners = {o.org for gm in modules for o in gm.tasks if o.org != hub.org}
     cents = hub.design_cents + sum(o.cents for gm in modules for o in gm.tasks)
     cents += sum(inst.onboarding_cents(hub.org, q) for q in partners)
-    days = hub.integration_days
     matched = []
     for link in inst.links:
         va = _module_variant(inst, hub, modules[link.a], link.kind)
@@ -170,10 +195,82 @@ def _system(inst: Instance, hub: HubOption, chosen: list[GreedyModule] | None = 
         matched.append(ok)
         if not ok:
             cents += link.bridge_cents[hub.org]
-            days += link.bridge_days[hub.org]
-    return GreedySystem(
-        hub.org, modules, integration_ready, integration_ready + days, cents, frozenset(partners), tuple(matched)
-    )
+    return cents, tuple(matched)
+
+
+def smallest_sums(lists: Sequence[Sequence[tuple[int, _T]]], n: int) -> list[tuple[int, list[_T]]]:
+    """The ``n`` smallest sums that take one entry from each list, smallest first, with the entries taken.
+
+    Each list holds (value, item) pairs. Ties are broken by the positions of
+    the entries in their lists, sorted stably by value, so the result does not
+    depend on how items compare.
+
+    >>> smallest_sums([[(1, "a"), (4, "b")], [(0, "x"), (2, "y")]], 3)
+    [(1, ['a', 'x']), (3, ['a', 'y']), (4, ['b', 'x'])]
+    """
+    ordered = [sorted(values, key=lambda pair: pair[0]) for values in lists]
+    if n < 1 or any(not values for values in ordered):
+        return []
+    first = (0,) * len(ordered)
+    heap = [(sum(values[0][0] for values in ordered), first)]
+    seen = {first}
+    out: list[tuple[int, list[_T]]] = []
+    while heap and len(out) < n:
+        total, index = heapq.heappop(heap)
+        out.append((total, [values[i][1] for values, i in zip(ordered, index, strict=True)]))
+        for j, values in enumerate(ordered):
+            if index[j] + 1 < len(values):
+                step = (*index[:j], index[j] + 1, *index[j + 1 :])
+                if step not in seen:
+                    seen.add(step)
+                    heapq.heappush(heap, (total - values[index[j]][0] + values[index[j] + 1][0], step))
+    return out
+
+
+def nearby(inst: Instance, base: GreedySystem, n: int) -> list[list[GreedyModule]]:
+    """Up to ``n`` systems of a one-hub instance near ``base``, by estimated cost, least first.
+
+    Each module's alternatives (another bought option; one make slot
+    changed; the cheapest chain instead of buying) are priced exactly as the
+    only change to ``base``; systems combine the alternatives of several
+    modules, ranked by the sum of their changes (exact for one change; the
+    on-boarding and bridges two changes share make sums an estimate). The
+    runner-up systems of a good ``base`` are mostly among them.
+    """
+    hub = inst.hubs[0]
+    chosen = [GreedyModule(gm.buy, gm.steps, gm.seed) for gm in base.modules]
+    base_cents = system_cost(inst, hub, chosen)[0]
+    per_module: list[list[tuple[int, GreedyModule]]] = []
+    for m, plan in enumerate(inst.modules):
+        current = chosen[m]
+        alternatives = [(0, current)]
+        for alternative in _alternatives(plan, current):
+            trial = [*chosen[:m], alternative, *chosen[m + 1 :]]
+            alternatives.append((system_cost(inst, hub, trial)[0] - base_cents, alternative))
+        per_module.append(sorted(alternatives, key=lambda pair: pair[0])[:n])
+    return [systems for _, systems in smallest_sums(per_module, n)]
+
+
+def _alternatives(plan: ModulePlan, current: GreedyModule) -> list[GreedyModule]:
+    """A module's sources that differ from ``current`` in one choice."""
+    out = [GreedyModule(o) for o in plan.buy if o is not current.buy]
+    if not plan.can_make:
+        return out
+    slots = slots_of(plan)
+    if current.buy is not None:
+        cheapest = [min(options, key=lambda o: o.cents) for options in slots]
+        return [*out, made_module(plan, cheapest)]
+    tasks = current.tasks
+    for i, options in enumerate(slots):
+        out += [made_module(plan, [*tasks[:i], o, *tasks[i + 1 :]]) for o in options if o is not tasks[i]]
+    return out
+
+
+def made_module(plan: ModulePlan, tasks: Sequence[Option]) -> GreedyModule:
+    """A made module's choice from its tasks in chain order (the seed first, when it has one)."""
+    if plan.seeds is not None:
+        return GreedyModule(None, tuple(tasks[1:]), tasks[0])
+    return GreedyModule(None, tuple(tasks))
 
 
 def greedy(inst: Instance) -> GreedySystem | None:

@@ -37,11 +37,11 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from modcluster.solver.hint import GreedyModule
+from modcluster.solver.hint import GreedyModule, made_module
 from modcluster.solver.prepare import Instance, LinkPlan, ModulePlan, Option
 from modcluster.solver.prune import lower_bound, slots_of
 
-__all__ = ["SCALE", "Lagrangian", "lagrangian", "lagrangian_bound", "quick_bound"]
+__all__ = ["SCALE", "Dual", "Lagrangian", "lagrangian", "lagrangian_bound", "quick_bound"]
 
 SCALE = 1024
 """Multipliers are integers in units of 1/SCALE cent."""
@@ -109,7 +109,7 @@ def _columns(options: tuple[Option, ...], fee: dict[str, int]) -> tuple[Option, 
     return tuple(o for o in options if id(o) in kept)
 
 
-class _Dual:
+class Dual:
     """The Lagrangian dual function at fixed multipliers, split by module (all figures in 1/SCALE cent)."""
 
     def __init__(self, rel: _Relaxation, lam: _Lam, mu: _Mu) -> None:
@@ -155,6 +155,12 @@ class _Dual:
         """The price of making module m beyond its slots: minus the links its house variants may match."""
         return -sum(self.bonus.get((m, kind, v), 0) for kind, v in self.rel.house.items())
 
+    def source(self, m: int, gm: GreedyModule) -> int:
+        """The price of a whole source of module m: a bought option, or making with these tasks."""
+        if gm.buy is not None:
+            return self.price(m, 0, gm.buy)
+        return self.make_price(m) + sum(self.price(m, s, o) for s, o in enumerate(gm.tasks, start=1))
+
     @property
     def total(self) -> int:
         """The dual function's value."""
@@ -178,7 +184,7 @@ def _cents(scaled: int) -> int:
 
 def _evaluate(rel: _Relaxation, lam: _Lam, mu: _Mu) -> int:
     """The Lagrangian dual function at (lam, mu), in cents rounded up: a lower bound of the cost."""
-    return _cents(_Dual(rel, lam, mu).total)
+    return _cents(Dual(rel, lam, mu).total)
 
 
 def quick_bound(inst: Instance) -> int | None:
@@ -245,10 +251,9 @@ class Lagrangian:
 
         Each is a different candidate from ``base`` and from the others.
         """
-        rel = _relaxation(inst, reduce=False)
-        if rel is None:
+        dual = self.dual(inst)
+        if dual is None:
             return []
-        dual = _Dual(rel, self.lam, self.mu)
         out = []
         for m, (gm, plan) in enumerate(zip(base, inst.modules, strict=True)):
             slots = [plan.buy] if gm.buy is not None else slots_of(plan)
@@ -261,9 +266,14 @@ class Lagrangian:
                 if gm.buy is not None:
                     changed = GreedyModule(swap)
                 else:
-                    changed = _made(plan, [swap if j == i else t for j, t in enumerate(gm.tasks)])
+                    changed = made_module(plan, [swap if j == i else t for j, t in enumerate(gm.tasks)])
                 out.append([changed if j == m else other for j, other in enumerate(base)])
         return out
+
+    def dual(self, inst: Instance) -> Dual | None:
+        """The dual function at these multipliers on ``inst`` (this bound's hub, possibly pruned further)."""
+        rel = _relaxation(inst, reduce=False)
+        return None if rel is None else Dual(rel, self.lam, self.mu)
 
     def fix(self, inst: Instance, max_cents: int) -> Instance | None:
         """``inst`` without the options whose forced bound exceeds ``max_cents``; None when a module has none left.
@@ -271,10 +281,9 @@ class Lagrangian:
         ``inst`` is the bound's hub, possibly pruned further (a subset of
         options only raises the dual function, so the bound stays valid).
         """
-        rel = _relaxation(inst, reduce=False)
-        if rel is None:
+        dual = self.dual(inst)
+        if dual is None:
             return None
-        dual = _Dual(rel, self.lam, self.mu)
         limit = max_cents * SCALE  # forced bounds are compared before rounding up: keep when ceil <= max_cents
         plans = []
         for m, plan in enumerate(inst.modules):
@@ -293,13 +302,6 @@ class Lagrangian:
                 return None
             plans.append(fixed)
         return replace(inst, modules=tuple(plans))
-
-
-def _made(plan: ModulePlan, tasks: list[Option]) -> GreedyModule:
-    """A made module's choice from its tasks in chain order (the seed first, when it has one)."""
-    if plan.seeds is not None:
-        return GreedyModule(None, tuple(tasks[1:]), tasks[0])
-    return GreedyModule(None, tuple(tasks))
 
 
 def lagrangian(inst: Instance) -> Lagrangian | None:
