@@ -89,12 +89,13 @@ def test_cli_generate(tmp_path: Path) -> None:
 
 
 ABLATIONS = [
-    SolverSettings(decompose=False, dominance=False, bounds=False, hint=False),
+    SolverSettings(decompose=False, dominance=False, bounds=False, hint=False, settle=False),
     SolverSettings(dominance=False),
     SolverSettings(bounds=False),
     SolverSettings(decompose=False),
     SolverSettings(fixing=False),
     SolverSettings(hint=False),
+    SolverSettings(settle=False),
 ]
 
 
@@ -121,7 +122,7 @@ def test_speedups_agree_with_the_plain_model_long(seed: int) -> None:
     spec = Spec(90, products=1, modules=6, steps=(1, 3), tightness=0.9)
     catalog = catalog_from_data(generate(spec, seed=seed))
     product = catalog.products[0].id
-    plain = SolverSettings(decompose=False, dominance=False, bounds=False, hint=False)
+    plain = SolverSettings(decompose=False, dominance=False, bounds=False, hint=False, settle=False)
     for objective in ("cost", "lead_time", "weighted"):
         overrides = {"candidates": 5, "objective": objective, "weights": {"cost": 1, "lead_time": 25}}
         request = build_request(catalog, product, overrides=overrides)

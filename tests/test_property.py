@@ -6,6 +6,9 @@ For every generated catalog and request:
 - every candidate passes the independent verifier (which also checks ranking
   and distinctness).
 
+Each property runs twice: with the engine's defaults (small hubs are mostly
+settled by branch and bound) and with CP-SAT deciding every hub.
+
 ``make test-slow`` runs the same properties on many more cases.
 """
 
@@ -18,16 +21,19 @@ from hypothesis import HealthCheck, given, settings
 
 from modcluster import catalog_from_data, request_from_data, solve, verify_solution
 from modcluster.domain.solution import Status
-from modcluster.solver.solve import objective_key
+from modcluster.solver.solve import SolverSettings, objective_key
 from tests.bruteforce import ranked_values
 from tests.strategies import instances
 
+CP_SAT_ONLY = SolverSettings(settle=False)
+"""Small instances are mostly settled by branch and bound; this keeps CP-SAT's path under the same test."""
 
-def _check(instance: tuple[dict[str, Any], dict[str, Any]]) -> None:
+
+def _check(instance: tuple[dict[str, Any], dict[str, Any]], engine: SolverSettings | None = None) -> None:
     catalog = catalog_from_data(instance[0])
     request = request_from_data(instance[1])
     expected = ranked_values(catalog, request)
-    solution = solve(catalog, request)
+    solution = solve(catalog, request, engine)
     assert verify_solution(catalog, request, solution) == []
     got = [objective_key(c, request) for c in solution.candidates]
     assert got == expected[: request.candidates]
@@ -44,8 +50,21 @@ def test_solver_matches_brute_force(instance: tuple[dict[str, Any], dict[str, An
     _check(instance)
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_cp_sat_path_matches_brute_force(instance: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    _check(instance, CP_SAT_ONLY)
+
+
 @pytest.mark.slow
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_solver_matches_brute_force_long(instance: tuple[dict[str, Any], dict[str, Any]]) -> None:
     _check(instance)
+
+
+@pytest.mark.slow
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_cp_sat_path_matches_brute_force_long(instance: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    _check(instance, CP_SAT_ONLY)

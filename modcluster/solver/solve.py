@@ -17,7 +17,7 @@ import heapq
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
 from math import lcm
@@ -31,9 +31,10 @@ from modcluster.domain.request import Objective, Request
 from modcluster.domain.solution import Candidate, Explanation, Solution, Status
 from modcluster.errors import SolverError
 from modcluster.solver.compile import Compiled, SlotVars, _cost_bound, _horizon, compile_model, objective_weights
-from modcluster.solver.decode import decode
+from modcluster.solver.decode import candidate_of, decode
+from modcluster.solver.exhaust import settle
 from modcluster.solver.gaps import static_gaps
-from modcluster.solver.hint import GreedySystem, greedy, system_of
+from modcluster.solver.hint import GreedySystem, greedy, nearby, system_of
 from modcluster.solver.lagrange import Lagrangian, lagrangian, quick_bound
 from modcluster.solver.prepare import Instance, Option, prepare
 from modcluster.solver.prune import lower_bound, option_count, prune, restrict_hub
@@ -63,6 +64,8 @@ class SolverSettings:
         hint: Start CP-SAT from the best of the greedy system and the LP's rounded one.
         fixing: Remove options whose Lagrangian bound exceeds the k-th best
             known system (needs ``bounds``).
+        settle: Settle a hub by branch and bound over its systems when that
+            takes few steps (``SETTLE * k``), instead of solving its model.
     """
 
     workers: int = 1
@@ -75,6 +78,7 @@ class SolverSettings:
     bounds: bool = True
     hint: bool = True
     fixing: bool = True
+    settle: bool = True
 
     def apply(self, solver: cp_model.CpSolver, seconds: float) -> None:
         """Set the parameters on a solver, with a wall-clock limit."""
@@ -157,6 +161,7 @@ def solve(catalog: Catalog, request: Request, settings: SolverSettings | None = 
             "horizon": outcome.horizon,
             "interrupted": outcome.interrupted,
             "hubs_solved": outcome.hubs_solved,
+            "hubs_settled": outcome.hubs_settled,
             "hubs_skipped": outcome.hubs_skipped,
             "options": outcome.options,
         },
@@ -174,9 +179,17 @@ class _Outcome:
     horizon: int
     bounds: list[float]
     hubs_solved: int = 0
+    hubs_settled: int = 0
     hubs_skipped: int = 0
     options: tuple[int, int] = (0, 0)
     bound: Decimal | int | None = None
+
+
+SETTLE = 1000
+"""Branch and bound settles a hub when it visits at most ``SETTLE * k`` partial systems (see docs/performance.md)."""
+
+NEARBY = 3
+"""With ``k > 1``, each hub also tries ``NEARBY * k`` systems near its best known one (:func:`nearby`)."""
 
 
 def _value(weights: tuple[int, int], cents: int, days: int) -> int:
@@ -200,6 +213,9 @@ class _Hub:
     bound: tuple[int, int]
     compiled: Compiled | None = None
     prices: Lagrangian | None = None
+    known: list[tuple[int, GreedySystem]] = field(default_factory=list)
+    settled: list[tuple[int, GreedySystem]] | None = None
+    taken: set[tuple[object, ...]] = field(default_factory=set)
 
 
 def _search(inst: Instance, request: Request, settings: SolverSettings, began: float) -> _Outcome:
@@ -265,15 +281,23 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
                 continue  # no system within the limits
             heapq.heappush(queue, (max(low, _value(weights, *hub.bound)), index))
             continue
-        if hub.compiled is None:
-            compiled_now = _compile(hub, k, weights, settings, cutoff)
-            if compiled_now is None:
+        if hub.compiled is None and hub.settled is None:
+            if not _compile(hub, k, weights, settings, cutoff, began + limit):
                 continue  # nothing at this hub can enter the best k
-            hub.compiled = compiled_now
             outcome.hubs_solved += 1
+            outcome.hubs_settled += hub.settled is not None
+        elif settings.hint and hub.compiled is not None:
+            _rehint(hub, cutoff)
+        if hub.settled is not None:  # every class of interest is known: no solve
+            if hub.settled and (cutoff is None or hub.settled[0][0] < cutoff):
+                value, system = hub.settled.pop(0)
+                found.append((value, candidate_of(hub.sub, system, 1, True)))
+                outcome.bounds.append(float(value))
+                heapq.heappush(queue, (max(low, value), index))
+            continue
         compiled = hub.compiled
-        if cutoff is not None:
-            _objective_domain(compiled.model, None, cutoff - 1)
+        assert compiled is not None
+        _objective_domain(compiled.model, low if settings.bounds else None, None if cutoff is None else cutoff - 1)
         solver = cp_model.CpSolver()
         settings.apply(solver, limit - (time.monotonic() - began))
         status, interrupted = run_interruptible(solver, compiled.model)
@@ -287,6 +311,7 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
             found.append((value, cand))
             outcome.bounds.append(solver.best_objective_bound)
             compiled.exclude(compiled.signature_literals(solver))
+            hub.taken.add(_system_signature(cand))
             if proven:  # the hub's next system is no better than this one
                 heapq.heappush(queue, (max(low, value), index))
             else:
@@ -294,7 +319,8 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
         elif status != cp_model.INFEASIBLE or interrupted:
             open_bounds.append(max(low, int(solver.best_objective_bound)) if status else low)
     outcome.hubs_skipped = len(subs) - outcome.hubs_solved
-    outcome.options = (options_before, sum(option_count(h.compiled.instance) for h in hubs if h.compiled is not None))
+    searched = [h.sub for h in hubs if h.compiled is not None or h.settled is not None]
+    outcome.options = (options_before, sum(option_count(sub) for sub in searched))
     found.sort(key=lambda pair: (pair[0], objective_key(pair[1], request), _signature_text(pair[1])))
     best = found[:k]
     frontier = min(open_bounds, default=None)
@@ -332,16 +358,19 @@ def _refine(hub: _Hub, k: int) -> bool:
 
 
 def _compile(
-    hub: _Hub, k: int, weights: tuple[int, int], settings: SolverSettings, cutoff: int | None
-) -> Compiled | None:
-    """Prune a hub's sub-problem exactly, then build its model with the shared objective, its bounds and a hint.
+    hub: _Hub, k: int, weights: tuple[int, int], settings: SolverSettings, cutoff: int | None, stop_at: float
+) -> bool:
+    """Prune a hub's sub-problem exactly, then settle it or build its model (shared objective, bounds, a hint).
 
     Complete systems come first: the greedy one, the LP's rounded one and its
     one-swap neighbours, each with exact figures. The k-th best value among
     their different candidates that meet the limits (or the cutoff, if lower)
     bounds the value of anything worth finding here; options whose Lagrangian
-    bound exceeds it are fixed out (:meth:`Lagrangian.fix`). None when nothing
-    is left: the hub cannot improve the best k.
+    bound exceeds it are fixed out (:meth:`Lagrangian.fix`). What is left is
+    settled by trying every system when there are few
+    (:func:`~modcluster.solver.exhaust.settle`, sets ``hub.settled``), else
+    compiled (sets ``hub.compiled``). False when nothing is left: the hub
+    cannot improve the best k.
     """
     if settings.dominance:
         hub.sub = prune(hub.sub, k, bounds=False)[0]
@@ -352,6 +381,9 @@ def _compile(
         systems.append(system_of(sub, rounded))
         if settings.bounds and settings.fixing:
             systems += [system_of(sub, chosen) for chosen in prices.neighbours(sub, rounded)]
+            if k > 1:
+                base = min((s for s in systems if s is not None), key=lambda s: _value(weights, s.cents, s.lead))
+                systems += [system_of(sub, chosen) for chosen in nearby(sub, base, NEARBY * k)]
     best: dict[tuple[object, ...], tuple[int, GreedySystem]] = {}
     for system in systems:
         if system is not None and system.meets(sub):
@@ -366,11 +398,16 @@ def _compile(
         if limit is not None:
             fixed = prices.fix(sub, (limit - weights[1] * hub.bound[1]) // weights[0])
             if fixed is None:
-                return None
+                return False
             hub.sub = sub = fixed
     if limit is not None and limit < _value(weights, *hub.bound):
-        return None
-    compiled = compile_model(sub)
+        return False
+    if settings.settle and len(sub.hubs) == 1:
+        dual = prices.dual(sub) if prices is not None else None
+        hub.settled = settle(sub, weights, limit, k, SETTLE * k, dual, stop_at)
+        if hub.settled is not None:
+            return True
+    hub.compiled = compiled = compile_model(sub)
     compiled.model.minimize(weights[0] * compiled.cost + weights[1] * compiled.lead)
     if settings.bounds:
         compiled.model.add(compiled.cost >= hub.bound[0])
@@ -378,12 +415,34 @@ def _compile(
         _objective_domain(compiled.model, _value(weights, *hub.bound), limit)
     elif limit is not None:
         _objective_domain(compiled.model, None, limit)
-    hints = [system for value, system in ranked if limit is None or value <= limit]
-    if settings.hint and hints:
-        _add_hint(compiled, hints[0])
+    hub.known = [(value, system) for value, system in ranked if limit is None or value <= limit]
+    if settings.hint and hub.known:
+        _add_hint(compiled, hub.known[0][1])
     elif settings.hint and systems[0] is not None and (limit is None or not settings.bounds):
         _add_hint(compiled, systems[0])
-    return compiled
+    return True
+
+
+def _rehint(hub: _Hub, cutoff: int | None) -> None:
+    """Before a hub's next solve: hint its best known system that was not taken yet and beats the cutoff."""
+    assert hub.compiled is not None
+    for value, system in hub.known:
+        if (cutoff is None or value < cutoff) and system.signature() not in hub.taken:
+            hub.compiled.model.proto.clear_solution_hint()
+            _add_hint(hub.compiled, system)
+            return
+
+
+def _system_signature(cand: Candidate) -> tuple[object, ...]:
+    """A candidate's class in the form of :meth:`GreedySystem.signature`."""
+    modules: list[object] = []
+    for m in cand.modules:
+        if m.source == "buy":
+            modules.append(("buy", m.organization))
+        else:
+            seed = None if m.seed is None else (m.seed.organization, m.seed.seed)
+            modules.append(("make", tuple(s.organization for s in m.steps), seed))
+    return (cand.hub, tuple(modules))
 
 
 def _user_bound(request: Request, frontier: int, cost_radix: int, lead_radix: int) -> Decimal | int:

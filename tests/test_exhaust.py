@@ -1,0 +1,146 @@
+"""Branch and bound that settles small hubs without CP-SAT (modcluster.solver.exhaust).
+
+Property: on random small instances, for every hub, whatever :func:`settle`
+returns is that hub's best k candidate classes by exhaustive enumeration,
+with and without the Lagrangian dual bound. And the cases where it must give
+up do give up, so that CP-SAT decides them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from modcluster import build_request, catalog_from_data, request_from_data
+from modcluster.domain.request import Request
+from modcluster.generate import generate
+from modcluster.solver.compile import _cost_bound, _horizon, objective_weights
+from modcluster.solver.exhaust import settle
+from modcluster.solver.hint import GreedySystem
+from modcluster.solver.lagrange import lagrangian
+from modcluster.solver.prepare import Instance, prepare
+from modcluster.solver.prune import restrict_hub
+from modcluster.solver.solve import SolverSettings, solve
+from modcluster.verify import objective_key
+from tests.bruteforce import candidate_classes
+from tests.strategies import instances
+
+
+def _weights(inst: Instance) -> tuple[int, int]:
+    horizon = _horizon(inst)
+    if inst.deadline is not None:
+        horizon = min(horizon, inst.deadline)
+    return objective_weights(inst, _cost_bound(inst), horizon)
+
+
+def _keys(request: Request, ranked: list[tuple[int, GreedySystem]]) -> list[tuple[Decimal, ...]]:
+    return [objective_key(request, Decimal(s.cents).scaleb(-2), s.lead) for _, s in ranked]
+
+
+def _check(instance: tuple[dict[str, Any], dict[str, Any]]) -> int:
+    """Compare settle with brute force on every hub; the number of hubs settled."""
+    catalog = catalog_from_data(instance[0])
+    request = request_from_data(instance[1])
+    classes = candidate_classes(catalog, request)
+    inst = prepare(catalog, request)
+    weights, k = _weights(inst), request.candidates
+    settled = 0
+    for hub in inst.hubs:
+        one = restrict_hub(inst, hub)
+        expected = [c.key(request) for c in classes if c.hub == hub.org][:k]
+        prices = lagrangian(one)
+        duals = [None] + ([prices.dual(one)] if prices is not None else [])
+        for dual in duals:
+            got = settle(one, weights, None, k, 10**6, dual)
+            if got is None:
+                continue  # a capacity clash list scheduling cannot settle: CP-SAT's case
+            settled += 1
+            assert _keys(request, got) == expected, (hub.org, dual is not None)
+            for _, system in got:
+                assert system.meets(one)
+    return settled
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_settle_matches_brute_force(instance: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    _check(instance)
+
+
+@pytest.mark.slow
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_settle_matches_brute_force_long(instance: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    _check(instance)
+
+
+def _two_lots_one_shop(capacity: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A hub buying two 10-day modules from one shop of the given capacity: they clash at day 0."""
+    catalog = {
+        "schema": "modcluster/1",
+        "name": "clash",
+        "defaults": {"handover_days": 1},
+        "capabilities": [],
+        "organizations": [
+            {"id": "hub", "develops": ["f"], "integration_days": 2},
+            {
+                "id": "shop",
+                "capacity": capacity,
+                "modules": [
+                    {"type": "a", "setup_cost": 10, "setup_days": 10},
+                    {"type": "b", "setup_cost": 20, "setup_days": 10},
+                ],
+            },
+        ],
+        "products": [{"id": "p", "family": "f", "modules": [{"id": "a", "type": "a"}, {"id": "b", "type": "b"}]}],
+    }
+    return catalog, {"product": "p", "candidates": 2}
+
+
+def test_a_capacity_clash_is_left_to_cp_sat() -> None:
+    """Earliest starts overlap at a one-task shop and list scheduling needs 10 more days: not settled."""
+    catalog_data, request_data = _two_lots_one_shop(capacity=1)
+    catalog, request = catalog_from_data(catalog_data), request_from_data(request_data)
+    inst = prepare(catalog, request)
+    assert settle(restrict_hub(inst, inst.hubs[0]), _weights(inst), None, 2, 10**6) is None
+    solution = solve(catalog, request)
+    assert solution.stats["hubs_settled"] == 0
+    assert [c.lead_time for c in solution.candidates] == [10 + 10 + 1 + 2]
+
+
+def test_no_clash_with_room_for_both() -> None:
+    """The same shop with capacity 2: the earliest schedule is feasible and settles the hub."""
+    catalog_data, request_data = _two_lots_one_shop(capacity=2)
+    catalog, request = catalog_from_data(catalog_data), request_from_data(request_data)
+    inst = prepare(catalog, request)
+    ranked = settle(restrict_hub(inst, inst.hubs[0]), _weights(inst), None, 2, 10**6)
+    assert ranked is not None and [(s.cents, s.lead) for _, s in ranked] == [(3000, 10 + 1 + 2)]
+    solution = solve(catalog, request)
+    assert solution.stats["hubs_settled"] == 1
+    assert [(c.cost, c.lead_time) for c in solution.candidates] == [(Decimal(30), 13)]
+
+
+def test_gives_up_beyond_its_node_budget() -> None:
+    catalog = catalog_from_data(generate("small", seed=1))
+    inst = prepare(catalog, build_request(catalog, catalog.products[0].id))
+    one = restrict_hub(inst, inst.hubs[0])
+    assert settle(one, _weights(inst), None, 3, 1) is None
+    assert settle(one, _weights(inst), None, 3, 10**6) is not None
+
+
+@pytest.mark.parametrize("preset", ["small", "medium"])
+def test_settled_answers_equal_cp_sat_answers(preset: str) -> None:
+    """Generated presets, five candidates: settling hubs changes nothing but the time, and it is used."""
+    catalog = catalog_from_data(generate(preset, seed=1))
+    settled = 0
+    for product in catalog.products:
+        request = build_request(catalog, product.id, overrides={"candidates": 5})
+        fast = solve(catalog, request)
+        plain = solve(catalog, request, SolverSettings(settle=False))
+        assert [(c.cost, c.lead_time) for c in fast.candidates] == [(c.cost, c.lead_time) for c in plain.candidates]
+        assert fast.status == plain.status
+        settled += fast.stats["hubs_settled"]
+    assert settled > 0
