@@ -3,10 +3,11 @@
 The text is parsed once by the C parser of :mod:`json` (numbers with a fraction
 or exponent as :class:`~decimal.Decimal`, integers as ``int``); a text of more
 than 4 MiB is first checked for syntax errors by the same parser building
-nothing, so that a broken big file costs little memory. Duplicate keys
-are detected without a Python hook per object: the keys the parser kept are
-counted and compared with the keys written in the text; only when they differ
-is the text scanned (slowly, in Python) to name the duplicate. Positions of
+nothing, so that a broken big file costs little memory. Duplicate keys are
+detected by counting: the keys the parser kept (a counting hook per object)
+are compared with the keys written in the text (counted by the syntax check
+for big texts, else from the text); only when they differ is the text
+scanned (slowly, in Python) to name the duplicate. Positions of
 paths are computed on demand by :class:`JsonLocator`, which skips the values
 it does not need with the C parser.
 """
@@ -63,8 +64,7 @@ def read_json(text: str, file: str | None) -> Document:
         ParseError: Syntax error, NaN or Infinity, a duplicate key, an integer
             too long to convert, nesting too deep for the parser.
     """
-    if len(text) > SYNTAX_FIRST:
-        _check_syntax(text, file)
+    written = _check_syntax(text, file) if len(text) > SYNTAX_FIRST else None
     kept = 0
 
     def count_keys(obj: dict[str, Any]) -> dict[str, Any]:
@@ -91,9 +91,10 @@ def read_json(text: str, file: str | None) -> Document:
             lambda e: e[0] == "value" and _is_long_int(e[2]),
             f"an integer with more than {MAX_INT_DIGITS:,} digits is too long to read",
         )
-    written = text.count('":') + sum(1 for _ in _KEY_SPACED.finditer(text))
-    if '\\"' in text:
-        written -= sum(1 for _ in _ESCAPED_KEYLIKE.finditer(text))
+    if written is None:
+        written = text.count('":') + sum(1 for _ in _KEY_SPACED.finditer(text))
+        if '\\"' in text:
+            written -= sum(1 for _ in _ESCAPED_KEYLIKE.finditer(text))
     if written != kept:
         # The parser kept fewer keys than the text holds: find the duplicate, slowly.
         path: list[Key] = []
@@ -111,20 +112,32 @@ def read_json(text: str, file: str | None) -> Document:
     return Document(data, file=file, format="json", locator=JsonLocator(text))
 
 
-def _check_syntax(text: str, file: str | None) -> None:
+def _check_syntax(text: str, file: str | None) -> int | None:
     """Find a syntax error without building the document: every object, number and constant becomes an int.
 
     Memory stays near the size of the text, so a broken 50 MB file is refused
     in a fraction of the memory that parsing it whole would take before
     reaching its error. Anything else (NaN, long integers, deep nesting) is
     left to the full parse, which names it.
+
+    Returns:
+        How many keys the text writes (duplicates included), or None when
+        the parse stopped at something the full parse will name.
     """
+    written = 0
+
+    def pairs(items: list[tuple[str, Any]]) -> int:
+        nonlocal written
+        written += len(items)
+        return 0
+
     try:
-        json.loads(text, object_pairs_hook=len, parse_float=len, parse_int=len, parse_constant=len)
+        json.loads(text, object_pairs_hook=pairs, parse_float=len, parse_int=len, parse_constant=len)
     except json.JSONDecodeError as exc:
         raise ParseError(Issue("", f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno), file=file) from None
     except (RecursionError, ValueError):
-        pass
+        return None
+    return written
 
 
 def _is_long_int(token: str) -> bool:
