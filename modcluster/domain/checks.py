@@ -8,18 +8,20 @@ path names the place, e.g. ``organizations[3].processes[0].capability``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
-from modcluster.domain.catalog import Catalog, Requires
+from modcluster.domain.catalog import Catalog, Organization, Requires
 from modcluster.domain.request import Request
 from modcluster.errors import CrossReferenceError, Issue, RequestError
 
 __all__ = ["catalog_issues", "check_catalog", "check_request", "find_cycle", "request_issues"]
 
 
-def _duplicates(ids: Iterable[str], where: str, what: str) -> list[Issue]:
+def _duplicates(ids: Iterable[str], where: str, what: str, unique: set[str] | None = None) -> list[Issue]:
+    """Issues for ids met a second time; ``unique``: the set of ``ids``, when the caller has it."""
     ids = list(ids)
-    if len(set(ids)) == len(ids):
+    if len(set(ids) if unique is None else unique) == len(ids):
         return []
     seen: dict[str, int] = {}
     issues = []
@@ -77,17 +79,70 @@ def _check_requires(require: Requires, where: str) -> list[Issue]:
     return issues
 
 
+def _organization_sound(org: Organization, caps: set[str], kinds: set[str]) -> bool:
+    """Whether an organisation has nothing :func:`_organization_issues` would report (runs once per organisation)."""
+    if org.house_variants and not kinds.issuperset(org.house_variants):
+        return False
+    processes, modules, seeds = org.processes, org.modules, org.seeds
+    if processes:
+        if not caps.issuperset([p.capability for p in processes]):
+            return False
+        if len(processes) > 1 and len({p.offer_id for p in processes}) < len(processes):
+            return False
+    if modules:
+        if len(modules) > 1 and len({m.offer_id for m in modules}) < len(modules):
+            return False
+        if not all(kinds.issuperset(m.variants) for m in modules if m.variants):
+            return False
+    if seeds:
+        if not caps.issuperset([s.technology for s in seeds]):
+            return False
+        if len(seeds) > 1 and len({s.id for s in seeds}) < len(seeds):
+            return False
+    return True
+
+
+def _organization_issues(oi: int, org: Organization, caps: set[str], kinds: set[str]) -> list[Issue]:
+    """Every problem of ``organizations[oi]``: unknown interfaces and capabilities, duplicate offer ids."""
+    issues: list[Issue] = []
+    base = f"organizations[{oi}]"
+    processes, modules, seeds = org.processes, org.modules, org.seeds
+    if org.house_variants and not kinds.issuperset(org.house_variants):
+        for kind in org.house_variants:
+            if kind not in kinds:
+                issues.append(Issue(f"{base}.house_variants.{kind}", f"unknown interface {kind!r}"))
+    if len(processes) > 1:
+        issues += _duplicates([p.offer_id for p in processes], f"{base}.processes", "process offer id")
+    if len(modules) > 1:
+        issues += _duplicates([m.offer_id for m in modules], f"{base}.modules", "module offer id")
+    if len(seeds) > 1:
+        issues += _duplicates([s.id for s in seeds], f"{base}.seeds", "seed")
+    for pi, proc in enumerate(processes):
+        if proc.capability not in caps:
+            issues.append(Issue(f"{base}.processes[{pi}].capability", f"unknown capability {proc.capability!r}"))
+    for mi, mod in enumerate(modules):
+        if mod.variants and not kinds.issuperset(mod.variants):
+            for kind in mod.variants:
+                if kind not in kinds:
+                    issues.append(Issue(f"{base}.modules[{mi}].variants.{kind}", f"unknown interface {kind!r}"))
+    for si, seed in enumerate(seeds):
+        if seed.technology not in caps:
+            issues.append(Issue(f"{base}.seeds[{si}].technology", f"unknown capability {seed.technology!r}"))
+    return issues
+
+
 def catalog_issues(catalog: Catalog) -> list[Issue]:
     """Every cross-reference problem of ``catalog`` (empty when it is sound)."""
     issues: list[Issue] = []
     caps = {c.id for c in catalog.capabilities}
-    orgs = {o.id for o in catalog.organizations}
+    org_ids = [o.id for o in catalog.organizations]  # one pass over the organisations for both
+    orgs = set(org_ids)
     kinds = {i.id for i in catalog.interfaces}
 
     issues += _duplicates((c.id for c in catalog.capabilities), "capabilities", "capability")
     issues += _duplicates((i.id for i in catalog.interfaces), "interfaces", "interface")
     issues += _duplicates((i.id for i in catalog.intermediaries), "intermediaries", "intermediary")
-    issues += _duplicates((o.id for o in catalog.organizations), "organizations", "organization")
+    issues += _duplicates(org_ids, "organizations", "organization", orgs)
     issues += _duplicates((p.id for p in catalog.products), "products", "product")
 
     for ci, cap in enumerate(catalog.capabilities):
@@ -108,37 +163,17 @@ def catalog_issues(catalog: Catalog) -> list[Issue]:
         issues += _duplicates(inter.members, f"intermediaries[{ii}].members", "member")
 
     for oi, org in enumerate(catalog.organizations):
-        # This loop runs once per organisation: the common case (nothing wrong) is tested first, in bulk.
-        base = f"organizations[{oi}]"
-        processes, modules, seeds = org.processes, org.modules, org.seeds
-        if org.house_variants and not kinds.issuperset(org.house_variants):
-            for kind in org.house_variants:
-                if kind not in kinds:
-                    issues.append(Issue(f"{base}.house_variants.{kind}", f"unknown interface {kind!r}"))
-        if len(processes) > 1:
-            issues += _duplicates([p.offer_id for p in processes], f"{base}.processes", "process offer id")
-        if len(modules) > 1:
-            issues += _duplicates([m.offer_id for m in modules], f"{base}.modules", "module offer id")
-        if len(seeds) > 1:
-            issues += _duplicates([s.id for s in seeds], f"{base}.seeds", "seed")
-        for pi, proc in enumerate(processes):
-            if proc.capability not in caps:
-                issues.append(Issue(f"{base}.processes[{pi}].capability", f"unknown capability {proc.capability!r}"))
-        for mi, mod in enumerate(modules):
-            if mod.variants and not kinds.issuperset(mod.variants):
-                for kind in mod.variants:
-                    if kind not in kinds:
-                        issues.append(Issue(f"{base}.modules[{mi}].variants.{kind}", f"unknown interface {kind!r}"))
-        for si, seed in enumerate(seeds):
-            if seed.technology not in caps:
-                issues.append(Issue(f"{base}.seeds[{si}].technology", f"unknown capability {seed.technology!r}"))
+        if not _organization_sound(org, caps, kinds):  # the detailed pass only names what the quick one found
+            issues += _organization_issues(oi, org, caps, kinds)
 
-    for ri, rel in enumerate(catalog.relationships):
-        for bi, member in enumerate(rel.between):
-            if member not in orgs:
-                issues.append(Issue(f"relationships[{ri}].between[{bi}]", f"unknown organization {member!r}"))
-        if rel.between[0] == rel.between[1]:
-            issues.append(Issue(f"relationships[{ri}].between", "a relationship needs two different organizations"))
+    ties = [rel.between for rel in catalog.relationships]
+    if not orgs.issuperset(itertools.chain.from_iterable(ties)) or any(a == b for a, b in ties):
+        for ri, between in enumerate(ties):  # the slow pass, only to name what the quick one found
+            for bi, member in enumerate(between):
+                if member not in orgs:
+                    issues.append(Issue(f"relationships[{ri}].between[{bi}]", f"unknown organization {member!r}"))
+            if between[0] == between[1]:
+                issues.append(Issue(f"relationships[{ri}].between", "a relationship needs two different organizations"))
 
     for pi, product in enumerate(catalog.products):
         base = f"products[{pi}]"

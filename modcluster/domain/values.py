@@ -108,6 +108,8 @@ def _money(value: Any) -> Decimal:
 
 
 def _positive(value: Any) -> Decimal:
+    if type(value) is int and 0 < value <= _MAX_INT:  # the common case, without a second call
+        return Decimal(value)
     result = to_decimal(value)
     if result <= 0:
         raise ValueError(f"must be greater than 0, got {result}")
@@ -132,6 +134,8 @@ def _whole(value: Any) -> int:
 
 
 def _days(value: Any) -> int:
+    if type(value) is int and 0 <= value <= _MAX_INT:  # the common case, without a second call
+        return value
     result = _whole(value)
     if result < 0:
         raise ValueError(f"must not be negative, got {result}")
@@ -139,6 +143,11 @@ def _days(value: Any) -> int:
 
 
 def _attr(value: Any) -> Decimal | str | bool:
+    kind = type(value)
+    if kind is str or kind is bool:
+        return value  # type: ignore[no-any-return]
+    if kind is int and -_MAX_INT <= value <= _MAX_INT:
+        return Decimal(value)
     if isinstance(value, (bool, str)):
         return value
     return to_decimal(value)
