@@ -103,3 +103,19 @@ def test_replace_keeps_candidates_immutable() -> None:
     with pytest.raises(AttributeError):
         c.cost = Decimal(1)  # type: ignore[misc]
     assert replace(c, rank=2).rank == 2 and c.rank == 1
+
+
+def test_solve_gives_the_collector_back_its_objects() -> None:
+    """The solve freezes the caller's heap for its duration only, and leaves a caller's own freeze alone."""
+    import gc
+
+    request = build_request(TAMA, TAMA.products[0].id)
+    assert gc.get_freeze_count() == 0
+    solve(TAMA, request)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        solve(TAMA, request)
+        assert gc.get_freeze_count() > 0  # not unfrozen by the solve (a few may have been freed meanwhile)
+    finally:
+        gc.unfreeze()

@@ -13,10 +13,13 @@ by proof rather than by the clock (see docs/library.md).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import heapq
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
@@ -123,7 +126,32 @@ def solve(catalog: Catalog, request: Request, settings: SolverSettings | None = 
         RequestError: The request names what the catalog does not have.
         ModelSizeError: Figures too large for exact solving.
     """
-    settings = settings or SolverSettings()
+    with _caller_heap_frozen():
+        return _solve(catalog, request, settings or SolverSettings())
+
+
+@contextlib.contextmanager
+def _caller_heap_frozen() -> Iterator[None]:
+    """Keep the cyclic garbage collector off the objects that exist before the solve.
+
+    A solve allocates many objects, and each collection of the oldest
+    generation it triggers walks every object of the process: with a
+    30,000-organisation catalog in memory that cost 0.4-0.8 s of a 3-4.5 s
+    solve. ``gc.freeze`` moves what exists into a generation the collector
+    skips (what the solve makes is still collected) and ``gc.unfreeze``
+    gives it back. A caller that froze objects of its own is left alone.
+    """
+    mine = gc.get_freeze_count() == 0
+    if mine:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if mine:
+            gc.unfreeze()
+
+
+def _solve(catalog: Catalog, request: Request, settings: SolverSettings) -> Solution:
     began = time.monotonic()
     check_request(catalog, request)
     inst = prepare(catalog, request)
