@@ -18,7 +18,7 @@ from modcluster import build_request, catalog_from_data, request_from_data
 from modcluster.domain.request import Request
 from modcluster.generate import generate
 from modcluster.solver.compile import _cost_bound, _horizon, objective_weights
-from modcluster.solver.exhaust import settle
+from modcluster.solver.exhaust import MAX_MODULES, settle
 from modcluster.solver.hint import GreedySystem
 from modcluster.solver.lagrange import lagrangian
 from modcluster.solver.prepare import Instance, prepare
@@ -144,3 +144,23 @@ def test_settled_answers_equal_cp_sat_answers(preset: str) -> None:
         assert fast.status == plain.status
         settled += fast.stats["hubs_settled"]
     assert settled > 0
+
+
+@pytest.mark.parametrize(("modules", "settled"), [(MAX_MODULES, 1), (1500, 0)])
+def test_many_modules_are_left_to_cp_sat(modules: int, settled: int) -> None:
+    """The search recurses once per module: past MAX_MODULES it declines instead of overflowing the stack."""
+    catalog = catalog_from_data(
+        {
+            "schema": "modcluster/1",
+            "capabilities": [],
+            "organizations": [
+                {"id": "hub", "develops": ["f"]},
+                {"id": "shop", "capacity": 10_000, "modules": [{"type": "t", "setup_cost": 1, "setup_days": 1}]},
+            ],
+            "products": [{"id": "p", "family": "f", "modules": [{"id": f"m{i}", "type": "t"} for i in range(modules)]}],
+        }
+    )
+    solution = solve(catalog, request_from_data({"product": "p", "candidates": 3}))
+    assert solution.status.value == "optimal" and len(solution.candidates) == 1
+    assert solution.candidates[0].cost == modules
+    assert solution.stats["hubs_settled"] == settled

@@ -38,7 +38,13 @@ from modcluster.solver.lagrange import SCALE, Dual
 from modcluster.solver.prepare import HubOption, Instance, ModulePlan
 from modcluster.solver.prune import slots_of
 
-__all__ = ["HOPELESS", "settle"]
+__all__ = ["HOPELESS", "MAX_MODULES", "MAX_SOURCES", "settle"]
+
+MAX_MODULES = 200
+"""The search recurses once per module: products with more are left to CP-SAT (Python's stack allows 1,000)."""
+
+MAX_SOURCES = 20_000
+"""Listing the sources is the one step that does not watch the clock: hubs with more are left to CP-SAT."""
 
 HOPELESS = 100
 """Skip the search when over ``HOPELESS * max_nodes`` partial systems pass the dual bound alone."""
@@ -104,7 +110,9 @@ def settle(
         limit: The largest value of interest (None: no limit).
         k: How many classes are wanted.
         max_nodes: Give up (None) after this many partial systems, or when
-            the modules have more sources than this.
+            the modules have more sources than this or :data:`MAX_SOURCES`.
+            Products of more than :data:`MAX_MODULES` modules are not settled
+            here either.
         dual: The hub's Lagrangian dual function on ``inst``: with it, the
             cost bound of a partial system is also the dual value of its
             sources plus the least of each module left (weak duality holds
@@ -128,10 +136,10 @@ def settle(
     >>> [system.cents for _, system in ranked]
     [385480, 402220, 402420]
     """
-    if len(inst.hubs) != 1:
+    if len(inst.hubs) != 1 or len(inst.modules) > MAX_MODULES:
         return None
     chains = sum(len(p.buy) + (math.prod(map(len, slots_of(p))) if p.can_make else 0) for p in inst.modules)
-    if chains > max_nodes:
+    if chains > min(max_nodes, MAX_SOURCES):
         return None  # listing the sources alone would take longer than the search may
     hub = inst.hubs[0]
     sources = [_sources(plan, m, hub, inst.handover_days, dual) for m, plan in enumerate(inst.modules)]

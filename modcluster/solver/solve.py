@@ -217,7 +217,10 @@ SETTLE = 1000
 """Branch and bound settles a hub when it visits at most ``SETTLE * k`` partial systems (see docs/performance.md)."""
 
 NEARBY = 3
-"""With ``k > 1``, each hub also tries ``NEARBY * k`` systems near its best known one (:func:`nearby`)."""
+"""With ``k > 1``, each hub also tries ``NEARBY * k`` systems near its best known one (:func:`nearby`)..."""
+
+NEARBY_MOST = 1000
+"""... and at most this many (and none past the time limit): they only bound what is worth finding."""
 
 
 def _value(weights: tuple[int, int], cents: int, days: int) -> int:
@@ -411,7 +414,10 @@ def _compile(
             systems += [system_of(sub, chosen) for chosen in prices.neighbours(sub, rounded)]
             if k > 1:
                 base = min((s for s in systems if s is not None), key=lambda s: _value(weights, s.cents, s.lead))
-                systems += [system_of(sub, chosen) for chosen in nearby(sub, base, NEARBY * k)]
+                for chosen in nearby(sub, base, min(NEARBY * k, NEARBY_MOST)):
+                    if time.monotonic() > stop_at:
+                        break  # they only bound what is worth finding: fewer never change the answer
+                    systems.append(system_of(sub, chosen))
     best: dict[tuple[object, ...], tuple[int, GreedySystem]] = {}
     for system in systems:
         if system is not None and system.meets(sub):
