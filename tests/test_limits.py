@@ -197,6 +197,21 @@ def test_sigint_returns_the_best_found_within_two_seconds(long_catalog: Path, tm
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"], "a temporary file was left behind"
 
 
+def test_an_interrupt_outside_cp_sat_returns_instead_of_raising(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while a hub is settled (or pruned, or built) ends the search like one inside CP-SAT does."""
+    engine = sys.modules["modcluster.solver.solve"]
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine, "settle", interrupted)
+    catalog = catalog_from_data(generate("medium", seed=1))
+    request = build_request(catalog, "product-0", overrides={"candidates": 5})
+    solution = solve(catalog, request)
+    assert solution.stats["interrupted"]
+    assert solution.status is Status.UNKNOWN and not solution.candidates
+
+
 # --------------------------------------------------------------------------- determinism
 
 

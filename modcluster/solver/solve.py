@@ -299,56 +299,62 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
 
     while queue:
         low, index = heapq.heappop(queue)
-        hub = hubs[index]
-        cutoff = kth()
-        if cutoff is not None and low >= cutoff:
-            break  # every hub left has a bound >= low: none can enter the best k
-        if time.monotonic() - began >= limit or outcome.interrupted:
+        try:
+            hub = hubs[index]
+            cutoff = kth()
+            if cutoff is not None and low >= cutoff:
+                break  # every hub left has a bound >= low: none can enter the best k
+            if time.monotonic() - began >= limit or outcome.interrupted:
+                open_bounds.append(low)
+                open_bounds.extend(b for b, _ in queue)
+                break
+            if hub.level < 2:
+                if not _refine(hub, k):
+                    continue  # no system within the limits
+                heapq.heappush(queue, (max(low, _value(weights, *hub.bound)), index))
+                continue
+            if hub.compiled is None and hub.settled is None:
+                if not _compile(hub, k, weights, settings, cutoff, began + limit):
+                    continue  # nothing at this hub can enter the best k
+                outcome.hubs_solved += 1
+                outcome.hubs_settled += hub.settled is not None
+            elif settings.hint and hub.compiled is not None:
+                _rehint(hub, cutoff)
+            if hub.settled is not None:  # every class of interest is known: no solve
+                if hub.settled and (cutoff is None or hub.settled[0][0] < cutoff):
+                    value, system = hub.settled.pop(0)
+                    found.append((value, candidate_of(hub.sub, system, 1, True)))
+                    outcome.bounds.append(float(value))
+                    heapq.heappush(queue, (max(low, value), index))
+                continue
+            compiled = hub.compiled
+            assert compiled is not None
+            _objective_domain(compiled.model, low if settings.bounds else None, None if cutoff is None else cutoff - 1)
+            solver = cp_model.CpSolver()
+            settings.apply(solver, limit - (time.monotonic() - began))
+            status, interrupted = run_interruptible(solver, compiled.model)
+            outcome.interrupted = outcome.interrupted or interrupted
+            if status == cp_model.MODEL_INVALID:
+                raise SolverError("internal: CP-SAT rejected the model: " + compiled.model.validate())
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                proven = status == cp_model.OPTIMAL and not interrupted
+                cand = decode(compiled, solver, 1, proven)
+                value = _value(weights, _cents(cand), cand.lead_time)
+                found.append((value, cand))
+                outcome.bounds.append(solver.best_objective_bound)
+                compiled.exclude(compiled.signature_literals(solver))
+                hub.taken.add(_system_signature(cand))
+                if proven:  # the hub's next system is no better than this one
+                    heapq.heappush(queue, (max(low, value), index))
+                else:
+                    open_bounds.append(max(low, int(solver.best_objective_bound)))
+            elif status != cp_model.INFEASIBLE or interrupted:
+                open_bounds.append(max(low, int(solver.best_objective_bound)) if status else low)
+        except KeyboardInterrupt:  # outside CP-SAT (pruning, settling, building): stop with what was found
+            outcome.interrupted = True
             open_bounds.append(low)
             open_bounds.extend(b for b, _ in queue)
             break
-        if hub.level < 2:
-            if not _refine(hub, k):
-                continue  # no system within the limits
-            heapq.heappush(queue, (max(low, _value(weights, *hub.bound)), index))
-            continue
-        if hub.compiled is None and hub.settled is None:
-            if not _compile(hub, k, weights, settings, cutoff, began + limit):
-                continue  # nothing at this hub can enter the best k
-            outcome.hubs_solved += 1
-            outcome.hubs_settled += hub.settled is not None
-        elif settings.hint and hub.compiled is not None:
-            _rehint(hub, cutoff)
-        if hub.settled is not None:  # every class of interest is known: no solve
-            if hub.settled and (cutoff is None or hub.settled[0][0] < cutoff):
-                value, system = hub.settled.pop(0)
-                found.append((value, candidate_of(hub.sub, system, 1, True)))
-                outcome.bounds.append(float(value))
-                heapq.heappush(queue, (max(low, value), index))
-            continue
-        compiled = hub.compiled
-        assert compiled is not None
-        _objective_domain(compiled.model, low if settings.bounds else None, None if cutoff is None else cutoff - 1)
-        solver = cp_model.CpSolver()
-        settings.apply(solver, limit - (time.monotonic() - began))
-        status, interrupted = run_interruptible(solver, compiled.model)
-        outcome.interrupted = outcome.interrupted or interrupted
-        if status == cp_model.MODEL_INVALID:
-            raise SolverError("internal: CP-SAT rejected the model: " + compiled.model.validate())
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            proven = status == cp_model.OPTIMAL and not interrupted
-            cand = decode(compiled, solver, 1, proven)
-            value = _value(weights, _cents(cand), cand.lead_time)
-            found.append((value, cand))
-            outcome.bounds.append(solver.best_objective_bound)
-            compiled.exclude(compiled.signature_literals(solver))
-            hub.taken.add(_system_signature(cand))
-            if proven:  # the hub's next system is no better than this one
-                heapq.heappush(queue, (max(low, value), index))
-            else:
-                open_bounds.append(max(low, int(solver.best_objective_bound)))
-        elif status != cp_model.INFEASIBLE or interrupted:
-            open_bounds.append(max(low, int(solver.best_objective_bound)) if status else low)
     outcome.hubs_skipped = len(subs) - outcome.hubs_solved
     searched = [h.sub for h in hubs if h.compiled is not None or h.settled is not None]
     outcome.options = (options_before, sum(option_count(sub) for sub in searched))
