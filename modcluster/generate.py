@@ -8,6 +8,9 @@ exact Decimals) that :func:`modcluster.catalog_from_data` accepts; the same spec
 and seed always give the same data. Magnitudes follow the bundled TAMA catalog
 (kJPY and days): set-up costs of tens to hundreds of kJPY, unit costs of a few
 kJPY, set-up times of days to weeks, seeds licensed for a few thousand kJPY.
+``Spec(magnitude="industrial")`` gives the figures of real industrial products
+instead (systems of 0.1 to several million kJPY), and ``Spec.objective`` sets
+the default requests' objective (``weighted`` with fractional weights).
 
 Every product gets a default ``request:`` whose limits are feasible by
 construction: they are the cost and lead time of a complete greedy system
@@ -30,7 +33,17 @@ from typing import Any
 
 from modcluster.errors import InputError
 
-__all__ = ["PRESETS", "Spec", "dump_catalog", "generate", "spec_for", "write_catalog"]
+__all__ = [
+    "MAGNITUDES",
+    "OBJECTIVES",
+    "PRESETS",
+    "Magnitude",
+    "Spec",
+    "dump_catalog",
+    "generate",
+    "spec_for",
+    "write_catalog",
+]
 
 PROCESS_FAMILIES = [
     "machining", "sheet-metal", "plating", "surface", "heat-treatment", "joining", "moulding", "casting",
@@ -71,6 +84,12 @@ class Spec:
         firms: Organisations that are firms (the rest are universities, labs and
             members without offers); None: all but a tenth.
         name: The catalog's name.
+        magnitude: A key of :data:`MAGNITUDES`: the range of money amounts
+            (``industrial`` also sets the quantities, in place of ``quantity``).
+        objective: The default requests' objective, one of :data:`OBJECTIVES`;
+            ``weighted`` gets a fractional cost weight and a lead-time weight of
+            the order of a day's share of the greedy system's cost, with four
+            decimals.
     """
 
     organizations: int
@@ -91,6 +110,49 @@ class Spec:
     tightness: float = 0.5
     firms: int | None = None
     name: str = "synthetic cluster"
+    magnitude: str = "tama"
+    objective: str = "cost"
+
+
+@dataclass(frozen=True, slots=True)
+class Magnitude:
+    """Ranges of the money amounts (kJPY, log-uniform) and quantities of a generated cluster.
+
+    Attributes:
+        process_setup: Set-up cost of a processing offer.
+        process_unit: Unit cost of a processing offer (two decimals).
+        module_setup: Set-up cost of a module offer.
+        module_unit: Unit cost of a module offer (two decimals).
+        bridge: Bridge cost of an interface kind.
+        design_fee: A developer's design fee.
+        license_fee: A seed's licence fee.
+        quantity: Smallest and largest default quantity; None: the spec's ``quantity``.
+    """
+
+    process_setup: tuple[float, float]
+    process_unit: tuple[float, float]
+    module_setup: tuple[float, float]
+    module_unit: tuple[float, float]
+    bridge: tuple[float, float]
+    design_fee: tuple[float, float]
+    license_fee: tuple[float, float]
+    quantity: tuple[int, int] | None = None
+
+
+MAGNITUDES: dict[str, Magnitude] = {
+    # The bundled TAMA catalog's figures: systems of thousands to tens of thousands of kJPY.
+    "tama": Magnitude((20, 900), (0.05, 12), (50, 1500), (0.5, 40), (60, 400), (300, 3000), (200, 4000)),
+    # What real industrial products cost: unit costs of 40-300 kJPY, set-ups up to 3,000 kJPY and
+    # quantities of 500-1,500, so that every task costs at least 20,000 kJPY and a system 0.1 to
+    # several million kJPY (greedy systems of 0.2-1.0 million on `small`, 0.45-2.0 million on `medium`, seeds 0-39).
+    "industrial": Magnitude(
+        (200, 3000), (40, 300), (300, 3000), (60, 300), (500, 5000), (2000, 30000), (2000, 40000), (500, 1500)
+    ),
+}
+"""Money profiles: ``tama`` (the default) and ``industrial``."""
+
+OBJECTIVES = ("cost", "lead_time", "weighted")
+"""What the default requests minimise (``Spec.objective``)."""
 
 
 PRESETS: dict[str, Spec] = {
@@ -122,9 +184,18 @@ def spec_for(preset: str, **overrides: Any) -> Spec:
     if preset not in PRESETS:
         raise InputError(f"unknown preset {preset!r}: use one of {', '.join(PRESETS)}")
     spec = replace(PRESETS[preset], **{k: v for k, v in overrides.items() if v is not None})
+    _check(spec)
+    return spec
+
+
+def _check(spec: Spec) -> None:
+    """Refuse a spec the generator cannot follow (a :class:`Spec` built directly is checked too)."""
+    if spec.magnitude not in MAGNITUDES:
+        raise InputError(f"unknown magnitude {spec.magnitude!r}: use one of {', '.join(MAGNITUDES)}")
+    if spec.objective not in OBJECTIVES:
+        raise InputError(f"unknown objective {spec.objective!r}: use one of {', '.join(OBJECTIVES)}")
     if spec.organizations < 5 or spec.products < 1 or spec.modules < 1:
         raise InputError("a generated cluster needs at least 5 organisations, 1 product and 1 module")
-    return spec
 
 
 def _money(rng: random.Random, low: float, high: float, places: int = 0) -> Decimal:
@@ -168,12 +239,12 @@ def _taxonomy(rng: random.Random, spec: Spec) -> tuple[list[dict[str, Any]], lis
     return caps, process, tech
 
 
-def _process_offer(rng: random.Random, capability: str, index: int) -> dict[str, Any]:
+def _process_offer(rng: random.Random, capability: str, index: int, mag: Magnitude) -> dict[str, Any]:
     offer: dict[str, Any] = {
         "id": f"p{index}",
         "capability": capability,
-        "setup_cost": _money(rng, 20, 900),
-        "unit_cost": _money(rng, 0.05, 12, 2),
+        "setup_cost": _money(rng, *mag.process_setup),
+        "unit_cost": _money(rng, *mag.process_unit, 2),
         "setup_days": rng.randint(1, 12),
         "units_per_day": Decimal(rng.choice([10, 20, 25, 40, 50, 80, 100, 150, 200, 400])),
         "attributes": {"tolerance_um": rng.choice([1, 2, 5, 5, 10, 10, 20, 50])},
@@ -183,12 +254,14 @@ def _process_offer(rng: random.Random, capability: str, index: int) -> dict[str,
     return offer
 
 
-def _module_offer(rng: random.Random, mtype: str, index: int, kinds: list[str], variants: int) -> dict[str, Any]:
+def _module_offer(
+    rng: random.Random, mtype: str, index: int, kinds: list[str], variants: int, mag: Magnitude
+) -> dict[str, Any]:
     offer: dict[str, Any] = {
         "id": f"m{index}",
         "type": mtype,
-        "setup_cost": _money(rng, 50, 1500),
-        "unit_cost": _money(rng, 0.5, 40, 2),
+        "setup_cost": _money(rng, *mag.module_setup),
+        "unit_cost": _money(rng, *mag.module_unit, 2),
         "setup_days": rng.randint(3, 25),
         "units_per_day": Decimal(rng.choice([20, 50, 100, 200, 500])),
         "variants": {k: f"V{rng.randint(1, variants)}" for k in kinds if rng.random() < 0.6},
@@ -213,14 +286,16 @@ def generate(preset: str | Spec, seed: int = 0) -> dict[str, Any]:
         A catalog mapping (``schema: modcluster/1``) with a default request per product.
 
     Raises:
-        InputError: Unknown preset.
+        InputError: Unknown preset, magnitude or objective, or an impossible size.
     """
     spec = spec_for(preset) if isinstance(preset, str) else preset
+    _check(spec)
+    mag = MAGNITUDES[spec.magnitude]
     rng = random.Random(f"modcluster-generate/{seed}")
     n = spec.organizations
     caps, process_nodes, tech_nodes = _taxonomy(rng, spec)
     kinds = INTERFACE_NAMES[: max(1, min(spec.interfaces, len(INTERFACE_NAMES)))]
-    interfaces = [{"id": k, "bridge_cost": _money(rng, 60, 400), "bridge_days": rng.randint(2, 10)} for k in kinds]
+    interfaces = [{"id": k, "bridge_cost": _money(rng, *mag.bridge), "bridge_days": rng.randint(2, 10)} for k in kinds]
     families = [f"family-{i}" for i in range(max(spec.families, spec.products))]
 
     # Products: modules (made or bought) and links between them.
@@ -279,29 +354,29 @@ def generate(preset: str | Spec, seed: int = 0) -> dict[str, Any]:
             org["capacity"] = rng.randint(2, 4)
             fams = rng.sample(families, min(len(families), rng.choice([1, 1, 2])))
             org["develops"] = sorted(fams)
-            org["design_fee"] = _money(rng, 300, 3000)
+            org["design_fee"] = _money(rng, *mag.design_fee)
             org["integration_days"] = rng.randint(5, 30)
             org["bridging"] = Decimal(rng.choice([6, 8, 9, 10, 10, 12, 14])).scaleb(-1)
             org["house_variants"] = {k: f"V{rng.randint(1, spec.variants)}" for k in kinds if rng.random() < 0.5}
             for _ in range(rng.randint(0, 2)):
-                offers_p.append(_process_offer(rng, rng.choice(process_nodes), len(offers_p)))
+                offers_p.append(_process_offer(rng, rng.choice(process_nodes), len(offers_p), mag))
         elif role == "processor":
             org["capacity"] = rng.randint(*spec.capacity)
             for _ in range(rng.choice([1, 1, 2, 2, 3, 4])):
-                offers_p.append(_process_offer(rng, rng.choice(process_nodes), len(offers_p)))
+                offers_p.append(_process_offer(rng, rng.choice(process_nodes), len(offers_p), mag))
             if rng.random() < 0.1:
-                offers_m.append(_module_offer(rng, rng.choice(buy_types), 0, kinds, spec.variants))
+                offers_m.append(_module_offer(rng, rng.choice(buy_types), 0, kinds, spec.variants, mag))
         elif role == "enterprise":
             org["capacity"] = rng.randint(3, 6)
             for _ in range(rng.randint(1, 4)):
-                offers_m.append(_module_offer(rng, rng.choice(buy_types), len(offers_m), kinds, spec.variants))
+                offers_m.append(_module_offer(rng, rng.choice(buy_types), len(offers_m), kinds, spec.variants, mag))
         elif role in ("university", "lab"):
             org["capacity"] = rng.randint(1, 2)
             org["seeds"] = [
                 {
                     "id": f"s{k}",
                     "technology": rng.choice(tech_nodes),
-                    "license_fee": _money(rng, 200, 4000),
+                    "license_fee": _money(rng, *mag.license_fee),
                     "transfer_days": rng.randint(10, 60),
                     "attributes": {"trl": rng.randint(2, 8)},
                 }
@@ -313,7 +388,7 @@ def generate(preset: str | Spec, seed: int = 0) -> dict[str, Any]:
             org["modules"] = offers_m
         orgs.append(org)
 
-    _repair(rng, spec, orgs, products, process_nodes, kinds)
+    _repair(rng, spec, orgs, products, process_nodes, kinds, mag)
 
     ids = [o["id"] for o in orgs]
     pairs: set[tuple[str, str]] = set()
@@ -350,6 +425,7 @@ def _repair(
     products: list[dict[str, Any]],
     process_nodes: list[str],
     kinds: list[str],
+    mag: Magnitude,
 ) -> None:
     """Give every family a few developers, every step and bought module a few offers, every technology a seed."""
     by_role: dict[str, list[dict[str, Any]]] = {}
@@ -369,7 +445,12 @@ def _repair(
                 for _ in range(rng.randint(2, 4)):
                     org = rng.choice(sellers)
                     offers = org.setdefault("modules", [])
-                    offers.append(_module_offer(rng, module["type"], len(offers), kinds, spec.variants))
+                    offer = _module_offer(rng, module["type"], len(offers), kinds, spec.variants, mag)
+                    if mag.quantity is not None and offer.get("max_lot", mag.quantity[1]) < mag.quantity[1]:
+                        # A profile that sets the quantities keeps these offers eligible at every quantity
+                        # it draws (the default profile keeps its catalogs as they were).
+                        del offer["max_lot"]
+                    offers.append(offer)
                 continue
             for step in make["steps"]:
                 # Offers at the step's capability or a descendant, meeting its tolerance.
@@ -379,7 +460,7 @@ def _repair(
                     below = [
                         c for c in process_nodes if c == step["capability"] or c.startswith(step["capability"] + ".")
                     ]
-                    offer = _process_offer(rng, rng.choice(below), len(offers))
+                    offer = _process_offer(rng, rng.choice(below), len(offers), mag)
                     offer["attributes"] = {"tolerance_um": rng.choice([1, 2, 5])}
                     offer.pop("max_lot", None)
                     offers.append(offer)
@@ -392,7 +473,7 @@ def _repair(
                         {
                             "id": f"s{len(seeds)}",
                             "technology": tech["capability"],
-                            "license_fee": _money(rng, 200, 4000),
+                            "license_fee": _money(rng, *mag.license_fee),
                             "transfer_days": rng.randint(10, 60),
                             "attributes": {"trl": rng.randint(tech["require"]["trl"]["min"], 9)},
                         }
@@ -407,7 +488,8 @@ def _add_requests(rng: random.Random, spec: Spec, data: dict[str, Any]) -> None:
     from modcluster.solver.hint import greedy
     from modcluster.solver.prepare import prepare
 
-    quantities = [rng.randint(*spec.quantity) // 10 * 10 or 10 for _ in data["products"]]
+    span = MAGNITUDES[spec.magnitude].quantity or spec.quantity
+    quantities = [rng.randint(*span) // 10 * 10 or 10 for _ in data["products"]]
     catalog = catalog_from_data(data)
     slack = Decimal(str(round(0.02 + 0.5 * (1 - spec.tightness), 3)))
     for product, quantity in zip(data["products"], quantities, strict=True):
@@ -419,10 +501,33 @@ def _add_requests(rng: random.Random, spec: Spec, data: dict[str, Any]) -> None:
         product["request"] = {
             "quantity": quantity,
             "limits": {"budget": budget, "deadline": deadline},
-            "objective": "cost",
+            "objective": spec.objective,
             "candidates": 3,
             "time_limit": 60,
         }
+        if spec.objective == "weighted":
+            product["request"]["weights"] = _weights(system.cents, system.lead)
+
+
+def _weights(cents: int, days: int) -> dict[str, Decimal]:
+    """Weights of a ``weighted`` request: cost 0.75, and a lead-time weight with four decimals.
+
+    A day weighs 0.3517 of the greedy system's cost per day, so, with a cost
+    weight of 0.75, a day is worth about half of that system's cost per day in
+    money: neither key dominates. Drawn from the system's figures, not from the
+    random stream, so that the catalog is the same for every objective. Both
+    weights are fractional on purpose: they are what makes the weighted value's
+    integer scale large.
+
+    Args:
+        cents: The greedy system's cost, in cents.
+        days: The greedy system's lead time.
+
+    Returns:
+        The ``weights`` mapping of the request.
+    """
+    per_day = Decimal(cents).scaleb(-2) / max(days, 1)
+    return {"cost": Decimal("0.75"), "lead_time": (per_day * Decimal("0.3517")).quantize(Decimal("0.0001"))}
 
 
 def dump_catalog(data: dict[str, Any], fmt: str) -> str:

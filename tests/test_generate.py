@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from modcluster import build_request, catalog_from_data, load_catalog, solve, verify_solution
 from modcluster.domain.checks import check_catalog
+from modcluster.domain.request import Objective
 from modcluster.domain.solution import Status
 from modcluster.errors import InputError
-from modcluster.generate import PRESETS, Spec, dump_catalog, generate, spec_for, write_catalog
+from modcluster.generate import (
+    MAGNITUDES,
+    OBJECTIVES,
+    PRESETS,
+    Spec,
+    dump_catalog,
+    generate,
+    spec_for,
+    write_catalog,
+)
 from modcluster.solver.solve import SolverSettings, objective_key
 from modcluster.solver.solve import solve as solve_unverified
 
@@ -86,6 +100,150 @@ def test_cli_generate(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(out.read_text())["name"] == "small (synthetic, seed 1)"
     assert load_catalog(out) == catalog_from_data(generate("small", seed=1))
+
+
+# Regression fixture: SHA-256 digests of `dump_catalog(data, "json")` computed with the generator of
+# commit 55215cb (`git show 55215cb:modcluster/generate.py`), before the money profiles and objectives were
+# added: the default profile (`tama`, objective `cost`) must keep giving these catalogs byte for byte.
+# Per (preset, seed): the catalog without the products' default requests, then the requests alone
+# ({product id: request}). The requests' limits come from the greedy system of modcluster/solver/hint.py,
+# so a change there alone moves only the second digest.
+DEFAULT_PROFILE_DIGESTS = [
+    (
+        "small",
+        0,
+        "653c9c21fb2b4a82ccfd81dcf9d6f354b98b7150cb6de4c8da69e5b3be7bf46a",
+        "b07891b69ed4a1441a8d57c32daf025efafb5d565311d53e34e1ff7d4d0df935",
+    ),
+    (
+        "small",
+        1,
+        "050c347788de46d746ee68a8825bc7566280705a8f63701a96a1d2168ec41132",
+        "b1b281838168e5f31337ef05c3d9d0b57cc2ab44e2bc8b9bfcfc5fdd8358cfcd",
+    ),
+    (
+        "small",
+        2,
+        "1a8edcfb8c53c161b3a2931cc17f6293a1db9aba68936758906d4bfda762427f",
+        "8b29ff2c72b01d6db449a45e3367244b88328fad94687425802969a546622551",
+    ),
+    (
+        "medium",
+        1,
+        "085119256b0d1b518e759025e407c5bf7aa1332d5eb351acb2f50c1eb4f18cd9",
+        "745052ae3ea374e7e6d530d53a2629abfbe4e9c65a72229038658e644f3a6d3d",
+    ),
+    (
+        "tama-2002",
+        0,
+        "fc29dee98d89b19c43fdb709bb8e2b8444e1ad0013f99d25283cc00afb4f3daa",
+        "0a47c49b1f60183e59da9ea98dc9054186e7050b21467e1cacde06673ff2d2b7",
+    ),
+]
+
+
+def _digest(data: dict[str, Any]) -> str:
+    return hashlib.sha256(dump_catalog(data, "json").encode()).hexdigest()
+
+
+def _digests(data: dict[str, Any]) -> tuple[str, str]:
+    """SHA-256 of the catalog without its default requests, and of the requests alone."""
+    body = copy.deepcopy(data)
+    requests = {product["id"]: product.pop("request") for product in body["products"]}
+    return _digest(body), _digest(requests)
+
+
+@pytest.mark.parametrize(("preset", "seed", "catalog_digest", "requests_digest"), DEFAULT_PROFILE_DIGESTS)
+def test_default_profile_is_unchanged(preset: str, seed: int, catalog_digest: str, requests_digest: str) -> None:
+    """The default money profile and objective give the catalogs they gave before there were others."""
+    default = generate(preset, seed=seed)
+    assert _digests(default) == (catalog_digest, requests_digest)
+    explicit = generate(spec_for(preset, magnitude="tama", objective="cost"), seed=seed)
+    assert dump_catalog(explicit, "json") == dump_catalog(default, "json")
+    assert dump_catalog(explicit, "yaml") == dump_catalog(default, "yaml")
+
+
+def _greedy_cost(catalog: Any, product: str, quantity: int) -> Decimal:
+    """Cost of the greedy system the generator sets the default limits from."""
+    from modcluster.io.loader import request_from_data
+    from modcluster.solver.hint import greedy
+    from modcluster.solver.prepare import prepare
+
+    system = greedy(prepare(catalog, request_from_data({"product": product, "quantity": quantity})))
+    assert system is not None
+    return Decimal(system.cents).scaleb(-2)
+
+
+@pytest.mark.parametrize("preset", ["small", "medium"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_industrial_systems_cost_hundreds_of_thousands_to_millions(preset: str, seed: int) -> None:
+    """``industrial``: greedy systems between 10^5 and 10^7 kJPY; ``tama`` (the default) stays below 10^5."""
+    for magnitude, low, high in (("industrial", 10**5, 10**7), ("tama", 10**3, 10**5)):
+        data = generate(spec_for(preset, magnitude=magnitude), seed=seed)
+        catalog = catalog_from_data(data)
+        check_catalog(catalog)
+        for product in data["products"]:
+            request = product["request"]
+            cost = _greedy_cost(catalog, product["id"], request["quantity"])
+            assert low <= cost <= high, (magnitude, product["id"], cost)
+            assert cost <= request["limits"]["budget"], (magnitude, product["id"])
+            if magnitude == "industrial":
+                assert 500 <= request["quantity"] <= 1500
+
+
+@pytest.mark.parametrize("magnitude", list(MAGNITUDES))
+@pytest.mark.parametrize("objective", list(OBJECTIVES))
+def test_every_objective_is_emitted_with_valid_weights(tmp_path: Path, magnitude: str, objective: str) -> None:
+    """Each objective reaches every default request, and a written file loads with it; only the requests differ."""
+    data = generate(spec_for("small", magnitude=magnitude, objective=objective), seed=1)
+    cost_data = generate(spec_for("small", magnitude=magnitude), seed=1)
+    for product, cost_product in zip(data["products"], cost_data["products"], strict=True):
+        request = product["request"]
+        assert request["objective"] == objective
+        if objective == "weighted":
+            weights = request["weights"]
+            assert weights["cost"] == Decimal("0.75")
+            assert weights["lead_time"] > 0 and weights["lead_time"].as_tuple().exponent == -4
+        else:
+            assert "weights" not in request
+        without = {k: v for k, v in request.items() if k not in ("objective", "weights")}
+        assert without == {k: v for k, v in cost_product["request"].items() if k != "objective"}
+    assert _digests(data)[0] == _digests(cost_data)[0]
+    for fmt in ("yaml", "json"):
+        path = tmp_path / f"c.{fmt}"
+        write_catalog(data, path)
+        catalog = load_catalog(path)
+        assert catalog == catalog_from_data(data)
+        for product, raw in zip(catalog.products, data["products"], strict=True):
+            request = build_request(catalog, product.id)
+            assert request.objective is Objective(objective)
+            if objective == "weighted":
+                expected = raw["request"]["weights"]
+                assert (request.weights.cost, request.weights.lead_time) == (expected["cost"], expected["lead_time"])
+
+
+def test_unknown_magnitude_or_objective_is_refused() -> None:
+    with pytest.raises(InputError, match="unknown magnitude 'galactic'"):
+        spec_for("small", magnitude="galactic")
+    with pytest.raises(InputError, match="unknown objective 'speed'"):
+        spec_for("small", objective="speed")
+    with pytest.raises(InputError, match="unknown magnitude"):
+        generate(Spec(30, magnitude="galactic"))
+    with pytest.raises(InputError, match="unknown objective"):
+        generate(Spec(30, objective="lead-time"))
+
+
+def test_cli_generate_magnitude_and_objective(tmp_path: Path) -> None:
+    out = tmp_path / "x.yaml"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    flags = ["--preset", "small", "--seed", "1", "--magnitude", "industrial", "--objective", "weighted"]
+    cmd = [sys.executable, "-m", "modcluster", "generate", *flags, "--out", str(out)]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    expected = generate(spec_for("small", magnitude="industrial", objective="weighted"), seed=1)
+    assert load_catalog(out) == catalog_from_data(expected)
+    bad = subprocess.run([*cmd[:-2], "--magnitude", "galactic"], capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode != 0 and "galactic" in bad.stderr
 
 
 ABLATIONS = [

@@ -13,7 +13,7 @@ __all__ = ["register"]
 
 def register(sub: Any) -> None:
     """Add the subcommand to the parser's subparsers."""
-    from modcluster.generate import PRESETS
+    from modcluster.generate import MAGNITUDES, OBJECTIVES, PRESETS
 
     p = sub.add_parser("generate", help="write a synthetic cluster catalog (for benchmarks and trials)")
     p.add_argument("--preset", choices=list(PRESETS), default="small", help="size and shape (default small)")
@@ -22,6 +22,12 @@ def register(sub: Any) -> None:
     p.add_argument("--products", type=int, help="override the number of products")
     p.add_argument("--modules", type=int, help="override the modules per product")
     p.add_argument("--tightness", type=float, help="0 (loose limits) to 1 (tight) in the default requests")
+    p.add_argument(
+        "--magnitude",
+        choices=list(MAGNITUDES),
+        help="money profile: tama (default: the bundled catalog's figures) or industrial (systems of millions of kJPY)",
+    )
+    p.add_argument("--objective", choices=list(OBJECTIVES), help="objective of the default requests (default cost)")
     p.add_argument("--format", choices=["yaml", "json"], help="output format (default: from --out's suffix, else yaml)")
     p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     p.set_defaults(func=run)
@@ -37,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
         products=args.products,
         modules=args.modules,
         tightness=args.tightness,
+        magnitude=args.magnitude,
+        objective=args.objective,
     )
     data = generate(spec, seed=args.seed)
     if args.out:
