@@ -8,12 +8,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from benchmarks.peers.common import objective_order
 from modcluster import Catalog, Request, build_request, catalog_from_data
-from modcluster.generate import generate
+from modcluster.generate import MAGNITUDES, OBJECTIVES, generate, spec_for
 from modcluster.solver.solve import SolverSettings
 from modcluster.solver.solve import solve as solve_engine
 
-__all__ = ["Run", "engine_run", "instances", "median_time", "peer_runs"]
+__all__ = [
+    "MAGNITUDES",
+    "OBJECTIVES",
+    "Run",
+    "agreement",
+    "engine_run",
+    "instances",
+    "median_time",
+    "peer_runs",
+]
 
 
 @dataclass(frozen=True)
@@ -27,9 +37,23 @@ class Run:
     lead: int | None
 
 
-def instances(preset: str, seed: int = 1) -> tuple[Catalog, list[Request]]:
-    """The preset's catalog and one request per product (its default request, one candidate)."""
-    catalog = catalog_from_data(generate(preset, seed=seed))
+def instances(
+    preset: str, seed: int = 1, magnitude: str = "tama", objective: str = "cost"
+) -> tuple[Catalog, list[Request]]:
+    """The preset's catalog and one request per product (its default request, one candidate).
+
+    Args:
+        preset: A preset of :mod:`modcluster.generate`.
+        seed: The generator's seed.
+        magnitude: The money profile (``tama`` or ``industrial``).
+        objective: The default requests' objective (``cost``, ``lead_time`` or ``weighted``); the
+            catalog is the same for every objective, only the requests differ.
+
+    Returns:
+        The catalog and the requests, in product order.
+    """
+    data = generate(spec_for(preset, magnitude=magnitude, objective=objective), seed=seed)
+    catalog = catalog_from_data(data)
     return catalog, [build_request(catalog, p.id, overrides={"candidates": 1}) for p in catalog.products]
 
 
@@ -67,3 +91,21 @@ def peer_runs(catalog: Catalog, request: Request, seconds: float, repeats: int =
     took, result = median_time(lambda: solve_milp(catalog, request, seconds), repeats)
     runs.append(Run("milp peer (HiGHS)", took, result.status, result.cents, result.lead))
     return runs
+
+
+def agreement(request: Request, engine: Run, peer: Run) -> str:
+    """How a peer's answer compares with the engine's under the request's objective order.
+
+    Returns:
+        ``""`` unless both proved optimality; then ``"="`` when their (cost,
+        lead time) are the same, else ``"DIFFERENT"`` and which one is better
+        under the order (the other one's "optimum" is wrong).
+    """
+    if engine.status != "optimal" or peer.status != "optimal":
+        return ""
+    assert engine.cents is not None and engine.lead is not None
+    assert peer.cents is not None and peer.lead is not None
+    mine, theirs = objective_order(request, engine.cents, engine.lead), objective_order(request, peer.cents, peer.lead)
+    if mine == theirs:
+        return "="
+    return "DIFFERENT (" + ("the peer's is better" if theirs < mine else "the engine's is better") + ")"
