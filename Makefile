@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-slow bench clean
+.PHONY: run test test-slow bench bench-smoke clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ test-slow: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,peers]'
 	$(BIN)/python -m pytest benchmarks -m benchmark -p no:doctest --override-ini addopts=
+
+## bench-smoke: the small preset with every objective and money profile, engine and peers, each call once (CI)
+bench-smoke: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,peers]'
+	$(BIN)/python -m pytest benchmarks -m bench_smoke -p no:doctest --override-ini addopts= --benchmark-disable
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
