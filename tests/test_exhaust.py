@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from modcluster import build_request, catalog_from_data, request_from_data
 from modcluster.domain.request import Request
 from modcluster.generate import generate
-from modcluster.solver.compile import _cost_bound, _horizon, objective_weights
+from modcluster.solver.compile import _cost_bound, _horizon
 from modcluster.solver.exhaust import MAX_MODULES, settle
 from modcluster.solver.hint import GreedySystem
 from modcluster.solver.lagrange import lagrangian
+from modcluster.solver.objective import ObjectiveOrder
 from modcluster.solver.prepare import Instance, prepare
 from modcluster.solver.prune import restrict_hub, slots_of
 from modcluster.solver.solve import SolverSettings, solve
@@ -34,7 +35,7 @@ def _weights(inst: Instance) -> tuple[int, int]:
     horizon = _horizon(inst)
     if inst.deadline is not None:
         horizon = min(horizon, inst.deadline)
-    return objective_weights(inst, _cost_bound(inst), horizon)
+    return ObjectiveOrder.for_request(inst.request, cost_bound=_cost_bound(inst), lead_bound=horizon).weights
 
 
 def _keys(request: Request, ranked: list[tuple[int, GreedySystem]]) -> list[tuple[Decimal, ...]]:

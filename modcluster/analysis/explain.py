@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -10,7 +11,7 @@ from modcluster.domain.catalog import Catalog
 from modcluster.domain.checks import check_request
 from modcluster.domain.request import Request
 from modcluster.domain.solution import Candidate, Gap
-from modcluster.solver.explain import GuardedModel, minimal_conflict
+from modcluster.solver.explain import GuardedModel, Undecided, minimal_conflict
 from modcluster.solver.gaps import static_gaps
 from modcluster.solver.prepare import prepare
 from modcluster.solver.solve import SolverSettings
@@ -25,10 +26,12 @@ class Relaxation:
     Attributes:
         limit: ``budget``, ``deadline`` or ``max_partners``.
         current: The request's value (None when not set).
-        least: The least value that admits a system, or None when the other
-            rules admit none whatever this limit is.
+        least: The least value that admits a system, or None when there is
+            none (``status`` says whether that was proven or not decided).
         candidate: A system achieving ``least``.
-        proven: Whether ``least`` was proven minimal.
+        proven: Whether ``least`` (or, with no value, that there is none) was proven.
+        status: ``found``, ``none`` (proven: the other rules admit no system
+            whatever this limit is) or ``unknown`` (the time limit came first).
     """
 
     limit: str
@@ -36,11 +39,13 @@ class Relaxation:
     least: Decimal | int | None
     candidate: Candidate | None
     proven: bool
+    status: str = "found"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {
             "limit": self.limit,
+            "status": self.status,
             "current": self.current,
             "least": self.least,
             "proven": self.proven,
@@ -53,7 +58,8 @@ class Diagnosis:
     """The explanation of one request.
 
     Attributes:
-        feasible: Whether some system meets every rule.
+        feasible: Whether some system meets every rule; None when that was
+            not decided within the time limit (unknown, never a guess).
         gaps: Requirements with no eligible offer at all after the filters (checked first).
         conflict: A minimal set of the request's rules that admits no system
             (empty when feasible or when gaps already explain it).
@@ -62,7 +68,7 @@ class Diagnosis:
     """
 
     product: str
-    feasible: bool
+    feasible: bool | None
     gaps: tuple[Gap, ...]
     conflict: tuple[str, ...]
     conflict_minimal: bool
@@ -75,6 +81,8 @@ class Diagnosis:
             return f"{len(self.gaps)} requirement(s) have no eligible offer"
         if self.feasible:
             return "the request is feasible"
+        if self.feasible is None:
+            return "unknown: whether any system meets every rule was not decided within the time limit"
         return "no system meets all of: " + ", ".join(self.conflict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -112,29 +120,46 @@ def explain(
     >>> [(r.limit, r.least) for r in d.relaxations]
     [('budget', Decimal('30845.00')), ('deadline', 69), ('max_partners', None)]
     """
+    began = time.monotonic()
     check_request(catalog, request)
     total = float(seconds if seconds is not None else request.time_limit)
+    stop_at = began + total
     gaps = tuple(static_gaps(prepare(catalog, request)))
     if gaps:
         return Diagnosis(request.product, False, gaps, (), True, ())
     gm = GuardedModel(catalog, request, settings)
-    share = total / 4
-    conflict = minimal_conflict(gm, share)
-    feasible = conflict is None
+    checks = 4  # the conflict and three relaxations share what is left, each its part of the rest
+    feasible: bool | None
+    try:
+        conflict = minimal_conflict(gm, _share(stop_at, checks))
+        feasible = conflict is None
+    except Undecided:
+        conflict, feasible = None, None
     rules = list(gm.rules)
     relaxations = []
     limits = request.limits
-    for limit, quantity, current in (
-        ("budget", "cost", limits.budget),
-        ("deadline", "lead_time", limits.deadline),
-        ("max_partners", "partners", limits.max_partners),
+    for done, (limit, quantity, current) in enumerate(
+        (
+            ("budget", "cost", limits.budget),
+            ("deadline", "lead_time", limits.deadline),
+            ("max_partners", "partners", limits.max_partners),
+        ),
+        start=1,
     ):
-        found = gm.least(quantity, [n for n in rules if n != limit], share)
-        if found is None:
-            relaxations.append(Relaxation(limit, current, None, None, True))
-            continue
-        amount, candidate, proven = found
-        least: Decimal | int = Decimal(amount).scaleb(-2) if quantity == "cost" else amount
-        relaxations.append(Relaxation(limit, current, least, candidate, proven))
+        seconds_left = _share(stop_at, checks - done)
+        found = gm.least(quantity, [n for n in rules if n != limit], seconds_left) if seconds_left > 0 else None
+        if found is None or found.status == "unknown":
+            relaxations.append(Relaxation(limit, current, None, None, False, "unknown"))
+        elif found.status == "none":
+            relaxations.append(Relaxation(limit, current, None, None, True, "none"))
+        else:
+            assert found.amount is not None
+            least: Decimal | int = Decimal(found.amount).scaleb(-2) if quantity == "cost" else found.amount
+            relaxations.append(Relaxation(limit, current, least, found.candidate, found.proven))
     names = tuple(rule.text for rule in conflict[0]) if conflict else ()
     return Diagnosis(request.product, feasible, (), names, conflict[1] if conflict else True, tuple(relaxations))
+
+
+def _share(stop_at: float, parts: int) -> float:
+    """An even share of the time left for the next of ``parts`` checks (0 when none is left)."""
+    return max(0.0, (stop_at - time.monotonic()) / max(parts, 1))

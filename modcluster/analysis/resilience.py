@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -79,9 +80,10 @@ def resilience(
     >>> [(d.organization, d.single_point_of_failure) for d in res.dropouts][:2]
     [('mini-optics', True), ('mini-controls', True)]
     """
+    stop_at = time.monotonic() + float(request.time_limit)
     one = request.with_changes(candidates=1)
     if candidate is None:
-        best = solve(catalog, one, settings).best
+        best = solve(catalog, _within(one, stop_at, 2), settings).best  # half for the best, half for the rest
         if best is None:
             raise ValueError("the request has no system to test: explain it first")
         candidate = best
@@ -89,18 +91,32 @@ def resilience(
     for org in candidate.partners:
         roles.setdefault(org, "partner")
     dropouts = []
-    for org, role in roles.items():
+    for done, (org, role) in enumerate(roles.items()):
         without = one.with_changes(exclude=[*one.exclude, org])
         if org in without.require or without.hub == org:
             dropouts.append(Dropout(org, role, None, None, None))
             continue
-        solution = solve(catalog, without, settings)
+        if stop_at - time.monotonic() <= 0:
+            dropouts.append(Dropout(org, role, None, None, None, False))  # no time left: unknown
+            continue
+        solution = solve(catalog, _within(without, stop_at, len(roles) - done), settings)
         best = solution.best
         if best is None:
             dropouts.append(Dropout(org, role, None, None, None, solution.status is Status.INFEASIBLE))
         else:
             dropouts.append(Dropout(org, role, best, best.cost - candidate.cost, best.lead_time - candidate.lead_time))
     return Resilience(request.product, candidate, tuple(dropouts))
+
+
+def _within(request: Request, stop_at: float, solves: int) -> Request:
+    """The request with an even share of the time left for the next of ``solves`` solves.
+
+    The request's time limit covers the whole analysis: each solve gets its
+    share of what is left, so a solve that finishes early leaves its time to
+    the next ones.
+    """
+    seconds = max(stop_at - time.monotonic(), 0.001) / max(solves, 1)
+    return request.with_changes(time_limit=Decimal(f"{seconds:.3f}") or Decimal("0.001"))
 
 
 def critical_organizations(catalog: Catalog, settings: SolverSettings | None = None) -> dict[str, list[str]]:

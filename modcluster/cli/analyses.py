@@ -70,6 +70,8 @@ def _explain(args: argparse.Namespace) -> int:
     catalog, request = _one_request(args)
     diagnosis = run(catalog, request)
     _emit(args, diagnosis.to_dict(), render_diagnosis(diagnosis))
+    if diagnosis.feasible is None:
+        return ExitCode.UNKNOWN
     return ExitCode.OPTIMAL if diagnosis.feasible else ExitCode.INFEASIBLE
 
 

@@ -43,6 +43,9 @@ def render_diagnosis(d: Diagnosis) -> str:
         rows = []
         for r in d.relaxations:
             current = "-" if r.current is None else str(r.current)
+            if r.least is None and r.status == "unknown":
+                rows.append([r.limit, current, "unknown", "not decided within the time limit"])
+                continue
             if r.least is None:
                 rows.append([r.limit, current, "no value", "the other rules admit no system"])
                 continue

@@ -25,21 +25,16 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
-from fractions import Fraction
-from math import lcm
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from modcluster.domain.request import Objective
 from modcluster.errors import ModelSizeError
 from modcluster.graphs.precedence import critical_path_bound
+from modcluster.solver.objective import Lexicographic, ObjectiveOrder, WeightedByFront, minimiser
 from modcluster.solver.prepare import Instance, Option
 
 __all__ = ["Compiled", "SlotVars", "compile_model"]
-
-INT64_SAFE = 2**62
 
 
 @dataclass
@@ -78,7 +73,7 @@ class Compiled:
     cost_bound: int
     lead_bound: int
     integration_start: cp_model.IntVar
-    weights: tuple[int, int] = (1, 1)
+    order: ObjectiveOrder
     guards: dict[str, cp_model.IntVar] = field(default_factory=dict)
     partners: dict[str, cp_model.IntVar] = field(default_factory=dict)
     nogoods: int = 0
@@ -95,6 +90,10 @@ class Compiled:
             elif mv.buy is not None:
                 lits.extend(v for v in mv.buy.org_lits.values() if solver.boolean_value(v))
         return lits
+
+    def lexicographic(self, order: ObjectiveOrder | None = None) -> Lexicographic | WeightedByFront:
+        """A minimiser of ``order`` (default: the request's objective) on this model (:func:`minimiser`)."""
+        return minimiser(self.model, self.cost, self.lead, order or self.order)
 
     def exclude(self, literals: list[cp_model.IntVar]) -> None:
         """Add a no-good: at least one of ``literals`` must be false from now on."""
@@ -362,9 +361,8 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
         model.add(lead >= bound)
 
     cost_bound = _cost_bound(inst)
-    weights = objective_weights(inst, cost_bound, horizon)
-    model.minimize(weights[0] * cost + weights[1] * lead)
-    return Compiled(
+    order = ObjectiveOrder.for_request(request, cost_bound=cost_bound, lead_bound=horizon)
+    compiled = Compiled(
         inst,
         model,
         hub,
@@ -376,10 +374,12 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
         cost_bound,
         horizon,
         int_start,
-        weights,
+        order,
         guards,
         partners=partner,
     )
+    model.minimize(compiled.cost)  # a placeholder: the search minimises the objective's keys (Compiled.lexicographic)
+    return compiled
 
 
 def _cost_bound(inst: Instance) -> int:
@@ -399,36 +399,3 @@ def _cost_bound(inst: Instance) -> int:
         dearest[partner] = max(dearest.get(partner, 0), cents)
     total += sum(dearest.values())
     return total
-
-
-def objective_weights(inst: Instance, cost_bound: int, lead_bound: int) -> tuple[int, int]:
-    """Integer coefficients (of cents, of days) of the one combined objective.
-
-    The objective orders systems exactly as the contract's objective with its
-    tie-breaks: lexicographic orders become weights with a radix above the bound
-    of the lower-order term.
-
-    Raises:
-        ModelSizeError: When the combined objective would leave the int64 range.
-    """
-    request = inst.request
-    cost_radix, lead_radix = cost_bound + 1, lead_bound + 1
-    if request.objective is Objective.COST:
-        a, b = lead_radix, 1
-    elif request.objective is Objective.LEAD_TIME:
-        a, b = 1, cost_radix
-    else:
-        wc, wt = Fraction(request.weights.cost), Fraction(request.weights.lead_time)
-        denom = lcm(wc.denominator, wt.denominator)
-        # weighted value in units of 1/(100*denom) money: wc*cents*denom + wt*100*denom*days
-        pc, pt = int(wc * denom), int(wt * 100 * denom)
-        radix = cost_radix * lead_radix
-        a, b = pc * radix + lead_radix, pt * radix + 1
-    worst = a * cost_bound + b * lead_bound
-    if worst >= INT64_SAFE:
-        raise ModelSizeError(
-            f"the objective could reach {worst}, beyond the solver's 64-bit range "
-            f"(cost bound {Decimal(cost_bound).scaleb(-2):,.2f}, lead-time bound {lead_bound} days); "
-            "use smaller figures or weights, or a tighter deadline"
-        )
-    return a, b

@@ -21,12 +21,13 @@ from modcluster.domain.catalog import Catalog
 from modcluster.domain.request import Request
 from modcluster.domain.solution import Candidate
 from modcluster.solver.compile import Compiled, SlotVars, compile_model
+from modcluster.solver.cpsat import SolverSettings, run_interruptible
 from modcluster.solver.decode import decode
+from modcluster.solver.objective import Lexicographic
 from modcluster.solver.prepare import org_allowed, prepare
 from modcluster.solver.size import check_model_size
-from modcluster.solver.solve import SolverSettings
 
-__all__ = ["GuardedModel", "Rule", "minimal_conflict"]
+__all__ = ["GuardedModel", "Least", "Rule", "Undecided", "minimal_conflict"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,8 @@ class GuardedModel:
         solver = cp_model.CpSolver()
         self.settings.apply(solver, seconds)
         self.checks += 1
-        return solver.solve(model), solver
+        status, _ = run_interruptible(solver, model)
+        return status, solver
 
     def feasible(self, names: Iterable[str], seconds: float) -> bool | None:
         """Whether the rules ``names`` together admit a system (None: not decided in time)."""
@@ -127,55 +129,86 @@ class GuardedModel:
             return False
         return None
 
-    def least(self, quantity: str, names: Iterable[str], seconds: float) -> tuple[int, Candidate, bool] | None:
+    def keys(self, quantity: str) -> list[cp_model.LinearExprT]:
+        """The lexicographic keys of minimising ``cost``, ``lead_time`` or ``partners`` (ties: cost, lead time)."""
+        c = self.compiled
+        if quantity == "cost":
+            return [c.cost, c.lead]
+        if quantity == "lead_time":
+            return [c.lead, c.cost]
+        if quantity == "partners":
+            return [cp_model.LinearExpr.sum(list(c.partners.values())), c.cost, c.lead]
+        raise ValueError(f"unknown quantity {quantity!r}")
+
+    def least(self, quantity: str, names: Iterable[str], seconds: float) -> Least:
         """The least ``cost`` (cents), ``lead_time`` (days) or ``partners`` under the rules ``names``.
 
-        Returns the amount, a candidate that achieves it, and whether the
-        minimum was proven; None when the rules admit no system.
+        Solved in lexicographic phases (:class:`~modcluster.solver.objective.Lexicographic`),
+        so no figure is packed into one number.
         """
         c = self.compiled
-        partners = cp_model.LinearExpr.sum(list(c.partners.values()))
-        lead_radix, cost_radix = c.lead_bound + 1, c.cost_bound + 1
-        if quantity == "cost":
-            c.model.minimize(c.cost * lead_radix + c.lead)
-        elif quantity == "lead_time":
-            c.model.minimize(c.lead * cost_radix + c.cost)
-        elif quantity == "partners":
-            c.model.minimize(partners * (cost_radix * lead_radix) + c.cost * lead_radix + c.lead)
-        else:
-            raise ValueError(f"unknown quantity {quantity!r}")
-        status, solver = self._solve(names, seconds)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
-        candidate = decode(c, solver, 1, status == cp_model.OPTIMAL)
-        amount = {
-            "cost": solver.value(c.cost),
-            "lead_time": solver.value(c.lead),
-            "partners": len(candidate.partners),
-        }[quantity]
-        return amount, candidate, status == cp_model.OPTIMAL
+        c.model.clear_assumptions()
+        c.model.add_assumptions([self.literals[n] for n in names])
+        self.checks += 1
+        result = Lexicographic(c.model, self.keys(quantity)).solve(self.settings, time.monotonic() + seconds)
+        if result.solver is None:
+            return Least("none" if result.status == cp_model.INFEASIBLE else "unknown")
+        proven = result.status == cp_model.OPTIMAL and not result.interrupted
+        candidate = decode(c, result.solver, 1, proven)
+        return Least("found", result.keys[0], candidate, proven)
 
     def core(self, seconds: float) -> list[str] | None:
-        """CP-SAT's (not minimal) core of all rules, or None when all rules together are feasible."""
+        """CP-SAT's (not minimal) core of all rules; None when all rules together are feasible.
+
+        Raises:
+            Undecided: CP-SAT neither found a system nor proved there is none in time.
+        """
         self.compiled.model.clear_objective()  # type: ignore[no-untyped-call]
         names = list(self.rules)
         status, solver = self._solve(names, seconds)
-        if status != cp_model.INFEASIBLE:
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
+        if status != cp_model.INFEASIBLE:
+            raise Undecided("whether the request's rules admit a system was not decided within the time limit")
         indices = solver.sufficient_assumptions_for_infeasibility()
         by_index = {self.literals[n].index: n for n in names}
         core = [by_index[i] for i in indices if i in by_index]
         return core or names
 
 
+class Undecided(Exception):  # noqa: N818 - a state, not a failure of the caller
+    """A check that ran out of time before it could decide: its answer is unknown."""
+
+
+@dataclass(frozen=True, slots=True)
+class Least:
+    """The outcome of :meth:`GuardedModel.least`.
+
+    Attributes:
+        status: ``found`` (``amount`` and ``candidate`` set), ``none`` (proven:
+            the rules admit no system) or ``unknown`` (not decided in time).
+        amount: The least amount (cents, days or partners).
+        candidate: A system achieving it.
+        proven: Whether ``amount`` was proven least.
+    """
+
+    status: str
+    amount: int | None = None
+    candidate: Candidate | None = None
+    proven: bool = False
+
+
 def minimal_conflict(model: GuardedModel, seconds: float) -> tuple[list[Rule], bool] | None:
     """A minimal set of the request's rules that together admit no system.
 
     Returns the rules and whether minimality was proven within ``seconds``
-    (a check that runs out of time keeps its rule); None when all rules
-    together are feasible.
+    (a check that runs out of time keeps its rule, and no check starts after
+    the time is up); None when all rules together are feasible.
+
+    Raises:
+        Undecided: Not even the first check (all rules together) was decided in time.
     """
-    began = time.monotonic()
+    stop_at = time.monotonic() + seconds
     core = model.core(seconds)
     if core is None:
         return None
@@ -183,8 +216,11 @@ def minimal_conflict(model: GuardedModel, seconds: float) -> tuple[list[Rule], b
     proven = True
     for name in list(kept):
         rest = [n for n in kept if n != name]
-        remaining = seconds - (time.monotonic() - began)
-        answer = model.feasible(rest, max(remaining, 0.05)) if rest else True
+        remaining = stop_at - time.monotonic()
+        if rest and remaining <= 0:
+            proven = False  # no time left to try dropping it
+            continue
+        answer = model.feasible(rest, remaining) if rest else True
         if answer is False:
             kept = rest
         elif answer is None:

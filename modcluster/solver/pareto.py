@@ -18,9 +18,10 @@ from ortools.sat.python import cp_model
 from modcluster.domain.catalog import Catalog
 from modcluster.domain.request import Request
 from modcluster.domain.solution import Candidate
+from modcluster.solver.cpsat import SolverSettings
 from modcluster.solver.decode import decode
 from modcluster.solver.explain import GuardedModel
-from modcluster.solver.solve import SolverSettings
+from modcluster.solver.objective import Lexicographic
 
 __all__ = ["FrontPoint", "pareto_points"]
 
@@ -41,35 +42,31 @@ def _sweep(
 ) -> tuple[list[FrontPoint], bool]:
     c = gm.compiled
     model = c.model
-    lead_radix = c.lead_bound + 1
+    cheapest = Lexicographic(model, [c.cost, c.lead])  # cost, ties by lead time: MODEL.md's cost order
     points: list[FrontPoint] = []
     complete = True
     eps: int | None = None
     while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
+        if deadline - time.monotonic() <= 0:
             return points, False
         bounds = list(extra)
         if eps is not None:
             lit = model.new_bool_var(f"eps<={eps}")
             model.add(c.lead <= eps).only_enforce_if(lit)
             bounds.append(lit)
-        model.minimize(c.cost * lead_radix + c.lead)
         model.clear_assumptions()
         model.add_assumptions([*gm.literals.values(), *bounds])
-        solver = cp_model.CpSolver()
-        settings.apply(solver, remaining)
-        status = solver.solve(model)
-        if status == cp_model.INFEASIBLE:
+        result = cheapest.solve(settings, deadline)
+        if result.status == cp_model.INFEASIBLE and not result.interrupted:
             return points, complete
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if result.solver is None:
             return points, False
-        proven = status == cp_model.OPTIMAL
+        proven = result.status == cp_model.OPTIMAL and not result.interrupted
         complete = complete and proven
-        candidate = decode(c, solver, len(points) + 1, proven)
-        point = FrontPoint(solver.value(c.cost), solver.value(c.lead), len(candidate.partners), candidate, proven)
-        points.append(point)
-        eps = points[-1].lead_time - 1
+        candidate = decode(c, result.solver, len(points) + 1, proven)
+        cents, days = result.keys
+        points.append(FrontPoint(cents, days, len(candidate.partners), candidate, proven))
+        eps = days - 1
         if eps < 0:
             return points, complete
 

@@ -29,7 +29,8 @@ import os
 from dataclasses import dataclass
 
 from modcluster.errors import ModelSizeError
-from modcluster.solver.compile import _cost_bound, _horizon, objective_weights
+from modcluster.solver.compile import _cost_bound, _horizon
+from modcluster.solver.objective import INT64_SAFE
 from modcluster.solver.prepare import Instance, Option
 
 __all__ = [
@@ -223,11 +224,15 @@ def largest_figures(inst: Instance) -> tuple[str, str]:
 
 
 def check_magnitudes(inst: Instance) -> None:
-    """Refuse figures whose sums would leave CP-SAT's 64-bit range, naming the largest ones.
+    """Refuse figures whose sums would leave CP-SAT's 64-bit range, naming the figure that is too large.
 
-    The same bounds as the solver's (cost bound, schedule horizon, the
-    combined objective's weights) are computed from the instance; when they
-    overflow, the message names the largest cost term and the longest task.
+    CP-SAT sees the objective one key at a time
+    (:class:`~modcluster.solver.objective.Lexicographic`), and a weighted
+    value too large for 64 bits is minimised over the cost / lead-time front
+    (:class:`~modcluster.solver.objective.WeightedByFront`), so what must fit
+    is the schedule's horizon and a system's cost in cents: every system of
+    under 10^12 money units and 100,000 days does, whatever the weights.
+    Beyond, the message names the largest cost term or the longest task.
 
     Raises:
         ModelSizeError: The figures are too large to solve exactly.
@@ -236,23 +241,19 @@ def check_magnitudes(inst: Instance) -> None:
     if inst.deadline is not None:
         horizon = min(horizon, inst.deadline)
     cost_bound = _cost_bound(inst)
-    problem = None
+    cost, days = largest_figures(inst)
+    product = inst.product.id
+    advice = "use smaller figures, a smaller quantity, or a deadline"
     if horizon > MAX_HORIZON_DAYS:
-        problem = f"a schedule could last {horizon:,} days (the most is {MAX_HORIZON_DAYS:,})"
-    else:
-        try:
-            objective_weights(inst, cost_bound, horizon)
-        except ModelSizeError:
-            problem = (
-                f"a system could cost {_money(cost_bound)} and last {horizon:,} days, "
-                "and the objective over these leaves the solver's 64-bit range"
-            )
-    if problem is not None:
-        cost, days = largest_figures(inst)
-        named = f"longest duration {days}" if horizon > MAX_HORIZON_DAYS else f"largest cost term {cost}"
         raise ModelSizeError(
-            f"figures too large to solve exactly for product {inst.product.id!r}: {problem}; {named}; "
-            "use smaller figures, a smaller quantity, or a deadline"
+            f"figures too large to solve exactly for product {product!r}: a schedule could last {horizon:,} days "
+            f"(the most is {MAX_HORIZON_DAYS:,}); longest duration {days}; {advice}"
+        )
+    if cost_bound >= INT64_SAFE:
+        raise ModelSizeError(
+            f"figures too large to solve exactly for product {product!r}: a system could cost {_money(cost_bound)} "
+            f"(the solver's 64-bit arithmetic holds {_money(INT64_SAFE - 1)} at most); "
+            f"largest cost term {cost}; {advice}"
         )
 
 

@@ -16,93 +16,32 @@ from __future__ import annotations
 import contextlib
 import gc
 import heapq
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal
-from fractions import Fraction
-from math import lcm
+from decimal import Decimal
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from modcluster.domain.catalog import Catalog
 from modcluster.domain.checks import check_request
-from modcluster.domain.request import Objective, Request
+from modcluster.domain.request import Request
 from modcluster.domain.solution import Candidate, Explanation, Solution, Status
-from modcluster.errors import SolverError
-from modcluster.solver.compile import Compiled, SlotVars, _cost_bound, _horizon, compile_model, objective_weights
+from modcluster.solver.compile import Compiled, SlotVars, _cost_bound, _horizon, compile_model
+from modcluster.solver.cpsat import SolverSettings, run_interruptible
 from modcluster.solver.decode import candidate_of, decode
 from modcluster.solver.exhaust import settle
 from modcluster.solver.gaps import static_gaps
 from modcluster.solver.hint import GreedySystem, greedy, nearby, system_of
 from modcluster.solver.lagrange import Lagrangian, lagrangian, quick_bound
+from modcluster.solver.objective import Lexicographic, LexResult, ObjectiveOrder, WeightedByFront, objective_key
 from modcluster.solver.prepare import Instance, Option, prepare
 from modcluster.solver.prune import lower_bound, option_count, prune, restrict_hub
 from modcluster.solver.size import check_model_size
 
 __all__ = ["SolverSettings", "objective_key", "run_interruptible", "solve"]
-
-
-@dataclass(frozen=True, slots=True)
-class SolverSettings:
-    """CP-SAT parameters and the engine's speed-ups, each measured (see docs/performance.md).
-
-    Attributes:
-        workers: CP-SAT workers. One worker with the full LP relaxation
-            (``linearization``) proves one hub's model fastest, and a single
-            worker is deterministic by construction.
-        seed: CP-SAT's random seed.
-        deterministic: With several workers, interleave them in a fixed order
-            so that repeated runs give the same answer.
-        log: Print CP-SAT's search log to stderr.
-        linearization: CP-SAT's ``linearization_level`` (2: the full LP with cuts).
-        decompose: Solve one model per hub, in the order of a lower bound,
-            skipping hubs that cannot beat the k-th best value found.
-        dominance: Prune dominated options exactly before compiling.
-        bounds: Prune options and hubs that break a limit in every system, and
-            use lower bounds to order and skip hubs.
-        hint: Start CP-SAT from the best of the greedy system and the LP's rounded one.
-        fixing: Remove options whose Lagrangian bound exceeds the k-th best
-            known system (needs ``bounds``).
-        settle: Settle a hub by branch and bound over its systems when that
-            takes few steps (``SETTLE * k``), instead of solving its model.
-    """
-
-    workers: int = 1
-    seed: int = 0
-    deterministic: bool = True
-    log: bool = False
-    linearization: int = 2
-    decompose: bool = True
-    dominance: bool = True
-    bounds: bool = True
-    hint: bool = True
-    fixing: bool = True
-    settle: bool = True
-
-    def apply(self, solver: cp_model.CpSolver, seconds: float) -> None:
-        """Set the parameters on a solver, with a wall-clock limit."""
-        params = solver.parameters
-        params.num_workers = self.workers
-        params.random_seed = self.seed
-        params.interleave_search = self.deterministic and self.workers > 1
-        params.linearization_level = self.linearization
-        params.max_time_in_seconds = max(seconds, 0.001)
-        params.cp_model_probing_level = 0
-        params.log_search_progress = self.log
-
-
-def objective_key(candidate: Candidate, request: Request) -> tuple[Any, ...]:
-    """The order of the request's objective with its tie-breaks (smaller is better)."""
-    if request.objective is Objective.COST:
-        return (candidate.cost, candidate.lead_time)
-    if request.objective is Objective.LEAD_TIME:
-        return (candidate.lead_time, candidate.cost)
-    weighted = request.weights.cost * candidate.cost + request.weights.lead_time * candidate.lead_time
-    return (weighted, candidate.cost, candidate.lead_time)
 
 
 def _request_data(request: Request) -> dict[str, Any]:
@@ -223,10 +162,6 @@ NEARBY_MOST = 1000
 """... and at most this many (and none past the time limit): they only bound what is worth finding."""
 
 
-def _value(weights: tuple[int, int], cents: int, days: int) -> int:
-    return weights[0] * cents + weights[1] * days
-
-
 def _cents(cand: Candidate) -> int:
     return int(cand.cost * 100)
 
@@ -243,6 +178,9 @@ class _Hub:
     level: int
     bound: tuple[int, int]
     compiled: Compiled | None = None
+    lex: Lexicographic | WeightedByFront | None = None
+    ceiling: int | None = None
+    floors: tuple[int, ...] | None = None
     prices: Lagrangian | None = None
     known: list[tuple[int, GreedySystem]] = field(default_factory=list)
     settled: list[tuple[int, GreedySystem]] | None = None
@@ -268,7 +206,7 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
     horizon = _horizon(inst)
     if inst.deadline is not None:
         horizon = min(horizon, inst.deadline)
-    weights = objective_weights(inst, _cost_bound(inst), horizon)
+    order = ObjectiveOrder.for_request(request, cost_bound=_cost_bound(inst), lead_bound=horizon)
     options_before = option_count(inst)
     work = prune(inst, k, dominance=False)[0] if settings.bounds else inst
     if settings.decompose:
@@ -285,7 +223,7 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
         if bound is None:
             continue
         hubs.append(_Hub(sub, level=0 if settings.bounds else 2, bound=bound))
-        queue.append((_value(weights, *bound) if settings.bounds else 0, len(hubs) - 1))
+        queue.append((order.value(*bound) if settings.bounds else 0, len(hubs) - 1))
     heapq.heapify(queue)
     outcome = _Outcome([], False, False, horizon, [])
     found: list[tuple[int, Candidate]] = []
@@ -311,10 +249,10 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
             if hub.level < 2:
                 if not _refine(hub, k):
                     continue  # no system within the limits
-                heapq.heappush(queue, (max(low, _value(weights, *hub.bound)), index))
+                heapq.heappush(queue, (max(low, order.value(*hub.bound)), index))
                 continue
             if hub.compiled is None and hub.settled is None:
-                if not _compile(hub, k, weights, settings, cutoff, began + limit):
+                if not _compile(hub, k, order, settings, cutoff, began + limit):
                     continue  # nothing at this hub can enter the best k
                 outcome.hubs_solved += 1
                 outcome.hubs_settled += hub.settled is not None
@@ -327,29 +265,24 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
                     outcome.bounds.append(float(value))
                     heapq.heappush(queue, (max(low, value), index))
                 continue
-            compiled = hub.compiled
-            assert compiled is not None
-            _objective_domain(compiled.model, low if settings.bounds else None, None if cutoff is None else cutoff - 1)
-            solver = cp_model.CpSolver()
-            settings.apply(solver, limit - (time.monotonic() - began))
-            status, interrupted = run_interruptible(solver, compiled.model)
-            outcome.interrupted = outcome.interrupted or interrupted
-            if status == cp_model.MODEL_INVALID:
-                raise SolverError("internal: CP-SAT rejected the model: " + compiled.model.validate())
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                proven = status == cp_model.OPTIMAL and not interrupted
-                cand = decode(compiled, solver, 1, proven)
-                value = _value(weights, _cents(cand), cand.lead_time)
+            compiled, lex = hub.compiled, hub.lex
+            assert compiled is not None and lex is not None
+            result = _solve_hub(hub, order, low if settings.bounds else None, cutoff, settings, began + limit)
+            outcome.interrupted = outcome.interrupted or result.interrupted
+            if result.solver is not None:
+                proven = result.status == cp_model.OPTIMAL and not result.interrupted
+                cand = decode(compiled, result.solver, 1, proven)
+                value = order.value(_cents(cand), cand.lead_time)
                 found.append((value, cand))
-                outcome.bounds.append(solver.best_objective_bound)
-                compiled.exclude(compiled.signature_literals(solver))
+                outcome.bounds.append(float(order.pack(result.bound)))
+                compiled.exclude(compiled.signature_literals(result.solver))
                 hub.taken.add(_system_signature(cand))
                 if proven:  # the hub's next system is no better than this one
                     heapq.heappush(queue, (max(low, value), index))
                 else:
-                    open_bounds.append(max(low, int(solver.best_objective_bound)))
-            elif status != cp_model.INFEASIBLE or interrupted:
-                open_bounds.append(max(low, int(solver.best_objective_bound)) if status else low)
+                    open_bounds.append(max(low, order.pack(result.bound)))
+            elif result.status != cp_model.INFEASIBLE or result.interrupted:
+                open_bounds.append(max(low, order.pack(result.bound)))
         except KeyboardInterrupt:  # outside CP-SAT (pruning, settling, building): stop with what was found
             outcome.interrupted = True
             open_bounds.append(low)
@@ -369,7 +302,7 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
     outcome.candidates = candidates
     outcome.exhausted = not open_bounds
     if frontier is not None:
-        outcome.bound = _user_bound(request, frontier, _cost_bound(inst) + 1, horizon + 1)
+        outcome.bound = order.first_bound(frontier)
     return outcome
 
 
@@ -394,8 +327,30 @@ def _refine(hub: _Hub, k: int) -> bool:
     return budget is None or hub.bound[0] <= budget
 
 
+def _solve_hub(
+    hub: _Hub, order: ObjectiveOrder, low: int | None, cutoff: int | None, settings: SolverSettings, stop_at: float
+) -> LexResult:
+    """Solve a hub's model for its best system not taken yet, within ``[low, cutoff)`` and the hub's ceiling.
+
+    ``low`` and the cutoff are packed values of the shared order; the model
+    sees them as bounds of its keys (:meth:`ObjectiveOrder.split`), never as
+    one packed number.
+    """
+    assert hub.lex is not None
+    high = hub.ceiling
+    if cutoff is not None:
+        high = cutoff - 1 if high is None else min(high, cutoff - 1)
+    return hub.lex.solve(
+        settings,
+        stop_at,
+        low=None if low is None else order.split(low)[0],
+        high=None if high is None else order.split(high),
+        floors=hub.floors,
+    )
+
+
 def _compile(
-    hub: _Hub, k: int, weights: tuple[int, int], settings: SolverSettings, cutoff: int | None, stop_at: float
+    hub: _Hub, k: int, order: ObjectiveOrder, settings: SolverSettings, cutoff: int | None, stop_at: float
 ) -> bool:
     """Prune a hub's sub-problem exactly, then settle it or build its model (shared objective, bounds, a hint).
 
@@ -412,6 +367,7 @@ def _compile(
     if settings.dominance:
         hub.sub = prune(hub.sub, k, bounds=False)[0]
     sub, prices = hub.sub, hub.prices if len(hub.sub.hubs) == 1 else None
+    weights = order.weights
     systems = [greedy(sub)]
     if prices is not None:
         rounded = prices.rounded(sub)
@@ -419,7 +375,7 @@ def _compile(
         if settings.bounds and settings.fixing:
             systems += [system_of(sub, chosen) for chosen in prices.neighbours(sub, rounded)]
             if k > 1:
-                base = min((s for s in systems if s is not None), key=lambda s: _value(weights, s.cents, s.lead))
+                base = min((s for s in systems if s is not None), key=lambda s: order.value(s.cents, s.lead))
                 for chosen in nearby(sub, base, min(NEARBY * k, NEARBY_MOST)):
                     if time.monotonic() > stop_at:
                         break  # they only bound what is worth finding: fewer never change the answer
@@ -427,7 +383,7 @@ def _compile(
     best: dict[tuple[object, ...], tuple[int, GreedySystem]] = {}
     for system in systems:
         if system is not None and system.meets(sub):
-            value, signature = _value(weights, system.cents, system.lead), system.signature()
+            value, signature = order.value(system.cents, system.lead), system.signature()
             if signature not in best or value < best[signature][0]:
                 best[signature] = (value, system)
     ranked = sorted(best.values(), key=lambda pair: pair[0])
@@ -440,7 +396,7 @@ def _compile(
             if fixed is None:
                 return False
             hub.sub = sub = fixed
-    if limit is not None and limit < _value(weights, *hub.bound):
+    if limit is not None and limit < order.value(*hub.bound):
         return False
     if settings.settle and len(sub.hubs) == 1:
         dual = prices.dual(sub) if prices is not None else None
@@ -448,13 +404,12 @@ def _compile(
         if hub.settled is not None:
             return True
     hub.compiled = compiled = compile_model(sub)
-    compiled.model.minimize(weights[0] * compiled.cost + weights[1] * compiled.lead)
+    hub.lex = compiled.lexicographic(order)
+    hub.ceiling = limit
     if settings.bounds:
         compiled.model.add(compiled.cost >= hub.bound[0])
         compiled.model.add(compiled.lead >= hub.bound[1])
-        _objective_domain(compiled.model, _value(weights, *hub.bound), limit)
-    elif limit is not None:
-        _objective_domain(compiled.model, None, limit)
+        hub.floors = order.key(*hub.bound)
     hub.known = [(value, system) for value, system in ranked if limit is None or value <= limit]
     if settings.hint and hub.known:
         _add_hint(compiled, hub.known[0][1])
@@ -485,41 +440,8 @@ def _system_signature(cand: Candidate) -> tuple[object, ...]:
     return (cand.hub, tuple(modules))
 
 
-def _user_bound(request: Request, frontier: int, cost_radix: int, lead_radix: int) -> Decimal | int:
-    """A lower bound of the objective's first quantity (money or days) from a bound of the combined value.
-
-    The combined objective puts the first quantity above radices larger than
-    every lower-order term (see :func:`~modcluster.solver.compile.objective_weights`),
-    so integer division by the radix gives a valid lower bound.
-    """
-    if request.objective is Objective.COST:
-        return Decimal(frontier // lead_radix).scaleb(-2)
-    if request.objective is Objective.LEAD_TIME:
-        return frontier // cost_radix
-    wc, wt = Fraction(request.weights.cost), Fraction(request.weights.lead_time)
-    denom = lcm(wc.denominator, wt.denominator)
-    primary = frontier // (cost_radix * lead_radix)  # in units of 1/(100 * denom) money
-    return (Decimal(primary) / Decimal(100 * denom)).quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
-
-
 def _signature_text(cand: Candidate) -> str:
     return repr(cand.signature())
-
-
-def _objective_domain(model: cp_model.CpModel, low: int | None, high: int | None) -> None:
-    """Narrow the objective's domain to ``[low, high]`` (None: keep that end).
-
-    The objective's own domain, not a linear constraint: a second copy of the
-    objective's large coefficients as a constraint next to the cost bound
-    made CP-SAT 9.15's presolve (with probing off) report a feasible model
-    infeasible (tests/test_generate.py keeps the instance).
-    """
-    domain = model.proto.objective.domain
-    current = list(domain) or [-(2**63), 2**63 - 1]
-    new_low = current[0] if low is None else max(current[0], low)
-    new_high = current[-1] if high is None else min(current[-1], high)
-    domain.clear()
-    domain.extend([new_low, new_high])
 
 
 def _add_hint(compiled: Compiled, system: GreedySystem) -> None:
@@ -544,41 +466,6 @@ def _add_hint(compiled: Compiled, system: GreedySystem) -> None:
             if chosen:
                 model.add_hint(slot.start, starts[id(chosen[0])])
                 model.add_hint(slot.end, starts[id(chosen[0])] + chosen[0].days)
-
-
-def run_interruptible(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[cp_model.CpSolverStatus, bool]:
-    """Solve in a worker thread so that Ctrl-C stops the search instead of killing it.
-
-    CP-SAT's own SIGINT catching is switched off; the main thread waits in
-    short joins, so a KeyboardInterrupt arrives there at once, asks the
-    solver to stop and collects the best solution found so far.
-
-    Returns:
-        The solver status and whether the search was interrupted.
-    """
-    solver.parameters.catch_sigint_signal = False
-    outcome: list[cp_model.CpSolverStatus] = []
-    done = threading.Event()
-
-    def work() -> None:
-        try:
-            outcome.append(solver.solve(model))
-        finally:
-            done.set()
-
-    # An Event, not Thread.join: on Python 3.11 a KeyboardInterrupt inside join() can leave
-    # is_alive() False while the thread still runs.
-    threading.Thread(target=work, name="cp-sat", daemon=True).start()
-    interrupted = False
-    while not done.is_set():
-        try:
-            done.wait(0.05)
-        except KeyboardInterrupt:
-            interrupted = True
-            solver.stop_search()
-    if not outcome:  # pragma: no cover - the worker raised; its traceback is on stderr
-        raise SolverError("internal: CP-SAT returned no status")
-    return outcome[0], interrupted
 
 
 def _rank(found: list[Candidate], request: Request) -> list[Candidate]:
