@@ -418,8 +418,8 @@ CASES = [
     Case(
         "sums beyond 64 bits",
         _text("overflow.yaml", OVERFLOW),
-        "a system could cost 999,999,999,999,999,000,000.00 and last 0 days, and the objective over these leaves the "
-        "solver's 64-bit range; largest cost term organizations[1].processes[0]",
+        "a system could cost 999,999,999,999,999,000,000.00 (the solver's 64-bit arithmetic holds "
+        "46,116,860,184,273,879.03 at most); largest cost term organizations[1].processes[0]",
         where=None,
         args=("solve", "{file}", "--quiet", "--quantity", "1000000"),
     ),

@@ -265,17 +265,17 @@ def test_only_plain_data_crosses_and_a_scenario_that_raises_is_recorded() -> Non
     spec = sweep_from_data(
         {
             "base": {"candidates": 1},
-            "grid": {"product": [product], "quantity": [10, 10**14, 20]},  # 10^14 units: too large to solve
+            "grid": {"product": [product], "quantity": [10, 10**15, 20]},  # 10^15 units: beyond 64 bits
         }
     )
     executor = PlainOnly()
     with executor, sweep(CATALOG, spec, executor=executor) as run:
         results = {r.scenario: r for r in run}
     assert executor.calls == 3
-    huge = results[f"product={product}/quantity=100000000000000"]
+    huge = results[f"product={product}/quantity=1000000000000000"]
     assert huge.failed and huge.error is not None
     assert huge.error["type"] == "ModelSizeError" and huge.error["exit_code"] == 2
-    assert huge.request is not None and huge.request["quantity"] == 10**14
+    assert huge.request is not None and huge.request["quantity"] == 10**15
     for quantity in (10, 20):
         ok = results[f"product={product}/quantity={quantity}"]
         assert ok.status == "optimal" and ok.candidate is not None and ok.cost == ok.candidate["cost"]
