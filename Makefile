@@ -23,9 +23,10 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-## test-slow: the long property and fuzz runs
+## test-slow: the long runs: every property and fuzz test under the `slow` hypothesis profile (new random
+## examples, many more of them: tests/profiles.py), and the tests marked slow
 test-slow: $(STAMP)
-	$(BIN)/python -m pytest -m slow
+	$(BIN)/python -m pytest -m 'slow or hypothesis' --hypothesis-profile=slow
 
 ## bench: the benchmarks (pytest-benchmark)
 bench: $(STAMP)

@@ -4,21 +4,21 @@ On random small instances, for each hub, the plain bound, the even-multiplier
 Lagrangian bound and the LP-dual Lagrangian bound are compared with the cost
 and lead time of every system of that hub found by exhaustive enumeration
 (all of them, within the limits or not: the bounds relax the limits).
-``make test-slow`` runs the same property on many more cases.
+``make test-slow`` runs the same property on many more cases (tests/profiles.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 from modcluster import catalog_from_data, request_from_data
 from modcluster.solver.lagrange import lagrangian_bound, quick_bound
 from modcluster.solver.prepare import prepare
 from modcluster.solver.prune import lower_bound, restrict_hub
 from tests.bruteforce import enumerate_systems
+from tests.profiles import examples
 from tests.strategies import instances
 
 
@@ -41,16 +41,9 @@ def _check(instance: tuple[dict[str, Any], dict[str, Any]]) -> None:
         assert plain[1] <= min(s.lead_time for s in mine)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150))
 @given(instances())
 def test_bounds_are_below_every_system(instance: tuple[dict[str, Any], dict[str, Any]]) -> None:
-    _check(instance)
-
-
-@pytest.mark.slow
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances())
-def test_bounds_are_below_every_system_long(instance: tuple[dict[str, Any], dict[str, Any]]) -> None:
     _check(instance)
 
 

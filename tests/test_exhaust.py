@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 from modcluster import build_request, catalog_from_data, request_from_data
 from modcluster.domain.request import Request
@@ -28,6 +28,7 @@ from modcluster.solver.prune import restrict_hub, slots_of
 from modcluster.solver.solve import SolverSettings, solve
 from modcluster.verify import objective_key
 from tests.bruteforce import candidate_classes
+from tests.profiles import examples
 from tests.strategies import instances
 
 
@@ -77,16 +78,9 @@ def _check(instance: tuple[dict[str, Any], dict[str, Any]]) -> int:
     return settled
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120))
 @given(instances())
 def test_settle_matches_brute_force(instance: tuple[dict[str, Any], dict[str, Any]]) -> None:
-    _check(instance)
-
-
-@pytest.mark.slow
-@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances())
-def test_settle_matches_brute_force_long(instance: tuple[dict[str, Any], dict[str, Any]]) -> None:
     _check(instance)
 
 
