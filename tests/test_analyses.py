@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from modcluster import catalog_from_data, request_from_data, solve, verify_solution
@@ -21,6 +21,7 @@ from modcluster.domain.catalog import Catalog
 from modcluster.domain.request import Request
 from modcluster.domain.solution import Solution, Status
 from tests.bruteforce import enumerate_systems, ranked_values
+from tests.profiles import examples
 from tests.strategies import catalogs, requests
 
 
@@ -168,16 +169,9 @@ def instances(draw: st.DrawFn) -> tuple[Catalog, Request]:
     return catalog_from_data(data), request_from_data(draw(requests(data)))
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100))
 @given(instances())
 def test_conflicts_are_minimal_and_relaxations_tight(instance: tuple[Catalog, Request]) -> None:
-    check_explanation(instance)
-
-
-@pytest.mark.slow
-@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances())
-def test_conflicts_are_minimal_and_relaxations_tight_long(instance: tuple[Catalog, Request]) -> None:
     check_explanation(instance)
 
 
@@ -209,16 +203,9 @@ def check_explanation(instance: tuple[Catalog, Request]) -> None:
             assert not ranked_values(catalog, request.with_changes(limits=limits)), f"{r.limit} {one_less} works"
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100))
 @given(instances())
 def test_pareto_front_equals_brute_force(instance: tuple[Catalog, Request]) -> None:
-    check_front(instance)
-
-
-@pytest.mark.slow
-@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances())
-def test_pareto_front_equals_brute_force_long(instance: tuple[Catalog, Request]) -> None:
     check_front(instance)
 
 
@@ -228,7 +215,7 @@ def check_front(instance: tuple[Catalog, Request]) -> None:
     points = {(s.cost, s.lead_time) for s in enumerate_systems(catalog, request)}
     expected = sorted(p for p in points if not any(q != p and q[0] <= p[0] and q[1] <= p[1] for q in points))
     assert [(p.cost, p.lead_time) for p in front.points] == expected
-    systems = {(s.cost, s.lead_time, len(s.figures.partners)) for s in enumerate_systems(catalog, request)}
+    systems = {(s.cost, s.lead_time, len(s.partners)) for s in enumerate_systems(catalog, request)}
     expected3 = sorted(
         p for p in systems if not any(q != p and all(a <= b for a, b in zip(q, p, strict=True)) for q in systems)
     )

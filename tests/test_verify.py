@@ -54,7 +54,16 @@ try:  # tests/ importable as a package (python -m pytest from the project root)
     import tests.bruteforce  # noqa: F401
 except ImportError:  # pragma: no cover - only tests/ itself is on sys.path
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.bruteforce import candidate_classes, enumerate_systems, min_lead_time, ranked_values, reference_solution
+from tests.bruteforce import (
+    Buy,
+    SystemResult,
+    candidate_classes,
+    enumerate_systems,
+    min_lead_time,
+    ranked_values,
+    reference_solution,
+)
+from tests.profiles import examples
 from tests.strategies import catalogs, requests
 
 D = Decimal
@@ -62,6 +71,14 @@ D = Decimal
 
 def checked(catalog: Catalog) -> Catalog:
     return check_catalog(catalog)
+
+
+def choices(system: SystemResult) -> dict[str, ModuleSource]:
+    """The brute force's sources of a system as the verifier's choices."""
+    return {
+        module: BuyChoice(s.organization, s.offer) if isinstance(s, Buy) else MakeChoice(s.steps, s.seed)
+        for module, s in system.sources
+    }
 
 
 # --------------------------------------------------------------------------- catalog 1: eligibility
@@ -217,7 +234,7 @@ def test_eligibility_keeps_exactly_the_one_allowed_system() -> None:
     assert len(systems) == 1
     (system,) = systems
     assert system.hub == "H"
-    assert dict(system.sources) == GOOD_1
+    assert choices(system) == GOOD_1
 
 
 def test_eligibility_figures_by_hand() -> None:
@@ -337,7 +354,7 @@ def test_limits_require_and_max_partners() -> None:
     open_request: dict[str, Any] = {"sites": None, "exclude": []}
     # G as a partner saves nothing over A but must take part
     with_g = enumerate_systems(catalog, eligibility_request(require=["G"], **open_request))
-    housings = [dict(s.sources)["housing"] for s in with_g]
+    housings = [choices(s)["housing"] for s in with_g]
     assert len(housings) == 4  # hubs H, H2 x plating F, K
     assert {h.steps[0][0] for h in housings if isinstance(h, MakeChoice)} == {"G"}
     # three partners at least (step 1, step 2, seed U): max_partners 2 leaves nothing
@@ -858,7 +875,7 @@ def test_capacity_one_forces_sequential_tasks() -> None:
     # capacity 2: x [0,2), b [0,7) in parallel, y [3,7) -> integration >= 8 -> [8,10)
     (one,) = enumerate_systems(capacity_catalog(1), capacity_request())
     assert one.lead_time == 12
-    names = [t.name for t in one.figures.tasks]
+    names = [t.name for t in one.tasks]
     starts = dict(zip(names, one.starts, strict=True))
     assert starts == {"module a step 1": 0, "module a step 2": 3, "module b": 2, "module c": 0, "integration": 10}
     (two,) = enumerate_systems(capacity_catalog(2), capacity_request())
@@ -1053,8 +1070,8 @@ def test_two_modules_of_one_offer_and_one_seed_pay_twice() -> None:
     # 2 + 2 + 3 + 3 = 10 days, integration >= 10 + 1 -> [11, 12)
     request = Request(product="T", quantity=1)
     (system,) = enumerate_systems(catalog, request)
-    assert system.figures.breakdown.modules == D("0.02")
-    assert system.figures.breakdown.licences == D("20.02")
+    assert system.breakdown["modules"] == D("0.02")
+    assert system.breakdown["licences"] == D("20.02")
     assert system.cost == D("20.04")
     assert system.lead_time == 12
     assert verify_solution(catalog, request, reference_solution(catalog, request)) == []
@@ -1067,7 +1084,7 @@ def _catalog(data: dict[str, Any]) -> Catalog:
     return Catalog.model_validate(data)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_reference_solutions_verify_on_random_catalogs(data: st.DataObject) -> None:
     raw = data.draw(catalogs(max_orgs=3, max_modules=2))
@@ -1075,7 +1092,7 @@ def test_reference_solutions_verify_on_random_catalogs(data: st.DataObject) -> N
     request = Request.model_validate(data.draw(requests(raw)))
     every = enumerate_systems(catalog, request, within_limits=False)
     for system in every:
-        problems = system_problems(catalog, request, system.hub, dict(system.sources))
+        problems = system_problems(catalog, request, system.hub, choices(system))
         limit_free = [p for p in problems if not p.startswith(("partners:", "cost:")) and "takes no part" not in p]
         assert limit_free == []
         assert bool([p for p in system.limit_problems if "deadline" not in p]) == bool(problems)
@@ -1128,7 +1145,7 @@ def _exhaustive_makespan(
     return best[0]
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80))
 @given(
     st.lists(st.tuples(st.integers(0, 3), st.sampled_from("ab")), min_size=1, max_size=3),
     st.integers(1, 2),
