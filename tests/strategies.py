@@ -1,8 +1,17 @@
 """Hypothesis strategies: small random catalogs and requests that follow the contract.
 
 Small enough for exhaustive enumeration (tests/bruteforce.py), varied enough to
-reach every rule: taxonomy descent, requirements, max_lot, capacity, handover,
-interfaces and bridging, onboarding, limits, filters and every objective.
+reach every rule: taxonomy descent, requirements (bounds drawn on the offers'
+values, so both ends of ``min``/``max`` are hit, and ``in``), ``max_lot``,
+capacity, handover, 0-day tasks, two offers of one capability (or one module
+type) at one organisation, interfaces and bridging, onboarding through several
+intermediaries with overlapping members and fees above and below the default,
+existing ties, limits, filters and every objective with fractional weights of
+up to four decimals.
+
+``large=True`` draws realistic figures instead of tiny ones: money terms up to
+about 10^6 (with odd cents and half cents), quantities up to 1,500, lots and
+durations to match, budgets and deadlines on the same scale.
 """
 
 from __future__ import annotations
@@ -16,15 +25,56 @@ CAPS = ["c0", "c1", "c2", "c3"]
 KINDS = ["k0", "k1"]
 TYPES = ["t0", "t1", "t2"]
 SITES = ["Hachioji", "Ome"]
+OBJECTIVES = ["cost", "lead_time", "weighted"]
+FINISHES = ["matte", "satin", "5"]
 
-money = st.sampled_from([Decimal(0), Decimal(1), Decimal("2.5"), Decimal(10), Decimal("12.345"), Decimal(40)])
-unit = st.sampled_from([Decimal(0), Decimal("0.005"), Decimal("0.5"), Decimal(3)])
-days = st.integers(min_value=0, max_value=4)
+D = Decimal
+
+SMALL_MONEY = st.sampled_from([D(0), D(1), D("2.5"), D(10), D("12.345"), D(40)])
+SMALL_UNIT = st.sampled_from([D(0), D("0.005"), D("0.5"), D(3)])
+SMALL_RATE = st.sampled_from([D("0.7"), D(1), D(2)])
+#: 0-day tasks are frequent: a third of the setups take no time.
+DAYS = st.sampled_from([0, 0, 1, 2, 3, 4])
+
+LARGE_MONEY = st.one_of(
+    st.sampled_from([D(0), D(1_000_000), D("999999.995"), D("123456.785"), D("0.005")]),
+    st.decimals(min_value=0, max_value=1_000_000, places=3),
+)
+#: Unit costs that, times a quantity of up to 1,500, stay near 10^6 per term.
+LARGE_UNIT = st.one_of(
+    st.sampled_from([D(0), D("0.005"), D("666.665"), D(650)]), st.decimals(min_value=0, max_value=650, places=3)
+)
+LARGE_RATE = st.sampled_from([D("0.7"), D(3), D("12.5"), D(150), D(1500)])
+LARGE_DAYS = st.sampled_from([0, 0, 1, 5, 30, 120])
+LARGE_QUANTITY = st.sampled_from([1, 999, 1000, 1234, 1500])
 
 
 @st.composite
-def catalogs(draw: st.DrawFn, max_orgs: int = 4, max_modules: int = 3) -> dict[str, Any]:
+def catalogs(draw: st.DrawFn, max_orgs: int = 4, max_modules: int = 3, large: bool = False) -> dict[str, Any]:
     """A random small catalog as plain data (one product, ``p``, of family ``f``)."""
+    money = LARGE_MONEY if large else SMALL_MONEY
+    unit = LARGE_UNIT if large else SMALL_UNIT
+    rate = LARGE_RATE if large else SMALL_RATE
+    days = LARGE_DAYS if large else DAYS
+    lot = st.sampled_from([1, 999, 1000, 1500, 2000]) if large else st.integers(1, 4)
+
+    def lot_offer() -> dict[str, Any]:
+        offer: dict[str, Any] = {"setup_cost": draw(money), "unit_cost": draw(unit), "setup_days": draw(days)}
+        if draw(st.booleans()):
+            offer["units_per_day"] = draw(rate)
+        if draw(st.booleans()):
+            offer["max_lot"] = draw(lot)
+        return offer
+
+    def attributes() -> dict[str, Any]:
+        """A number (``tol``, rarely the text "5") and sometimes a text (``finish``; "5" is never the number 5)."""
+        found: dict[str, Any] = {}
+        if draw(st.sampled_from([True, True, False])):
+            found["tol"] = draw(st.sampled_from([*range(1, 10), "5"]))
+        if draw(st.sampled_from([True, False, False])):
+            found["finish"] = draw(st.sampled_from(FINISHES))
+        return found
+
     caps = [
         {"id": c, "parents": sorted(set(draw(st.lists(st.sampled_from(CAPS[:i]), max_size=2))))} if i else {"id": c}
         for i, c in enumerate(CAPS)
@@ -41,37 +91,49 @@ def catalogs(draw: st.DrawFn, max_orgs: int = 4, max_modules: int = 3) -> dict[s
             org["develops"] = ["f"]
             org["design_fee"] = draw(money)
             org["integration_days"] = draw(days)
-            org["bridging"] = draw(st.sampled_from([Decimal("0.5"), Decimal("0.75"), Decimal(1), Decimal("1.25")]))
-            org["house_variants"] = {k: draw(st.sampled_from("AB")) for k in KINDS if draw(st.booleans())}
+            org["bridging"] = draw(st.sampled_from([D("0.5"), D("0.75"), D(1), D("1.25"), D("0.333")]))
+            org["house_variants"] = {
+                k: draw(st.sampled_from("AB")) for k in KINDS if draw(st.sampled_from([True, True, False]))
+            }
         org["processes"] = [
             {
                 "id": f"p{j}",
                 "capability": draw(st.sampled_from(CAPS)),
-                "setup_cost": draw(money),
-                "unit_cost": draw(unit),
-                "setup_days": draw(days),
-                **(
-                    {"units_per_day": draw(st.sampled_from([Decimal("0.7"), Decimal(1), Decimal(2)]))}
-                    if draw(st.booleans())
-                    else {}
-                ),
-                **({"max_lot": draw(st.integers(1, 4))} if draw(st.booleans()) else {}),
-                "attributes": {"tol": draw(st.integers(1, 9))} if draw(st.booleans()) else {},
+                **lot_offer(),
+                "attributes": attributes(),
             }
             for j in range(draw(st.integers(0, 2)))
         ]
+        if org["processes"] and draw(st.booleans()):
+            # a second offer of the same capability at the same organisation: another price and time
+            twin = draw(st.sampled_from(org["processes"]))
+            org["processes"].append(
+                {
+                    "id": f"{twin['id']}b",
+                    "capability": twin["capability"],
+                    **lot_offer(),
+                    "attributes": attributes(),
+                }
+            )
         org["modules"] = [
             {
                 "id": f"m{j}",
                 "type": draw(st.sampled_from(TYPES)),
-                "setup_cost": draw(money),
-                "unit_cost": draw(unit),
-                "setup_days": draw(days),
-                **({"max_lot": draw(st.integers(1, 4))} if draw(st.booleans()) else {}),
+                **lot_offer(),
                 "variants": {k: draw(st.sampled_from("AB")) for k in KINDS if draw(st.booleans())},
             }
             for j in range(draw(st.integers(0, 1)))
         ]
+        if org["modules"] and draw(st.booleans()):
+            twin = org["modules"][0]
+            org["modules"].append(
+                {
+                    "id": f"{twin['id']}b",
+                    "type": twin["type"],
+                    **lot_offer(),
+                    "variants": {k: draw(st.sampled_from("AB")) for k in KINDS if draw(st.booleans())},
+                }
+            )
         org["seeds"] = [
             {
                 "id": f"s{j}",
@@ -83,28 +145,60 @@ def catalogs(draw: st.DrawFn, max_orgs: int = 4, max_modules: int = 3) -> dict[s
             for j in range(draw(st.integers(0, 1)))
         ]
         orgs.append(org)
+
+    def bound(attribute: str, low: int, high: int) -> int:
+        """A requirement bound, often equal to a value some offer has (both ends of min/max inclusive)."""
+        values = [
+            int(offer["attributes"][attribute])
+            for org in orgs
+            for kind in ("processes", "seeds")
+            for offer in org[kind]
+            if attribute in offer.get("attributes", {})
+        ]
+        on_a_value = draw(st.booleans())
+        if values and on_a_value:
+            return draw(st.sampled_from(values))
+        return draw(st.integers(low, high))
+
+    def step_require() -> dict[str, Any]:
+        how = draw(st.sampled_from(["none", "none", "max", "min", "min-max", "in", "finish", "odd", "odd"]))
+        if how == "none":
+            return {}
+        if how == "in":
+            return {"tol": {"in": sorted({bound("tol", 1, 9) for _ in range(draw(st.integers(1, 3)))})}}
+        if how == "finish":
+            return {"finish": {"in": draw(st.lists(st.sampled_from(FINISHES), min_size=1, max_size=2, unique=True))}}
+        if how == "odd":  # an offer's value with the other type (text "3" is not 3), or a bound against text
+            odd = draw(st.sampled_from(["text of a number", "number of a text", "bound on a text"]))
+            if odd == "text of a number":
+                return {"tol": {"in": [str(bound("tol", 1, 9))]}}
+            if odd == "number of a text":
+                return {"finish": {"in": [5]}}
+            return {"finish": {"min": 1}}
+        if how == "min-max":
+            low, high = sorted([bound("tol", 1, 9), bound("tol", 1, 9)])
+            return {"tol": {"min": low, "max": high}}
+        return {"tol": {how: bound("tol", 1, 9)}}
+
     modules = []
     for j in range(draw(st.integers(1, max_modules))):
         module: dict[str, Any] = {"id": f"mod{j}", "type": TYPES[j]}
         if draw(st.booleans()):
             steps = [
-                {
-                    "capability": draw(st.sampled_from(CAPS)),
-                    **({"require": {"tol": {"max": draw(st.integers(1, 9))}}} if draw(st.booleans()) else {}),
-                }
+                {"capability": draw(st.sampled_from(CAPS)), **({"require": r} if (r := step_require()) else {})}
                 for _ in range(draw(st.integers(0, 2)))
             ]
             make: dict[str, Any] = {"steps": steps}
             if not steps or draw(st.booleans()):
                 make["technology"] = {
                     "capability": draw(st.sampled_from(CAPS)),
-                    **({"require": {"trl": {"min": draw(st.integers(1, 5))}}} if draw(st.booleans()) else {}),
+                    **({"require": {"trl": {"min": bound("trl", 1, 5)}}} if draw(st.booleans()) else {}),
                 }
             module["make"] = make
         modules.append(module)
-    links = []
+    links: list[dict[str, Any]] = []
     if len(modules) > 1:
-        for _ in range(draw(st.integers(0, 2))):
+        for _ in range(draw(st.sampled_from([0, 1, 2, 2]))):
             a, b = draw(st.lists(st.sampled_from([m["id"] for m in modules]), min_size=2, max_size=2, unique=True))
             link = {"between": [a, b], "interface": draw(st.sampled_from(KINDS))}
             if all(
@@ -125,10 +219,10 @@ def catalogs(draw: st.DrawFn, max_orgs: int = 4, max_modules: int = 3) -> dict[s
                     "variants": {k: draw(st.sampled_from("AB")) for k in KINDS if draw(st.booleans())},
                 }
             )
-        make = module.get("make")
-        if make is None:
+        made: dict[str, Any] | None = module.get("make")
+        if made is None:
             continue
-        for index, step in enumerate(make["steps"]):
+        for index, step in enumerate(made["steps"]):
             if draw(usually):
                 draw(st.sampled_from(orgs))["processes"].append(
                     {
@@ -140,26 +234,35 @@ def catalogs(draw: st.DrawFn, max_orgs: int = 4, max_modules: int = 3) -> dict[s
                         "attributes": {"tol": draw(st.integers(1, 9))},
                     }
                 )
-        if "technology" in make and draw(usually):
+        if "technology" in made and draw(usually):
             draw(st.sampled_from(orgs))["seeds"].append(
                 {
                     "id": f"x{module['id']}",
-                    "technology": make["technology"]["capability"],
+                    "technology": made["technology"]["capability"],
                     "license_fee": draw(money),
                     "transfer_days": draw(days),
                     "attributes": {"trl": draw(st.integers(1, 5))},
                 }
             )
     pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]
-    relationships = [{"between": list(p)} for p in pairs if draw(st.booleans())]
-    intermediaries = []
-    if draw(st.booleans()):
-        intermediaries.append(
-            {"id": "assoc", "members": [o for o in ids if draw(st.booleans())], "onboarding_cost": draw(money)}
-        )
+    relationships = [
+        {"between": list(p) if draw(st.booleans()) else list(p)[::-1]} for p in pairs if draw(st.booleans())
+    ]
+    # Several intermediaries, members overlapping, fees above and below the default: the lowest shared one counts.
+    intermediaries = [
+        {
+            "id": f"assoc{j}",
+            "members": [o for o in ids if draw(st.sampled_from([True, True, False]))],
+            "onboarding_cost": draw(money),
+        }
+        for j in range(draw(st.integers(0, 3)))
+    ]
     return {
         "schema": "modcluster/1",
-        "defaults": {"handover_days": draw(st.integers(0, 2)), "onboarding_cost": draw(money)},
+        "defaults": {
+            "handover_days": draw(st.sampled_from([0, 1, 2, 7]) if large else st.integers(0, 2)),
+            "onboarding_cost": draw(money),
+        },
         "capabilities": caps,
         "interfaces": interfaces,
         "intermediaries": intermediaries,
@@ -169,28 +272,39 @@ def catalogs(draw: st.DrawFn, max_orgs: int = 4, max_modules: int = 3) -> dict[s
     }
 
 
+def weights() -> st.SearchStrategy[Decimal]:
+    """A weight: simple values, or any with up to four decimals."""
+    return st.one_of(
+        st.sampled_from([D(0), D(1), D("0.5"), D(3), D("7.5")]),
+        st.decimals(min_value=0, max_value=1000, places=4),
+        st.decimals(min_value=0, max_value=1, places=4),
+    )
+
+
 @st.composite
-def requests(draw: st.DrawFn, catalog: dict[str, Any]) -> dict[str, Any]:
+def requests(
+    draw: st.DrawFn, catalog: dict[str, Any], objective: str | None = None, large: bool = False
+) -> dict[str, Any]:
     """A random request for the catalog's product, with limits and filters sometimes set."""
     ids = [o["id"] for o in catalog["organizations"]]
     req: dict[str, Any] = {
         "product": "p",
-        "quantity": draw(st.integers(1, 5)),
-        "objective": draw(st.sampled_from(["cost", "lead_time", "weighted"])),
+        "quantity": draw(LARGE_QUANTITY if large else st.integers(1, 5)),
+        "objective": objective or draw(st.sampled_from(OBJECTIVES)),
         "candidates": draw(st.integers(1, 4)),
         "time_limit": 20,
     }
     if req["objective"] == "weighted":
-        req["weights"] = {
-            "cost": draw(st.sampled_from([Decimal(0), Decimal(1), Decimal("0.5")])),
-            "lead_time": draw(st.sampled_from([Decimal(0), Decimal(3), Decimal("7.5")])),
-        }
+        req["weights"] = {"cost": draw(weights()), "lead_time": draw(weights())}
     limits: dict[str, Any] = {}
     sometimes = st.sampled_from([False, False, True])
     if draw(sometimes):
-        limits["budget"] = draw(st.sampled_from([Decimal(20), Decimal(60), Decimal("100.5"), Decimal(300)]))
+        budgets = (
+            [D(100_000), D("1000000.01"), D(2_500_000), D(8_000_000)] if large else [D(20), D(60), D("100.5"), D(300)]
+        )
+        limits["budget"] = draw(st.sampled_from(budgets))
     if draw(sometimes):
-        limits["deadline"] = draw(st.integers(0, 20))
+        limits["deadline"] = draw(st.integers(0, 3000) if large else st.integers(0, 20))
     if draw(sometimes):
         limits["max_partners"] = draw(st.integers(0, 2))
     if limits:
@@ -208,7 +322,9 @@ def requests(draw: st.DrawFn, catalog: dict[str, Any]) -> dict[str, Any]:
 
 
 @st.composite
-def instances(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A catalog and a request for it, both as plain data."""
-    catalog = draw(catalogs())
-    return catalog, draw(requests(catalog))
+def instances(
+    draw: st.DrawFn, objective: str | None = None, large: bool = False
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A catalog and a request for it, both as plain data (``objective``: fix it; ``large``: realistic figures)."""
+    catalog = draw(catalogs(large=large))
+    return catalog, draw(requests(catalog, objective=objective, large=large))

@@ -1,15 +1,21 @@
 """Property tests: on random small instances the solver agrees with exhaustive enumeration.
 
 For every generated catalog and request:
-- the solver's ranked objective values equal the best k of brute force;
+- the solver's ranked objective values equal the best k of brute force
+  (tests/bruteforce.py: its own arithmetic and its own reading of the rules);
 - the status is optimal (or infeasible exactly when brute force finds nothing);
 - every candidate passes the independent verifier (which also checks ranking
-  and distinctness).
+  and distinctness);
+- and all of this again, at times, with the budget or the deadline exactly at
+  some system's cost or lead time (limits are inclusive).
 
-Each property runs twice: with the engine's defaults (small hubs are mostly
-settled by branch and bound) and with CP-SAT deciding every hub.
+Each property runs for every objective, on tiny figures and on realistic ones
+(money terms up to about 10^6, quantities up to 1,500), and on two paths:
+with the engine's defaults (small hubs are mostly settled by branch and bound)
+and with CP-SAT deciding every hub.
 
-``make test-slow`` runs the same properties on many more cases.
+The number of examples comes from the hypothesis profile (tests/profiles.py):
+fixed and derandomised by default, many more under ``make test-slow``.
 """
 
 from __future__ import annotations
@@ -17,23 +23,26 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from modcluster import catalog_from_data, request_from_data, solve, verify_solution
 from modcluster.domain.solution import Status
 from modcluster.solver.solve import SolverSettings, objective_key
-from tests.bruteforce import ranked_values
-from tests.strategies import instances
+from tests.bruteforce import SystemResult, candidate_classes
+from tests.profiles import examples
+from tests.strategies import OBJECTIVES, instances
 
 CP_SAT_ONLY = SolverSettings(settle=False)
 """Small instances are mostly settled by branch and bound; this keeps CP-SAT's path under the same test."""
 
 
-def _check(instance: tuple[dict[str, Any], dict[str, Any]], engine: SolverSettings | None = None) -> None:
+def _check(instance: tuple[dict[str, Any], dict[str, Any]], engine: SolverSettings | None) -> list[SystemResult]:
     catalog = catalog_from_data(instance[0])
     request = request_from_data(instance[1])
-    expected = ranked_values(catalog, request)
     solution = solve(catalog, request, engine)
+    classes = candidate_classes(catalog, request)
+    expected = [c.key(request) for c in classes]
     assert verify_solution(catalog, request, solution) == []
     got = [objective_key(c, request) for c in solution.candidates]
     assert got == expected[: request.candidates]
@@ -42,29 +51,48 @@ def _check(instance: tuple[dict[str, Any], dict[str, Any]], engine: SolverSettin
         assert all(c.proven_optimal for c in solution.candidates)
     else:
         assert solution.status is Status.INFEASIBLE
+    return classes
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances())
-def test_solver_matches_brute_force(instance: tuple[dict[str, Any], dict[str, Any]]) -> None:
-    _check(instance)
+def _check_with_a_limit_on_the_edge(
+    instance: tuple[dict[str, Any], dict[str, Any]], engine: SolverSettings | None, data: st.DataObject
+) -> None:
+    """Check the instance, then again with the budget or the deadline exactly at some system's figure.
+
+    Limits are inclusive: that system stays allowed. Random limits almost never
+    land on a system's exact cost, so the edge is drawn from the systems found.
+    """
+    classes = _check(instance, engine)
+    edge = data.draw(st.sampled_from(["none", "budget", "deadline"]), label="limit on the edge")
+    if edge == "none" or not classes:
+        return
+    system = data.draw(st.sampled_from(classes), label="system on the edge")
+    catalog, request = instance
+    limits = {**request.get("limits", {}), edge: system.cost if edge == "budget" else system.lead_time}
+    _check((catalog, {**request, "limits": limits}), engine)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances())
-def test_cp_sat_path_matches_brute_force(instance: tuple[dict[str, Any], dict[str, Any]]) -> None:
-    _check(instance, CP_SAT_ONLY)
+def _cases() -> list[Any]:
+    return [pytest.param(objective, large) for objective in OBJECTIVES for large in (False, True)]
 
 
-@pytest.mark.slow
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances())
-def test_solver_matches_brute_force_long(instance: tuple[dict[str, Any], dict[str, Any]]) -> None:
-    _check(instance)
+def _ids(value: Any) -> str:
+    return ("large" if value else "small") if isinstance(value, bool) else str(value)
 
 
-@pytest.mark.slow
-@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances())
-def test_cp_sat_path_matches_brute_force_long(instance: tuple[dict[str, Any], dict[str, Any]]) -> None:
-    _check(instance, CP_SAT_ONLY)
+@pytest.mark.parametrize(("objective", "large"), _cases(), ids=_ids)
+@settings(max_examples=examples(50))
+@given(data=st.data())
+def test_solver_matches_brute_force(objective: str, large: bool, data: st.DataObject) -> None:
+    _check_with_a_limit_on_the_edge(
+        data.draw(instances(objective=objective, large=large), label="instance"), None, data
+    )
+
+
+@pytest.mark.parametrize(("objective", "large"), _cases(), ids=_ids)
+@settings(max_examples=examples(35))
+@given(data=st.data())
+def test_cp_sat_path_matches_brute_force(objective: str, large: bool, data: st.DataObject) -> None:
+    _check_with_a_limit_on_the_edge(
+        data.draw(instances(objective=objective, large=large), label="instance"), CP_SAT_ONLY, data
+    )
