@@ -6,8 +6,12 @@ arguments in a child process, and checks:
 - exit code 2 (docs/cli.md), no ``Traceback``, ``RecursionError`` or ``MemoryError``;
 - every stderr line is one problem naming the file (and, where the format
   keeps positions, ``file:line:column: path: message``);
-- the handling takes under a second, wall-clock and CPU, and the child's peak
-  resident memory (``wait4``) stays under 200 MB.
+- the child's peak resident memory (``wait4``) stays under 200 MB.
+
+The time each case takes (under a second after start-up, wall-clock and CPU)
+depends on the machine and its load as much as on the code: it is measured by
+``scripts/reliability_figures.py`` and asserted only in the slow suite
+(``make test-slow``), never in the default run.
 
 The children are forked from a server process that imported the CLI once, so
 that the figures are the input's, not the interpreter's start-up (measured
@@ -28,6 +32,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,6 +46,8 @@ MINI = ROOT / "catalogs" / "examples" / "mini.yaml"
 #: Limits of the issue: handling time (seconds) and peak resident memory (bytes) of the child.
 SECONDS = 1.0
 PEAK_BYTES = 200_000_000
+#: The slow suite's wall-clock check allows this multiple of SECONDS (a busy machine stretches wall time).
+WALL_MULTIPLE = 2
 #: A child taking longer than this is killed (the case then fails).
 KILL_AFTER = 120.0
 
@@ -156,11 +163,13 @@ def measure(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Me
     stderr, stdout = err_path.read_text(errors="replace"), out_path.read_text(errors="replace")
     err_path.unlink()
     out_path.unlink()
-    times = json.loads(timing.read_text()) if timing.exists() else {"import": 0, "handle": wall, "handle_cpu": wall}
+    times: dict[str, Any] = (
+        json.loads(timing.read_text()) if timing.exists() else {"import": 0, "handle": wall, "handle_cpu": wall}
+    )
     timing.unlink(missing_ok=True)
     # On Linux a child's ru_maxrss also counts the parent's memory it was forked with before exec;
     # the child's own high-water mark (VmHWM) is the exec'd process alone.
-    peak = times.get("peak") or usage.ru_maxrss * 1024
+    peak = int(times.get("peak") or usage.ru_maxrss * 1024)
     return Measurement(
         proc.returncode, stderr, stdout, wall, times["import"], times["handle"], times["handle_cpu"], peak
     )
@@ -470,7 +479,7 @@ def _problem_lines(stderr: str) -> list[str]:
 
 
 def check(case: Case, file: str, result: Measurement) -> None:
-    """The assertions every hostile case must pass."""
+    """The assertions every hostile case must pass, on any machine: behaviour and memory, no clock."""
     stderr = result.stderr
     assert result.code == case.code, (result.code, stderr[-2000:])
     for bad in ("Traceback", "RecursionError", "MemoryError"):
@@ -486,9 +495,13 @@ def check(case: Case, file: str, result: Measurement) -> None:
             assert line.startswith(file), line[:300]
         if case.where is not None:
             assert re.match(re.escape(file) + case.where, lines[0]), lines[0][:300]
-    assert result.handle_cpu < SECONDS, f"{result.handle_cpu:.2f} s of CPU after start-up"
-    assert result.handle < SECONDS, f"{result.handle:.2f} s after start-up"
     assert result.peak < PEAK_BYTES, f"peak {result.peak / 2**20:.0f} MiB"
+
+
+def check_time(result: Measurement) -> None:
+    """The time promise (slow suite only): under a second of CPU, and of wall time up to a multiple."""
+    assert result.handle_cpu < SECONDS, f"{result.handle_cpu:.2f} s of CPU after start-up"
+    assert result.handle < WALL_MULTIPLE * SECONDS, f"{result.handle:.2f} s after start-up"
 
 
 #: Cases skipped while running them would take minutes and gigabytes (a limit was raised): the reason says which.
@@ -530,6 +543,15 @@ def test_hostile_input(case: Case, tmp_path: Path, server: ForkServer) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("case", _params())
+def test_hostile_input_is_handled_within_a_second(case: Case, tmp_path: Path, server: ForkServer) -> None:
+    name = case.build(tmp_path)
+    result = server.measure([a.replace("{file}", name) for a in case.args], tmp_path, case.env)
+    check(case, name, result)
+    check_time(result)
+
+
 @pytest.mark.parametrize("name", ["10^5-digit integer (YAML)"])
 def test_forked_child_answers_like_the_console_script(name: str, tmp_path: Path, server: ForkServer) -> None:
     case = next(c for c in CASES if c.name == name)
@@ -548,16 +570,20 @@ def test_forked_child_answers_like_the_console_script(name: str, tmp_path: Path,
     fresh = measure(args, tmp_path, case.env)
     assert (fresh.code, fresh.stderr) == (script.returncode, script.stderr)
     # The fresh process's peak includes start-up (imports); the forked child's starts after it.
-    assert 0 < fresh.imports < KILL_AFTER
+    assert fresh.imports > 0, "the start-up was not measured"
     assert fresh.peak < PEAK_BYTES, f"start-up peak {fresh.peak / 2**20:.0f} MiB"
 
 
 def test_check_refuses_slow_fat_or_unlocated_answers() -> None:
     good = Measurement(2, "modcluster: empty.yaml: the file is empty\n", "", 0.1, 0.0, 0.1, 0.05, 90 * 2**20)
     check(CASES[0], "empty.yaml", good)
+    check_time(good)
+    check_time(replace(good, handle=1.5))  # a busy machine: wall time within the multiple
+    for slow in (replace(good, handle=2.5), replace(good, handle_cpu=1.2)):
+        with pytest.raises(AssertionError):
+            check_time(slow)
+    check(CASES[0], "empty.yaml", replace(good, handle=30.0, handle_cpu=9.0))  # the default run has no clock
     bad = [
-        replace(good, handle=1.5),
-        replace(good, handle_cpu=1.2),
         replace(good, peak=250 * 2**20),
         replace(good, code=1),
         replace(good, stderr=good.stderr + "Traceback (most recent call last):\n"),
@@ -572,4 +598,5 @@ def test_check_refuses_slow_fat_or_unlocated_answers() -> None:
 def test_the_server_measures_a_real_run(tmp_path: Path, server: ForkServer) -> None:
     result = server.measure(["validate", str(MINI)], tmp_path)
     assert result.code == 0 and "Traceback" not in result.stderr
-    assert 0 < result.handle_cpu <= result.handle + 1 and 40 * 2**20 < result.peak < 2**32
+    assert result.handle_cpu > 0 and result.handle > 0, "the run was not measured"
+    assert 40 * 2**20 < result.peak < 2**32

@@ -57,12 +57,18 @@ def test_time_limit_gives_honest_status() -> None:
     # A time limit far too short to prove anything on the largest product.
     request = build_request(TAMA, "fuel-cell-power-unit", overrides={"candidates": 5, "time_limit": Decimal("0.01")})
     solution = solve(TAMA, request)
-    assert solution.stats["seconds"] < 2
     if solution.status is Status.OPTIMAL:  # only if everything was really proven in time
         assert len(solution.candidates) == 5 and all(c.proven_optimal for c in solution.candidates)
     else:
         assert solution.status in (Status.FEASIBLE, Status.UNKNOWN)
         assert not all(c.proven_optimal for c in solution.candidates) or len(solution.candidates) < 5
+
+
+@pytest.mark.slow
+def test_a_tiny_time_limit_returns_at_once() -> None:
+    """The solver's own clock (the default run asserts no time: it depends on the machine's load)."""
+    request = build_request(TAMA, "fuel-cell-power-unit", overrides={"candidates": 5, "time_limit": Decimal("0.01")})
+    assert solve(TAMA, request).stats["seconds"] < 2
 
 
 def test_candidates_are_distinct_and_ranked_on_every_tama_product() -> None:
