@@ -20,7 +20,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check modcluster tests benchmarks scripts
 	$(BIN)/ruff format --check modcluster tests benchmarks scripts
-	$(BIN)/mypy
+	$(BIN)/mypy  # the package, tests, benchmarks and scripts ([tool.mypy] files)
 	$(BIN)/python -m pytest
 
 ## test-slow: the long runs: every property and fuzz test under the `slow` hypothesis profile (new random

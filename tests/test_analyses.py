@@ -133,7 +133,7 @@ def test_compare_prices_each_difference() -> None:
     solution = solve(catalog, request)
     cmp = compare(catalog, request, list(solution.candidates))
     module = next(r for r in cmp.rows if r.label == "module m")
-    assert module.values == ("buy s1", "buy s2", "buy s3") and module.deltas == (0, 100, 150)
+    assert module.values == ("buy s1", "buy s2", "buy s3") and module.deltas == (Decimal(0), Decimal(100), Decimal(150))
     # the hub on-boards a different partner (each at the default cost 0), so that line differs too
     assert [r.label for r in cmp.differences] == ["module m", "onboarding", "total cost", "total lead time"]
 
@@ -217,7 +217,7 @@ def check_front(instance: tuple[Catalog, Request]) -> None:
     assert [(p.cost, p.lead_time) for p in front.points] == expected
     systems = {(s.cost, s.lead_time, len(s.partners)) for s in enumerate_systems(catalog, request)}
     expected3 = sorted(
-        p for p in systems if not any(q != p and all(a <= b for a, b in zip(q, p, strict=True)) for q in systems)
+        p for p in systems if not any(q != p and q[0] <= p[0] and q[1] <= p[1] and q[2] <= p[2] for q in systems)
     )
     front3 = pareto_front(catalog, request, partners=True)
     assert [(p.cost, p.lead_time, p.partners) for p in front3.points] == expected3

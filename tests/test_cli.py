@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -217,9 +218,8 @@ def test_graph_format_choices_match_the_exporter() -> None:
 
     args = build_parser().parse_args(["graph", str(MINI), "--format", "dot"])
     assert args.format == "dot"
-    graph = next(
-        a for a in build_parser()._subparsers._group_actions[0].choices["graph"]._actions if a.dest == "format"
-    )  # type: ignore[union-attr]
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    graph = next(a for a in commands.choices["graph"]._actions if a.dest == "format")
     assert list(graph.choices or []) == list(GRAPH_FORMATS)
 
 

@@ -47,9 +47,9 @@ def test_preset_is_valid_and_every_default_request_solves(preset: str) -> None:
         solution = solve(catalog, request)
         assert solution.status is Status.OPTIMAL, product.id
         assert verify_solution(catalog, request, solution) == []
-        best = solution.best
-        assert best is not None
-        assert best.cost <= request.limits.budget and best.lead_time <= request.limits.deadline
+        best, budget, deadline = solution.best, request.limits.budget, request.limits.deadline
+        assert best is not None and budget is not None and deadline is not None
+        assert best.cost <= budget and best.lead_time <= deadline
 
 
 def test_same_seed_same_catalog_other_seed_other_catalog() -> None:

@@ -48,7 +48,7 @@ _ExactLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
 
 def _load(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=_ExactLoader)  # a SafeLoader subclass: safe
+        data: dict[str, Any] = yaml.load(fh, Loader=_ExactLoader)  # a SafeLoader subclass: safe
     assert set(data) == {"catalog", "request", "expect"}, f"{path.name}: unexpected top-level keys"
     return data
 
