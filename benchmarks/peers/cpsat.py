@@ -95,8 +95,9 @@ def _build(inst: Instance) -> tuple[cp_model.CpModel, Any, Any]:
             values: dict[str, list[Any]] = defaultdict(list)
             if buy is not None:
                 for o, x in zip(plan.buy, buy[3], strict=True):
-                    if o.variant(link.kind) is not None:
-                        values[o.variant(link.kind)].append(x)
+                    variant = o.variant(link.kind)
+                    if variant is not None:
+                        values[variant].append(x)
             if make is not None:
                 for h in inst.hubs:
                     v = h.house(link.kind)
@@ -149,7 +150,7 @@ def _build(inst: Instance) -> tuple[cp_model.CpModel, Any, Any]:
 
 def _hint_all(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
     """Hint every variable with its value in the solver's last solution."""
-    model.clear_hints()
+    model.clear_hints()  # type: ignore[no-untyped-call]
     for index in range(len(model.proto.variables)):
         var = model.get_int_var_from_proto_index(index)
         model.add_hint(var, solver.value(var))

@@ -90,12 +90,13 @@ def _build(h: highspy.Highs, inst: Instance) -> tuple[list[tuple[int, Any]], Any
         if buy is None and make is not None:
             h.addConstr(make == 1)
         chain = [slot(opts, make) for opts in make_slots(plan)] if make is not None else []
+        not_made = 1 - make if make is not None else 0  # only used with a chain, which needs make
         for a, b in itertools.pairwise(chain):
             sa, sb = slots[a], slots[b]
-            h.addConstr(sb["start"] >= sa["end"] + gap - gap * same(sa["org"], sb["org"]) - horizon_days * (1 - make))
+            h.addConstr(sb["start"] >= sa["end"] + gap - gap * same(sa["org"], sb["org"]) - horizon_days * not_made)
         if chain:
             last = slots[chain[-1]]
-            h.addConstr(int_start >= last["end"] + gap - gap * same(last["org"], hub_orgs) - horizon_days * (1 - make))
+            h.addConstr(int_start >= last["end"] + gap - gap * same(last["org"], hub_orgs) - horizon_days * not_made)
         if buy is not None:
             sb = slots[buy]
             lift = horizon_days * make if make is not None else 0
