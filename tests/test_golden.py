@@ -15,6 +15,11 @@ order).
 
 Numbers are read from the YAML text as :class:`~decimal.Decimal`, never through
 a binary float.
+
+Every fixture runs on each solving path: the engine's defaults (where branch
+and bound settles most of these small hubs before CP-SAT sees them), and with
+settling, Lagrangian fixing, the decomposition by hub and the hint each
+switched off, so that each rule is checked where CP-SAT decides it too.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import pytest
 import yaml
 
 from modcluster.domain import Catalog, Request, check_catalog
+from modcluster.solver.cpsat import SolverSettings
 from modcluster.solver.solve import solve
 from modcluster.verify import verify_solution
 
@@ -53,11 +59,21 @@ def _load(path: Path) -> dict[str, Any]:
     return data
 
 
-def _solve(path: Path) -> tuple[Catalog, Request, Any, dict[str, Any]]:
+#: The solving paths: the defaults, and each speed-up that decides some systems before CP-SAT switched off.
+PATHS = {
+    "default": SolverSettings(),
+    "no-settle": SolverSettings(settle=False),
+    "no-fixing": SolverSettings(fixing=False),
+    "no-decompose": SolverSettings(decompose=False),
+    "no-hint": SolverSettings(hint=False),
+}
+
+
+def _solve(path: Path, engine: SolverSettings) -> tuple[Catalog, Request, Any, dict[str, Any]]:
     data = _load(path)
     catalog = check_catalog(Catalog.model_validate(data["catalog"]))
     request = Request.model_validate(data["request"])
-    return catalog, request, solve(catalog, request), data["expect"]
+    return catalog, request, solve(catalog, request, engine), data["expect"]
 
 
 def _sources(cand: dict[str, Any]) -> dict[str, str]:
@@ -75,9 +91,14 @@ def _show(cand: dict[str, Any]) -> str:
     )
 
 
-@pytest.fixture(scope="module", params=FIXTURES, ids=[p.stem for p in FIXTURES])
+@pytest.fixture(
+    scope="module",
+    params=[(f, p) for f in FIXTURES for p in PATHS],
+    ids=[f"{f.stem}-{p}" for f in FIXTURES for p in PATHS],
+)
 def solved(request: pytest.FixtureRequest) -> tuple[Catalog, Request, Any, dict[str, Any]]:
-    return _solve(request.param)
+    fixture, path = request.param
+    return _solve(fixture, PATHS[path])
 
 
 def test_golden(solved: tuple[Catalog, Request, Any, dict[str, Any]]) -> None:
@@ -118,3 +139,10 @@ def test_golden_verifies(solved: tuple[Catalog, Request, Any, dict[str, Any]]) -
     """The project's independent verifier accepts every golden solution."""
     catalog, request, solution, _ = solved
     assert verify_solution(catalog, request, solution) == []
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.stem for f in FIXTURES])
+def test_without_settling_no_hub_is_settled(fixture: Path) -> None:
+    """The no-settle path really leaves every hub to CP-SAT (so the rules are checked in the model)."""
+    _, _, solution, _ = _solve(fixture, PATHS["no-settle"])
+    assert solution.stats.get("hubs_settled", 0) == 0
