@@ -31,7 +31,7 @@ from ortools.sat.python import cp_model
 
 from modcluster.errors import ModelSizeError
 from modcluster.graphs.precedence import critical_path_bound
-from modcluster.solver.objective import Lexicographic, ObjectiveOrder, WeightedByFront, minimiser
+from modcluster.solver.objective import Lexicographic, ObjectiveOrder, Packed, WeightedByFront, minimiser
 from modcluster.solver.prepare import Instance, Option
 
 __all__ = ["Compiled", "SlotVars", "compile_model"]
@@ -77,6 +77,7 @@ class Compiled:
     guards: dict[str, cp_model.IntVar] = field(default_factory=dict)
     partners: dict[str, cp_model.IntVar] = field(default_factory=dict)
     nogoods: int = 0
+    cost_terms: int = 0
 
     def signature_literals(self, solver: cp_model.CpSolver) -> list[cp_model.IntVar]:
         """Literals true in the solver's solution that define its candidate class."""
@@ -91,9 +92,9 @@ class Compiled:
                 lits.extend(v for v in mv.buy.org_lits.values() if solver.boolean_value(v))
         return lits
 
-    def lexicographic(self, order: ObjectiveOrder | None = None) -> Lexicographic | WeightedByFront:
+    def lexicographic(self, order: ObjectiveOrder | None = None) -> Lexicographic | WeightedByFront | Packed:
         """A minimiser of ``order`` (default: the request's objective) on this model (:func:`minimiser`)."""
-        return minimiser(self.model, self.cost, self.lead, order or self.order)
+        return minimiser(self.model, self.cost, self.lead, order or self.order, self.cost_terms)
 
     def exclude(self, literals: list[cp_model.IntVar]) -> None:
         """Add a no-good: at least one of ``literals`` must be false from now on."""
@@ -331,6 +332,7 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
             costs.append(fee * onboard)
 
     cost = _sum(costs)
+    cost_terms = _cost_terms(inst)
 
     # Limits, each a named rule.
     limits = request.limits
@@ -377,9 +379,23 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
         order,
         guards,
         partners=partner,
+        cost_terms=cost_terms,
     )
     model.minimize(compiled.cost)  # a placeholder: the search minimises the objective's keys (Compiled.lexicographic)
     return compiled
+
+
+def _cost_terms(inst: Instance) -> int:
+    """The sum of every cost coefficient the model has: what CP-SAT bounds the cost expression by."""
+    total = sum(h.design_cents for h in inst.hubs)
+    for plan in inst.modules:
+        total += sum(o.cents for o in plan.buy)
+        if plan.can_make:
+            total += sum(o.cents for slot in (plan.steps or ()) for o in slot)
+            total += sum(o.cents for o in plan.seeds or ())
+    total += sum(sum(lk.bridge_cents.values()) for lk in inst.links)
+    total += sum(inst.onboarding.values())
+    return total
 
 
 def _cost_bound(inst: Instance) -> int:

@@ -19,7 +19,7 @@ import heapq
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -34,9 +34,10 @@ from modcluster.solver.cpsat import SolverSettings, run_interruptible
 from modcluster.solver.decode import candidate_of, decode
 from modcluster.solver.exhaust import settle
 from modcluster.solver.gaps import static_gaps
-from modcluster.solver.hint import GreedySystem, greedy, nearby, system_of
+from modcluster.solver.hint import GreedyModule, GreedySystem, greedy, nearby, system_of
 from modcluster.solver.lagrange import Lagrangian, lagrangian, quick_bound
-from modcluster.solver.objective import Lexicographic, LexResult, ObjectiveOrder, WeightedByFront, objective_key
+from modcluster.solver.leadbound import relaxed_bound
+from modcluster.solver.objective import Lexicographic, LexResult, ObjectiveOrder, Packed, WeightedByFront, objective_key
 from modcluster.solver.prepare import Instance, Option, prepare
 from modcluster.solver.prune import lower_bound, option_count, prune, restrict_hub
 from modcluster.solver.size import check_model_size
@@ -152,6 +153,9 @@ class _Outcome:
     bound: Decimal | int | None = None
 
 
+LEAD_FIRST = (0, 1)
+"""The first key of ``lead_time``: lead-time bounds and fixing apply."""
+
 SETTLE = 1000
 """Branch and bound settles a hub when it visits at most ``SETTLE * k`` partial systems (see docs/performance.md)."""
 
@@ -178,9 +182,11 @@ class _Hub:
     level: int
     bound: tuple[int, int]
     compiled: Compiled | None = None
-    lex: Lexicographic | WeightedByFront | None = None
+    lex: Lexicographic | WeightedByFront | Packed | None = None
     ceiling: int | None = None
     floors: tuple[int, ...] | None = None
+    first: int = 0
+    relaxed: tuple[GreedyModule, ...] | None = None
     prices: Lagrangian | None = None
     known: list[tuple[int, GreedySystem]] = field(default_factory=list)
     settled: list[tuple[int, GreedySystem]] | None = None
@@ -247,9 +253,9 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
                 open_bounds.extend(b for b, _ in queue)
                 break
             if hub.level < 2:
-                if not _refine(hub, k):
+                if not _refine(hub, k, order, settings, began + limit):
                     continue  # no system within the limits
-                heapq.heappush(queue, (max(low, order.value(*hub.bound)), index))
+                heapq.heappush(queue, (max(low, _floor(hub, order)), index))
                 continue
             if hub.compiled is None and hub.settled is None:
                 if not _compile(hub, k, order, settings, cutoff, began + limit):
@@ -306,8 +312,19 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
     return outcome
 
 
-def _refine(hub: _Hub, k: int) -> bool:
-    """Take a hub's bound one level closer; False when the hub has no system within the limits."""
+def _floor(hub: _Hub, order: ObjectiveOrder) -> int:
+    """The packed lower bound of a hub's systems: its (cents, days) bound, and its first-key bound."""
+    return max(order.value(*hub.bound), order.pack((hub.first,)))
+
+
+def _refine(hub: _Hub, k: int, order: ObjectiveOrder, settings: SolverSettings, stop_at: float) -> bool:
+    """Take a hub's bound one level closer; False when the hub has no system within the limits.
+
+    At the last level, for objectives led by lead time (``lead_time``, and
+    ``weighted`` with a weight on days), the relaxation of
+    :mod:`~modcluster.solver.leadbound` adds the bridge days that no
+    consistent choice of interfaces avoids.
+    """
     hub.level += 1
     if hub.level == 1:
         hub.sub = prune(hub.sub, k, dominance=False)[0]
@@ -323,6 +340,13 @@ def _refine(hub: _Hub, k: int) -> bool:
         cents = None if hub.prices is None else hub.prices.cents
     if cents is not None:
         hub.bound = (max(hub.bound[0], cents), hub.bound[1])
+    if hub.level == 2 and len(hub.sub.hubs) == 1 and settings.bounds and order.keys[0] == LEAD_FIRST:
+        relaxed = relaxed_bound(hub.sub, order, settings, stop_at)
+        if relaxed is None:
+            return False
+        hub.bound = (hub.bound[0], max(hub.bound[1], relaxed.days))
+        hub.first = max(hub.first, relaxed.first)
+        hub.relaxed = relaxed.sources
     budget = hub.sub.budget_cents
     return budget is None or hub.bound[0] <= budget
 
@@ -369,6 +393,8 @@ def _compile(
     sub, prices = hub.sub, hub.prices if len(hub.sub.hubs) == 1 else None
     weights = order.weights
     systems = [greedy(sub)]
+    if hub.relaxed is not None:
+        systems.append(system_of(sub, list(hub.relaxed)))  # quick by construction: a start for lead time
     if prices is not None:
         rounded = prices.rounded(sub)
         systems.append(system_of(sub, rounded))
@@ -396,8 +422,15 @@ def _compile(
             if fixed is None:
                 return False
             hub.sub = sub = fixed
-    if limit is not None and limit < order.value(*hub.bound):
+    if limit is not None and limit < _floor(hub, order):
         return False
+    if settings.bounds and settings.fixing and limit is not None and order.keys[0] == LEAD_FIRST:
+        # Lead-time fixing: a system worth finding ends by the limit's lead time, so that is a deadline here.
+        lead_cap = order.split(limit)[0]
+        if sub.deadline is None or lead_cap < sub.deadline:
+            hub.sub = sub = prune(replace(sub, deadline=lead_cap), k, dominance=False)[0]
+            if lower_bound(sub) is None:
+                return False  # nothing here ends by the limit's lead time
     if settings.settle and len(sub.hubs) == 1:
         dual = prices.dual(sub) if prices is not None else None
         hub.settled = settle(sub, weights, limit, k, SETTLE * k, dual, stop_at)
@@ -409,7 +442,8 @@ def _compile(
     if settings.bounds:
         compiled.model.add(compiled.cost >= hub.bound[0])
         compiled.model.add(compiled.lead >= hub.bound[1])
-        hub.floors = order.key(*hub.bound)
+        floors = order.key(*hub.bound)
+        hub.floors = (max(floors[0], hub.first), *floors[1:])
     hub.known = [(value, system) for value, system in ranked if limit is None or value <= limit]
     if settings.hint and hub.known:
         _add_hint(compiled, hub.known[0][1])
@@ -481,8 +515,6 @@ def _rank(found: list[Candidate], request: Request) -> list[Candidate]:
 
 
 def _replace(cand: Candidate, **changes: Any) -> Candidate:
-    from dataclasses import replace
-
     return replace(cand, **changes)
 
 
