@@ -51,7 +51,7 @@ from modcluster.domain.catalog import (
 )
 from modcluster.domain.request import Objective, Request
 from modcluster.domain.solution import SOLUTION_SCHEMA, CostBreakdown, Solution
-from modcluster.domain.values import CENT, ceil_decimal, exact, round_money
+from modcluster.domain.values import CENT, ceil_decimal, exact, read_number, readable, round_money
 from modcluster.errors import VerificationError
 
 __all__ = [
@@ -686,11 +686,12 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
             self.problems.append((place, f"field {key!r} must be a number, got {value!r}"))
             return None
-        amount = Decimal(str(value))
+        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         if not amount.is_finite():
             self.problems.append((place, f"field {key!r} is not a finite number: {value!r}"))
             return None
-        if abs(amount) > MAX_AMOUNT or len(amount.as_tuple().digits) > 60:
+        # adjusted() first: abs() of a Decimal beyond the context's exponent range raises decimal.Overflow.
+        if amount.adjusted() > 20 or abs(amount) > MAX_AMOUNT or len(amount.as_tuple().digits) > 60:
             self.problems.append((place, f"field {key!r} = {str(amount)[:24]}... is beyond any cost a catalog allows"))
             return None
         with decimal.localcontext(exact()):
@@ -1017,13 +1018,14 @@ def _number_like(value: Any) -> Any:
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, (int, float, Decimal)):
-        return Decimal(str(value)).normalize(exact())
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        return number.normalize(exact()) if readable(number) is None else value
     if isinstance(value, str):
         try:
-            number = Decimal(value)
-        except decimal.InvalidOperation:
+            number = read_number(value)
+        except ValueError:
             return value
-        return number.normalize(exact()) if number.is_finite() else value
+        return number.normalize(exact())
     if isinstance(value, Mapping):
         return {str(k): _number_like(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

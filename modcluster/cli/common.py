@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from modcluster.domain.catalog import Catalog
@@ -30,14 +30,19 @@ def worst_exit(statuses: list[Status]) -> int:
 
 
 def decimal_arg(text: str) -> Decimal:
-    """Parse a flag value as an exact, finite Decimal."""
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value.is_finite():
+    """Parse a flag value as an exact, finite Decimal, through the bounded reader of every number.
+
+    >>> decimal_arg("12.50")
+    Decimal('12.50')
+    """
+    from modcluster.domain.values import read_number
+
+    if text.strip().lstrip("+-").lower() in ("nan", "snan", "inf", "infinity"):
         raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
-    return value
+    try:
+        return read_number(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_request_flags(p: argparse.ArgumentParser) -> None:

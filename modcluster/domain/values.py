@@ -15,6 +15,8 @@ from pydantic import BeforeValidator, Field, StringConstraints
 
 __all__ = [
     "CENT",
+    "READ_MAX_DIGITS",
+    "READ_MAX_EXPONENT",
     "AttrValue",
     "Days",
     "Id",
@@ -23,6 +25,8 @@ __all__ = [
     "PositiveDecimal",
     "ceil_decimal",
     "exact",
+    "read_number",
+    "readable",
     "round_money",
     "to_cents",
     "to_decimal",
@@ -39,6 +43,77 @@ MAX_PLACES = 30
 _MAX_INT = 10**15
 #: str() of a Decimal this short, with adjusted() >= -1 (so no negative exponent), has <= 16 digits and places.
 _SHORT = 17
+
+#: Most significant digits a number may be written with anywhere (files, flags, sweeps, solutions):
+#: Python's own limit for converting text to an integer.
+READ_MAX_DIGITS = 4300
+#: Largest power of ten a number may be written with (``1e4300``, ``1e-4300``). Far beyond any figure
+#: modcluster accepts, and far inside what Decimal arithmetic takes without overflowing.
+READ_MAX_EXPONENT = 4300
+#: Longest text :func:`read_number` looks at: the most digits, a sign, a point and an exponent.
+_READ_MAX_CHARS = READ_MAX_DIGITS + 64
+
+
+def readable(value: Decimal) -> str | None:
+    """Why a Decimal is beyond the bounded reader, or ``None`` when it is within it.
+
+    Within: finite, at most :data:`READ_MAX_DIGITS` significant digits, and an
+    exponent within :data:`READ_MAX_EXPONENT` either way. Only the digit tuple
+    and the exponent are looked at: nothing computes with the value.
+
+    >>> readable(Decimal("1e1000000"))
+    '1E+1000000 is beyond what modcluster reads: at most 4,300 digits and a power of ten within ±4,300'
+    >>> readable(Decimal("12.5")) is None
+    True
+    """
+    if not value.is_finite():
+        return "NaN and infinity are not numbers a catalog may hold"
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    if len(digits) > READ_MAX_DIGITS or max(abs(exponent), abs(value.adjusted())) > READ_MAX_EXPONENT:
+        return (
+            f"{_short(value)} is beyond what modcluster reads: at most {READ_MAX_DIGITS:,} digits "
+            f"and a power of ten within ±{READ_MAX_EXPONENT:,}"
+        )
+    return None
+
+
+def read_number(text: str) -> Decimal:
+    """The one bounded reader of numbers written as text: exact, finite, and within the reader's limits.
+
+    The readers of YAML, JSON and TOML files (catalogs, requests, sweeps,
+    solutions, results) and the command-line flags all read numbers through it,
+    so no number enters modcluster that a later comparison or sum could
+    overflow on.
+
+    Raises:
+        ValueError: The text is not a number, is NaN or infinity, or is beyond
+            :data:`READ_MAX_DIGITS` digits or :data:`READ_MAX_EXPONENT` as a power of ten.
+
+    >>> read_number("1_000.50".replace("_", ""))
+    Decimal('1000.50')
+    >>> read_number("1e1000000")
+    Traceback (most recent call last):
+    ...
+    ValueError: 1E+1000000 is beyond what modcluster reads: at most 4,300 digits and a power of ten within ±4,300
+    """
+    if len(text) > _READ_MAX_CHARS:
+        raise ValueError(
+            f"a number written with {len(text):,} characters is beyond what modcluster reads "
+            f"(at most {READ_MAX_DIGITS:,} digits)"
+        )
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError(f"{_short_text(text)!r} is not a number") from None
+    reason = readable(value)
+    if reason is not None:
+        raise ValueError(reason)
+    return value
+
+
+def _short_text(text: str) -> str:
+    return text if len(text) <= 24 else f"{text[:12]}...({len(text)} characters)"
 
 
 def to_decimal(value: Any) -> Decimal:
@@ -70,7 +145,8 @@ def to_decimal(value: Any) -> Decimal:
         raise ValueError(f"expected a number, got {type(value).__name__}")
     if not result.is_finite():
         raise ValueError("NaN and infinity are not numbers a catalog may hold")
-    if abs(result) > MAX_MAGNITUDE:
+    # adjusted() first: abs() of a Decimal beyond the context's exponent range raises decimal.Overflow.
+    if result.adjusted() > 15 or (result.adjusted() == 15 and abs(result) > MAX_MAGNITUDE):
         raise ValueError(f"{_short(result)} is too large (the limit is 10^15)")
     if result.adjusted() >= -1 and len(str(result)) <= _SHORT:
         return result  # written without an exponent below 1, in 17 characters: within both limits below

@@ -17,6 +17,7 @@ from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from modcluster.domain.values import read_number
 from modcluster.errors import InputError, Issue, ParseError
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Document",
     "Key",
     "Locator",
+    "NumberReader",
     "Path",
     "Position",
     "decode_text",
@@ -138,6 +140,53 @@ class Document:
             where.line if where else None,
             where.column if where else None,
         )
+
+
+class _OutOfRange:
+    """What a reader keeps where a number beyond the bounded reader was written: the reason."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+class NumberReader:
+    """The ``parse_float`` hook of the JSON and TOML readers: every number through :func:`read_number`.
+
+    A number the bounded reader refuses is kept as a placeholder, so that the
+    parse goes on; :meth:`refuse` then names the first one at its path (with
+    its line and column where the document has them). NaN and infinity, when
+    ``constants`` is set, come back as Decimal for the reader's own message.
+    """
+
+    __slots__ = ("constants", "refused")
+
+    def __init__(self, *, constants: bool = False) -> None:
+        self.constants = constants
+        self.refused = 0
+
+    def __call__(self, text: str) -> Any:
+        """Read one number's text."""
+        if self.constants and text.lstrip("+-").lower() in ("nan", "inf"):
+            return Decimal(text)
+        try:
+            return read_number(text)
+        except ValueError as exc:
+            self.refused += 1
+            return _OutOfRange(str(exc))
+
+    def refuse(self, doc: Document) -> None:
+        """Raise for the first number the reader refused, if any.
+
+        Raises:
+            ParseError: At the number's path, with its position when known.
+        """
+        if not self.refused:
+            return
+        for path, value in walk(doc.data):
+            if isinstance(value, _OutOfRange):
+                raise ParseError(doc.issue(path, value.reason), file=doc.file)
 
 
 def _exists(data: Any, path: Path) -> bool:

@@ -19,11 +19,10 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, NoReturn
 
 from modcluster.errors import Issue, ParseError
-from modcluster.io.document import Document, Key, Path, Position, offset_position, render_path
+from modcluster.io.document import Document, Key, NumberReader, Path, Position, offset_position, render_path
 
 __all__ = ["JsonLocator", "json_events", "read_json"]
 
@@ -66,6 +65,7 @@ def read_json(text: str, file: str | None) -> Document:
     """
     written = _check_syntax(text, file) if len(text) > SYNTAX_FIRST else None
     kept = 0
+    numbers = NumberReader()
 
     def count_keys(obj: dict[str, Any]) -> dict[str, Any]:
         nonlocal kept
@@ -73,7 +73,7 @@ def read_json(text: str, file: str | None) -> Document:
         return obj
 
     try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant, object_hook=count_keys)
+        data = json.loads(text, parse_float=numbers, parse_constant=_refuse_constant, object_hook=count_keys)
     except json.JSONDecodeError as exc:
         raise ParseError(Issue("", f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno), file=file) from None
     except _ConstantError as exc:
@@ -109,7 +109,9 @@ def read_json(text: str, file: str | None) -> Document:
                     ),
                     file=file,
                 )
-    return Document(data, file=file, format="json", locator=JsonLocator(text))
+    doc = Document(data, file=file, format="json", locator=JsonLocator(text))
+    numbers.refuse(doc)
+    return doc
 
 
 def _check_syntax(text: str, file: str | None) -> int | None:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import NoReturn
 
 from modcluster.errors import Issue, ParseError
-from modcluster.io.document import Document, render_path, walk
+from modcluster.io.document import Document, NumberReader, render_path, walk
 
 __all__ = ["read_toml"]
 
@@ -32,8 +32,9 @@ def read_toml(text: str, file: str | None) -> Document:
         ParseError: Syntax error (with its line), NaN or infinity, a date or
             time, an integer too long to convert, nesting too deep, no data.
     """
+    numbers = NumberReader(constants=True)
     try:
-        data = tomllib.loads(text, parse_float=Decimal)
+        data = tomllib.loads(text, parse_float=numbers)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _AT.search(message)
@@ -62,7 +63,9 @@ def read_toml(text: str, file: str | None) -> Document:
                 Issue(render_path(path), "dates and times are not values a catalog holds (quote it for a string)"),
                 file=file,
             )
-    return Document(data, file=file, format="toml")
+    doc = Document(data, file=file, format="toml")
+    numbers.refuse(doc)
+    return doc
 
 
 def _long_integer(text: str, file: str | None) -> NoReturn:

@@ -18,13 +18,14 @@ is available) and the Python data is built from the nodes here, so that:
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, NoReturn
 
 import yaml
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from modcluster.domain.values import read_number
 from modcluster.errors import Issue, ParseError
 from modcluster.io.document import (
     MAX_ALIAS_EXPANSION,
@@ -327,12 +328,9 @@ class _Builder:
         if body.lower().lstrip("+-") in {".inf", ".nan", "inf", "nan", "infinity", "snan"}:
             self.fail(f"{text} is not allowed: numbers must be finite (NaN and infinity are refused)", node.start_mark)
         try:
-            value = Decimal(body)
-        except InvalidOperation:
-            self.fail(f"{text!r} is not a number", node.start_mark)
-        if not value.is_finite():  # pragma: no cover - caught by the text test above
-            self.fail(f"{text} is not allowed: numbers must be finite", node.start_mark)
-        return value
+            return read_number(body)
+        except ValueError as exc:
+            self.fail(str(exc), node.start_mark)
 
 
 def _short_tag(tag: str) -> str:

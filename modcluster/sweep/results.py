@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Any
 
 from modcluster.domain.solution import dumps
+from modcluster.domain.values import read_number
 from modcluster.errors import InputError, Issue
 from modcluster.sweep.spec import Scenario
 
@@ -208,9 +209,11 @@ def _scan(path: str) -> _Scan:
 
 def _parse(line: bytes) -> ScenarioResult:
     try:
-        data = json.loads(line.decode("utf-8"), parse_float=Decimal)
+        data = json.loads(line.decode("utf-8"), parse_float=read_number)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"not JSON: {exc}") from None
+    except ValueError as exc:  # a number beyond the bounded reader
+        raise ValueError(str(exc)) from None
     if not isinstance(data, dict):
         raise ValueError("not a JSON object")
     return ScenarioResult.from_dict(data)

@@ -1,0 +1,213 @@
+"""Hostile inputs, round two (issue 15): each answered with a located error and exit 2, never a crash.
+
+Numbers go through one bounded reader (:func:`modcluster.domain.values.read_number`)
+wherever they are written: catalog, request and sweep files, flags and
+solution files; values given from Python are bounded by the models without
+ever raising :class:`decimal.Overflow`. The commands run in this process
+(``modcluster.cli.main.main``): the exit code and the message are what is
+checked, never the time taken.
+"""
+
+from __future__ import annotations
+
+import decimal
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from modcluster.cli.main import main
+from modcluster.domain.values import READ_MAX_DIGITS, READ_MAX_EXPONENT, read_number, readable
+from modcluster.errors import ExitCode, InputError, ParseError, ValidationError
+from modcluster.io import catalog_from_data, load_catalog, parse_document
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "catalogs" / "examples" / "mini.yaml"
+
+HUGE = ["1e1000000", "1e999999999", "-1E+1000000", "1e-1000000", "0e-99999999", "1" * 5000 + ".5"]
+
+MINI_CATALOG = """\
+schema: modcluster/1
+capabilities: [{id: a}]
+organizations:
+  - {id: hub, develops: [f], design_fee: DESIGN_FEE}
+  - {id: seller, modules: [{type: t, unit_cost: 1}]}
+products:
+  - {id: p, family: f, modules: [{id: m, type: t}]}
+"""
+
+
+def short_id(value: Any) -> str:
+    """A readable test id for a long number."""
+    text = repr(value) if not isinstance(value, int) or value < 10**100 else "10**5000"
+    return text if len(text) <= 24 else f"{text[:12]}...{len(text)}"
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the command in this process; return the exit code, stdout and stderr."""
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse refusals
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_refused(code: int, err: str, *needles: str) -> None:
+    """Exit 2 with a one-problem-per-line message naming each needle, and no internal error."""
+    assert code == ExitCode.BAD_INPUT, err
+    assert "internal error" not in err and "Traceback" not in err and "Overflow" not in err, err
+    for needle in needles:
+        assert needle in err, err
+
+
+# --------------------------------------------------------------------------- the reader itself
+
+
+@pytest.mark.parametrize("text", HUGE, ids=short_id)
+def test_read_number_refuses_beyond_its_limits(text: str) -> None:
+    with pytest.raises(ValueError, match="beyond what modcluster reads"):
+        read_number(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0", "-12.50", "1e15", f"1e{READ_MAX_EXPONENT}", f"1e-{READ_MAX_EXPONENT}", "9" * READ_MAX_DIGITS],
+    ids=short_id,
+)
+def test_read_number_reads_up_to_its_limits(text: str) -> None:
+    assert read_number(text) == Decimal(text)
+
+
+@pytest.mark.parametrize("text", ["nan", "-Infinity", "sNaN", "abc", ""])
+def test_read_number_refuses_what_is_not_a_finite_number(text: str) -> None:
+    with pytest.raises(ValueError):
+        read_number(text)
+
+
+def test_every_value_the_reader_accepts_is_safe_to_compute_with() -> None:
+    """At the limits, the comparisons and sums the models make raise nothing."""
+    for text in (f"1e{READ_MAX_EXPONENT}", f"-1e{READ_MAX_EXPONENT}", f"1e-{READ_MAX_EXPONENT}"):
+        value = read_number(text)
+        assert readable(value) is None
+        assert abs(value) >= 0 and value * value >= 0 and value + value != value + 1
+
+
+# --------------------------------------------------------------------------- files
+
+
+@pytest.mark.parametrize("number", HUGE, ids=short_id)
+@pytest.mark.parametrize("suffix", [".yaml", ".json", ".toml"])
+def test_catalog_number_beyond_the_reader_is_located(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], number: str, suffix: str
+) -> None:
+    text = MINI_CATALOG.replace("DESIGN_FEE", number)
+    if suffix != ".yaml":
+        data = parse_document(MINI_CATALOG.replace("DESIGN_FEE", "1.5"), "yaml").data
+        if suffix == ".json":
+            text = json.dumps(data, default=str).replace("\"1.5\"", number)
+        else:
+            text = _toml(data).replace("1.5", number)
+    path = tmp_path / f"c{suffix}"
+    path.write_text(text, encoding="utf-8")
+    code, _out, err = cli(capsys, "validate", str(path))
+    assert_refused(code, err, "organizations[0].design_fee", "beyond what modcluster reads")
+    if suffix != ".toml":  # TOML keeps no positions
+        assert f"c{suffix}:" in err and err.split(":")[2].strip().isdigit(), err
+
+
+def _toml(data: dict[str, Any]) -> str:
+    """A small TOML writer for the test catalog (inline tables in arrays)."""
+
+    def value(v: Any) -> str:
+        if isinstance(v, str):
+            return json.dumps(v)
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, (int, Decimal)):
+            return str(v)
+        if isinstance(v, list):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        return "{" + ", ".join(f"{k} = {value(x)}" for k, x in v.items()) + "}"
+
+    return "".join(f"{key} = {value(v)}\n" for key, v in data.items())
+
+
+def test_request_quantity_beyond_the_reader_is_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    request = tmp_path / "r.yaml"
+    request.write_text("product: mini-sensor\nquantity: 1e999999999\n", encoding="utf-8")
+    code, _out, err = cli(capsys, "solve", str(MINI), "--request", str(request))
+    assert_refused(code, err, "r.yaml:2:11: quantity:", "beyond what modcluster reads")
+
+
+def test_sweep_grid_value_beyond_the_reader_is_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "s.yaml"
+    spec.write_text("schema: modcluster/sweep/1\ngrid:\n  budget: [100, 1e1000000]\n", encoding="utf-8")
+    out = tmp_path / "r.jsonl"
+    code, _out, err = cli(capsys, "sweep", str(MINI), str(spec), "--out", str(out), "--workers", "1", "--quiet")
+    assert_refused(code, err, "s.yaml:3:", "grid.budget[1]", "beyond what modcluster reads")
+
+
+def test_solution_cost_beyond_the_reader_is_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    solution = tmp_path / "sol.json"
+    solution.write_text('{"schema": "modcluster/solution/1", "candidates": [{"cost": 1e999999999}]}\n')
+    code, _out, err = cli(capsys, "verify", str(MINI), str(solution))
+    assert_refused(code, err, "sol.json:1:", "candidates[0].cost", "beyond what modcluster reads")
+
+
+def test_results_file_number_beyond_the_reader_is_a_bad_line(tmp_path: Path) -> None:
+    from modcluster.sweep import read_results
+
+    results = tmp_path / "r.jsonl"
+    results.write_text('{"scenario": "a", "status": "optimal", "fingerprint": "x", "params": {}, "seconds": 1e999999}\n')
+    with pytest.raises(InputError, match="beyond what modcluster reads"):
+        read_results(results)
+
+
+# --------------------------------------------------------------------------- flags
+
+
+@pytest.mark.parametrize("flag", ["--budget", "--weight-cost", "--weight-lead-time", "--time-limit"])
+@pytest.mark.parametrize("number", ["1e1000000", "1" * 5000, "nan", "-inf"], ids=short_id)
+def test_decimal_flag_beyond_the_reader_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], flag: str, number: str
+) -> None:
+    code, _out, err = cli(capsys, "solve", str(MINI), "--product", "mini-sensor", flag, number)
+    assert_refused(code, err, f"argument {flag}")
+
+
+# --------------------------------------------------------------------------- library
+
+
+@pytest.mark.parametrize(
+    "value", [Decimal("1e1000000"), Decimal("-1e999999999"), Decimal("1e-1000000"), 10**5000, 1e308], ids=short_id
+)
+def test_catalog_from_data_refuses_huge_numbers_without_overflow(value: Any) -> None:
+    data = parse_document(MINI_CATALOG.replace("DESIGN_FEE", "1"), "yaml").data
+    data["organizations"][0]["design_fee"] = value
+    with decimal.localcontext() as context:
+        context.traps[decimal.Overflow] = True
+        with pytest.raises(ValidationError, match=r"organizations\[0\]\.design_fee"):
+            catalog_from_data(data)
+
+
+def test_verify_solution_reports_a_huge_cost_without_overflow() -> None:
+    from modcluster.engine import solve
+    from modcluster.io import build_request
+    from modcluster.verify import verify_solution
+
+    catalog = load_catalog(MINI)
+    request = build_request(catalog, "mini-sensor")
+    data = solve(catalog, request).to_dict()
+    data = json.loads(json.dumps(data, default=str))  # plain and mutable
+    data["candidates"][0]["cost"] = Decimal("1e999999999")
+    data["request"]["quantity"] = Decimal("1e1000000")
+    problems = verify_solution(catalog, request, data)
+    assert any("cost" in p for p in problems), problems
+
+
+def test_a_huge_number_from_a_parse_error_is_a_parse_error() -> None:
+    with pytest.raises(ParseError, match="beyond what modcluster reads"):
+        parse_document('{"a": 1e1000000}', "json")
