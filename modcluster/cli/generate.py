@@ -36,6 +36,9 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Generate the catalog and write it."""
     from modcluster.generate import dump_catalog, generate, spec_for, write_catalog
+    from modcluster.io import check_outputs
+
+    check_outputs({"--out": args.out})
 
     spec = spec_for(
         args.preset,

@@ -28,8 +28,10 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Write the graph; exit 0."""
     from modcluster.errors import ExitCode
-    from modcluster.io import atomic_write_text, load_catalog
+    from modcluster.io import atomic_write_text, check_outputs, load_catalog
     from modcluster.report.graph_export import format_for_path, graph_text
+
+    check_outputs({"--out": args.out}, protect=[args.catalog])
 
     fmt = args.format or (format_for_path(args.out) if args.out else "graphml")
     catalog = load_catalog(args.catalog)

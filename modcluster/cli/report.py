@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,7 +54,7 @@ def front_for(catalog: Catalog, request: Request, solution: Solution, mode: str)
 def run(args: argparse.Namespace) -> int:
     """Solve each request, draw its figures, write the report; return the exit code of the worst status."""
     from modcluster.engine import solve
-    from modcluster.io import atomic_write_bytes, atomic_write_text, load_catalog
+    from modcluster.io import atomic_write_bytes, atomic_write_text, check_outputs, load_catalog
     from modcluster.report.figures import require_matplotlib
     from modcluster.report.html import ProductReport, build_report
 
@@ -63,6 +64,9 @@ def run(args: argparse.Namespace) -> int:
     protect = [args.catalog, *([args.request] if args.request else [])]
     if args.out and Path(args.out).suffix.lower() not in (".html", ".htm"):
         raise InputError(f"the report is HTML: name it .html, got {args.out!r}")
+    check_outputs({"--out": args.out}, protect=protect)
+    if args.png and os.path.exists(args.png) and not os.path.isdir(args.png):
+        raise InputError("--png names a directory to write figures into, and this is not one", file=args.png)
     catalog = load_catalog(args.catalog)
     items: list[ProductReport] = []
     for request in requests_from_args(catalog, args):

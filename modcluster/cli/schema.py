@@ -22,7 +22,9 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print or write the schema."""
-    from modcluster.io import atomic_write_text
+    from modcluster.io import atomic_write_text, check_outputs
+
+    check_outputs({"--out": args.out})
     from modcluster.io.schema import catalog_schema, request_schema
 
     schema = catalog_schema() if args.which == "catalog" else request_schema()

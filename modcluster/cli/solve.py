@@ -27,9 +27,11 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Solve, verify, print; return the exit code of the worst status."""
     from modcluster.engine import solve
-    from modcluster.io import atomic_write_text, load_catalog
+    from modcluster.io import atomic_write_text, check_outputs, load_catalog
     from modcluster.report.text import render_solution
 
+    protect = [args.catalog, *([args.request] if args.request else [])]
+    check_outputs({"--out": args.out}, protect=protect)  # before solving, not after
     catalog = load_catalog(args.catalog)
     requests = requests_from_args(catalog, args)
     solutions: list[Solution] = []
@@ -48,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     data: Any = solutions[0].to_dict() if len(solutions) == 1 else [s.to_dict() for s in solutions]
     text = dumps(data) + "\n"
     if args.out:
-        atomic_write_text(args.out, text, protect=[args.catalog, *([args.request] if args.request else [])])
+        atomic_write_text(args.out, text, protect=protect)
         log(args, f"wrote {args.out}")
     if args.json:
         sys.stdout.write(text)

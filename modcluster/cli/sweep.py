@@ -6,7 +6,6 @@ import argparse
 import contextlib
 import csv
 import io
-import os
 import signal
 from collections import Counter
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from types import FrameType
 from typing import Any
 
 from modcluster.cli.common import log
-from modcluster.errors import ExitCode, InputError, ModclusterError
+from modcluster.errors import ExitCode, ModclusterError
 
 __all__ = ["CSV_COLUMNS", "csv_text", "register", "summary_lines"]
 
@@ -102,16 +101,12 @@ def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the sweep; exit 0 when every scenario has a result and none failed (see docs/sweeps.md)."""
-    from modcluster.io import atomic_write_text, load_catalog
+    from modcluster.io import atomic_write_text, check_outputs, load_catalog
     from modcluster.solver import SolverSettings
     from modcluster.sweep import Progress, ResultLog, finished, latest, load_sweep, read_results, sweep
 
     inputs = [args.catalog, args.sweep]
-    for output in (args.out, args.csv):
-        if output and any(_same(output, given) for given in inputs):
-            raise InputError(f"refusing to overwrite the input file {output}", file=output)
-    if args.csv and _same(args.csv, args.out):
-        raise InputError("--csv and --out must be different files", file=args.csv)
+    check_outputs({"--out": args.out, "--csv": args.csv}, protect=inputs)  # no two outputs one file
 
     catalog = load_catalog(args.catalog)
     spec = load_sweep(args.sweep)
@@ -152,13 +147,6 @@ def run(args: argparse.Namespace) -> int:
     print("\n".join(summary_lines(final, len(running.scenarios))))
     failures = [r.error.get("exit_code", ExitCode.INTERNAL) for r in final if r.failed and r.error]
     return max((int(code) for code in failures), default=ExitCode.OPTIMAL)
-
-
-def _same(a: str, b: str) -> bool:
-    try:
-        return os.path.exists(a) and os.path.exists(b) and os.path.samefile(a, b)
-    except OSError:  # pragma: no cover - raced away
-        return False
 
 
 def _money(value: Any) -> str:

@@ -4,7 +4,7 @@
 >>> catalog = load_catalog("catalogs/tama.yaml")  # doctest: +SKIP
 """
 
-from modcluster.io.atomic import atomic_write_bytes, atomic_write_text
+from modcluster.io.atomic import atomic_write_bytes, atomic_write_text, check_output, check_outputs
 from modcluster.io.document import Document, Position, parse_path, render_path
 from modcluster.io.loader import (
     SUFFIXES,
@@ -28,6 +28,8 @@ __all__ = [
     "build_request",
     "catalog_from_data",
     "catalog_schema",
+    "check_output",
+    "check_outputs",
     "load_catalog",
     "load_document",
     "load_request",

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import signal
+import stat
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -262,6 +263,26 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+def _regular_or_new(path: str) -> None:
+    """Refuse a results path that exists and is not a regular file (a device, a FIFO, a directory).
+
+    The journal is read, truncated and appended to: /dev/stdout and /dev/null
+    cannot hold it either.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise InputError(f"cannot write the results: {exc.strerror or exc}", file=path) from None
+    if not stat.S_ISREG(mode):
+        raise InputError(
+            "the results journal must be a regular file (it is read back to resume): "
+            "refusing a device, a FIFO, a socket or a directory",
+            file=path,
+        )
+
+
 class ResultLog:
     """Append results to a JSON Lines file, one synced line at a time.
 
@@ -277,11 +298,16 @@ class ResultLog:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)
+        _regular_or_new(self.path)
         try:
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666)
+            self._fd = os.open(
+                self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0), 0o666
+            )
         except OSError as exc:
             raise InputError(f"cannot write the results: {exc.strerror or exc}", file=self.path) from None
         try:
+            if not stat.S_ISREG(os.fstat(self._fd).st_mode):  # swapped for a special file since the check
+                raise InputError("the results journal must be a regular file", file=self.path)
             self._lock()
             scan = _scan(self.path)
             #: The results already in the file when it was opened.

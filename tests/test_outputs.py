@@ -1,0 +1,190 @@
+"""Output paths (issue 15): special files are never replaced, two outputs are never one file.
+
+``--out`` and the other output flags write regular files atomically, write
+through ``/dev/stdout`` and ``/dev/null``, and refuse anything else that exists
+(a FIFO, a character device, a directory), before solving. No two outputs of
+one command may name one file, however spelled.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from modcluster.cli.main import main
+from modcluster.errors import ExitCode, InputError
+from modcluster.io import atomic_write_text, check_output, check_outputs
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "catalogs" / "examples" / "mini.yaml"
+SWEEP = "schema: modcluster/sweep/1\nbase: {candidates: 1}\ngrid: {quantity: [10, 20]}\n"
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the command in this process; return the exit code, stdout and stderr."""
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, bytes | None]]:
+    """Every entry of a folder: its file type and, for regular files, its bytes."""
+    out: dict[str, tuple[int, bytes | None]] = {}
+    for entry in sorted(folder.iterdir()):
+        mode = entry.lstat().st_mode
+        out[entry.name] = (stat.S_IFMT(mode), entry.read_bytes() if stat.S_ISREG(mode) else None)
+    return out
+
+
+def commands(target: str, tmp: Path) -> list[list[str]]:
+    """A command per output flag that writes ``target``."""
+    sweep = tmp / "s.yaml"
+    sweep.write_text(SWEEP, encoding="utf-8")
+    return [
+        ["solve", str(MINI), "--out", target, "--quiet"],
+        ["graph", str(MINI), "--out", target],
+        ["schema", "--out", target],
+        ["generate", "--preset", "small", "--out", target],
+        ["sweep", str(MINI), str(sweep), "--out", target, "--workers", "1", "--quiet"],
+        ["sweep", str(MINI), str(sweep), "--out", str(tmp / "r.jsonl"), "--csv", target, "--workers", "1"],
+    ]
+
+
+@needs_fifo
+@pytest.mark.parametrize("through_link", [False, True])
+def test_a_fifo_is_never_replaced(tmp_path: Path, capsys: pytest.CaptureFixture[str], through_link: bool) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    target = fifo
+    if through_link:
+        target = tmp_path / "link.json"
+        target.symlink_to(fifo)
+    for argv in commands(str(target), tmp_path):
+        before = snapshot(tmp_path)
+        code, _out, err = cli(capsys, *argv)
+        assert code == ExitCode.BAD_INPUT, (argv, err)
+        assert "is a named pipe (FIFO), not a regular file" in err, err
+        assert "solving" not in err  # refused before solving
+        assert snapshot(tmp_path) == before, argv
+        assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_a_directory_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "out.json"
+    folder.mkdir()
+    code, _out, err = cli(capsys, "solve", str(MINI), "--out", str(folder), "--quiet")
+    assert code == ExitCode.BAD_INPUT
+    assert "is a directory, not a regular file" in err
+    assert folder.is_dir() and not any(folder.iterdir())
+
+
+def test_a_character_device_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A device node made here (the null device's numbers), so that a failure replaces nothing of the system's."""
+    node = tmp_path / "device"
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except (PermissionError, AttributeError, OSError):
+        pytest.skip("cannot make a device node here (not root)")
+    link = tmp_path / "link.json"
+    link.symlink_to(node)
+    for target in (node, link):
+        code, _out, err = cli(capsys, "solve", str(MINI), "--out", str(target), "--quiet")
+        assert code == ExitCode.BAD_INPUT
+        assert "is a character device, not a regular file" in err
+        assert stat.S_ISCHR(node.stat().st_mode)
+    with pytest.raises(InputError, match="character device"):
+        atomic_write_text(node, "x")
+    assert stat.S_ISCHR(node.stat().st_mode)
+
+
+def test_dev_null_is_written_through(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = cli(capsys, "solve", str(MINI), "--out", os.devnull, "--quiet")
+    assert code == ExitCode.OPTIMAL, err
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    link = tmp_path / "null.dot"
+    link.symlink_to(os.devnull)
+    code, _out, err = cli(capsys, "graph", str(MINI), "--out", str(link))
+    assert code == ExitCode.OPTIMAL, err
+    assert link.is_symlink() and stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_dev_stdout_is_written_through(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "modcluster", "solve", str(MINI), "--out", "/dev/stdout", "--quiet", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == ExitCode.OPTIMAL, done.stderr
+    # The JSON twice: once through --out, once for --json.
+    decoder = json.JSONDecoder()
+    first, end = decoder.raw_decode(done.stdout)
+    second, _ = decoder.raw_decode(done.stdout[end:].lstrip())
+    assert first == second and first["status"] == "optimal"
+
+
+def test_check_output_accepts_new_and_regular_files(tmp_path: Path) -> None:
+    check_output(tmp_path / "new.json")
+    regular = tmp_path / "old.json"
+    regular.write_text("{}")
+    check_output(regular)
+    link = tmp_path / "link.json"
+    link.symlink_to(regular)
+    check_output(link)
+    atomic_write_text(link, "[]")
+    assert link.is_symlink() and regular.read_text() == "[]"
+
+
+# --------------------------------------------------------------------------- two outputs, one file
+
+
+@pytest.mark.parametrize("spelling", ["r.jsonl", "./r.jsonl", "sub/../r.jsonl", "link.jsonl"])
+@pytest.mark.parametrize("exists", [False, True])
+def test_sweep_out_and_csv_may_not_be_one_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], spelling: str, exists: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "s.yaml").write_text(SWEEP, encoding="utf-8")
+    (tmp_path / "link.jsonl").symlink_to(tmp_path / "r.jsonl")
+    if exists:
+        (tmp_path / "r.jsonl").write_text("")
+    before = snapshot(tmp_path)
+    code, _out, err = cli(
+        capsys, "sweep", str(MINI), "s.yaml", "--out", "r.jsonl", "--csv", spelling, "--workers", "1", "--quiet"
+    )
+    assert code == ExitCode.BAD_INPUT, err
+    assert "--out and --csv name the same file" in err
+    assert snapshot(tmp_path) == before
+
+
+def test_check_outputs_refuses_one_stream_twice_but_not_dev_null(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="same file"):
+        check_outputs({"--out": "/dev/stdout", "--csv": "/dev/fd/1"})
+    with pytest.raises(InputError, match="same file"):
+        check_outputs({"--out": tmp_path / "a", "--csv": tmp_path / "x" / ".." / "a"})
+    check_outputs({"--out": os.devnull, "--csv": os.devnull})
+    check_outputs({"--out": tmp_path / "a", "--csv": tmp_path / "b", "--png": None})
+
+
+def test_the_results_journal_must_be_a_regular_file(tmp_path: Path) -> None:
+    from modcluster.sweep import ResultLog
+
+    with pytest.raises(InputError, match="regular file"):
+        ResultLog(os.devnull)
+    with pytest.raises(InputError, match="regular file"):
+        ResultLog(tmp_path)
