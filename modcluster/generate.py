@@ -175,6 +175,13 @@ PRESETS: dict[str, Spec] = {
 }
 
 
+#: Largest sizes generated: past them the generator would run for hours and fill the memory
+#: (the ``huge`` preset has 30,000 organisations).
+MAX_ORGANIZATIONS = 1_000_000
+MAX_PRODUCTS = 100_000
+MAX_MODULES = 10_000
+
+
 def spec_for(preset: str, **overrides: Any) -> Spec:
     """A preset's spec with some fields replaced (None values are ignored).
 
@@ -196,6 +203,12 @@ def _check(spec: Spec) -> None:
         raise InputError(f"unknown objective {spec.objective!r}: use one of {', '.join(OBJECTIVES)}")
     if spec.organizations < 5 or spec.products < 1 or spec.modules < 1:
         raise InputError("a generated cluster needs at least 5 organisations, 1 product and 1 module")
+    for name, most in (("organizations", MAX_ORGANIZATIONS), ("products", MAX_PRODUCTS), ("modules", MAX_MODULES)):
+        if getattr(spec, name) > most:
+            raise InputError(f"{name}: at most {most:,} in a generated cluster, got {getattr(spec, name):,}")
+    tightness = spec.tightness
+    if isinstance(tightness, bool) or not isinstance(tightness, (int, float)) or not 0 <= tightness <= 1:
+        raise InputError(f"tightness is a number from 0 (loose limits) to 1 (tight), got {tightness!r}")
 
 
 def _money(rng: random.Random, low: float, high: float, places: int = 0) -> Decimal:

@@ -211,3 +211,82 @@ def test_verify_solution_reports_a_huge_cost_without_overflow() -> None:
 def test_a_huge_number_from_a_parse_error_is_a_parse_error() -> None:
     with pytest.raises(ParseError, match="beyond what modcluster reads"):
         parse_document('{"a": 1e1000000}', "json")
+
+
+# --------------------------------------------------------------------------- bad flags: exit 2, a clear message
+
+
+@pytest.mark.parametrize(
+    ("ranks", "message"),
+    [
+        ("a,,b", "not a rank: 'a'"),
+        ("1,,2", "an empty rank"),
+        (",", "an empty rank"),
+        ("a,b", "not a rank: 'a'"),
+        ("1e0", "not a rank: '1e0'"),
+        ("1,-2", "not a rank: '-2'"),
+        ("0,1", "not a rank: '0'"),
+        ("1,99999999999999999999999", "is above 1,000"),
+        ("1,٣", "not a rank"),  # an Arabic-Indic digit: isdigit() but not a rank
+        ("2,2", "two different ranks"),
+    ],
+)
+def test_compare_ranks_refused_as_a_usage_error(capsys: pytest.CaptureFixture[str], ranks: str, message: str) -> None:
+    code, _out, err = cli(capsys, "compare", str(MINI), "--ranks", ranks)
+    assert_refused(code, err, "argument --ranks", message)
+    assert "pydantic" not in err and "https://" not in err
+
+
+def test_compare_ranks_parse_what_they_should() -> None:
+    from modcluster.cli.analyses import ranks_arg
+
+    assert ranks_arg(" 3,1, 3,002") == [1, 2, 3]
+
+
+def test_request_with_changes_raises_a_request_error() -> None:
+    from modcluster.errors import RequestError
+    from modcluster.io import build_request
+
+    request = build_request(load_catalog(MINI), "mini-sensor")
+    with pytest.raises(RequestError, match=r"candidates: .* too large"):
+        request.with_changes(candidates=99999999999999999999999)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--tightness", "nan"], "tightness is a number from 0"),
+        (["--tightness", "2"], "tightness is a number from 0"),
+        (["--tightness", "-1"], "tightness is a number from 0"),
+        (["--tightness", "1e1000000"], "tightness is a number from 0"),
+        (["--organizations", "100000000"], "organizations: at most 1,000,000"),
+        (["--modules", "99999999"], "modules: at most 10,000"),
+        (["--products", "10000000"], "products: at most 100,000"),
+    ],
+)
+def test_generate_refuses_bad_sizes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    out = tmp_path / "g.yaml"
+    code, _out, err = cli(capsys, "generate", *argv, "--out", str(out))
+    assert_refused(code, err, message)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("address", ["not a url", "http://x:8786", "tcp://", "tcp://x:99999", "tcp://x:", "tcp://[::1"])
+def test_sweep_dask_address_refused_before_connecting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], address: str
+) -> None:
+    out = tmp_path / "r.jsonl"
+    spec = tmp_path / "s.yaml"
+    spec.write_text("schema: modcluster/sweep/1\ngrid: {quantity: [1]}\n", encoding="utf-8")
+    code, _out, err = cli(capsys, "sweep", str(MINI), str(spec), "--out", str(out), "--dask", address)
+    assert_refused(code, err, "argument --dask: not a Dask scheduler address")
+    assert not out.exists()  # a usage error: nothing opened
+
+
+def test_sweep_dask_address_accepts_the_usual_forms() -> None:
+    from modcluster.cli.sweep import dask_address
+
+    for address in ("tcp://10.0.0.5:8786", "scheduler:8786", "scheduler", "tls://[::1]:8786", "inproc://a/b"):
+        assert dask_address(address) == address

@@ -137,9 +137,7 @@ def _compare(args: argparse.Namespace) -> int:
     from modcluster.report.analyses import render_comparison
 
     catalog, request = _one_request(args)
-    ranks = sorted({int(r) for r in args.ranks.split(",")})
-    if not ranks or ranks[0] < 1:
-        raise InputError(f"--ranks takes candidate ranks from 1, got {args.ranks!r}")
+    ranks: list[int] = args.ranks
     solution = solve(catalog, request.with_changes(candidates=max(ranks[-1], request.candidates)))
     chosen = [c for c in solution.candidates if c.rank in ranks]
     if len(chosen) < 2:
@@ -158,8 +156,35 @@ def _resilience_flags(p: argparse.ArgumentParser) -> None:
                    help="organisations whose loss makes some product impossible under its default request")  # fmt: skip
 
 
+#: Highest rank ``compare --ranks`` takes: each rank up to it is a candidate to solve for.
+MAX_RANK = 1000
+
+
+def ranks_arg(text: str) -> list[int]:
+    """Parse ``--ranks``: comma-separated whole numbers from 1 to :data:`MAX_RANK`, at least two different.
+
+    >>> ranks_arg("3, 1,3")
+    [1, 3]
+    """
+    parts = [part.strip() for part in text.split(",")]
+    ranks: set[int] = set()
+    for part in parts:
+        if not part:
+            raise argparse.ArgumentTypeError(f"an empty rank in {text[:40]!r}: write ranks like 1,2,3")
+        if not (part.isascii() and part.isdigit()) or not part.strip("0"):
+            raise argparse.ArgumentTypeError(f"not a rank: {part[:40]!r} (ranks are whole numbers from 1)")
+        if len(part.lstrip("0")) > len(str(MAX_RANK)) or int(part) > MAX_RANK:
+            raise argparse.ArgumentTypeError(f"rank {part[:40]} is above {MAX_RANK:,}, the most compare looks at")
+        ranks.add(int(part))
+    if len(ranks) < 2:
+        raise argparse.ArgumentTypeError(f"compare needs two different ranks at least, got {text[:40]!r}")
+    return sorted(ranks)
+
+
 def _compare_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--ranks", default="1,2,3", help="candidate ranks to compare, e.g. 1,2 (default 1,2,3)")
+    p.add_argument(
+        "--ranks", type=ranks_arg, default="1,2,3", help="candidate ranks to compare, e.g. 1,2 (default 1,2,3)"
+    )
 
 
 explain = _Command("explain", "why a request has no system, and the least relaxations that give one", _explain)

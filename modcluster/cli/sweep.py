@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import csv
 import io
+import re
 import signal
 from collections import Counter
 from collections.abc import Iterator
@@ -45,7 +46,9 @@ def register(sub: Any) -> None:
     p.add_argument("--csv", metavar="FILE", help="also write a table of every scenario's result for spreadsheets")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--workers", type=_positive, metavar="N", help="local worker processes (default: the CPUs)")
-    where.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://scheduler:8786")
+    where.add_argument(
+        "--dask", type=dask_address, metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://scheduler:8786"
+    )
     p.add_argument("--solver-threads", type=_positive, metavar="N", help="CP-SAT workers per solve (default 1)")
     p.add_argument("--retry-failed", action="store_true", help="solve again the scenarios recorded as failed")
     p.add_argument("--quiet", action="store_true", help="no progress bar or messages on stderr")
@@ -61,6 +64,47 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+#: Protocols of a Dask scheduler address.
+DASK_PROTOCOLS = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
+_HOST = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252}))$")
+
+
+def dask_address(text: str) -> str:
+    """Check the shape of a Dask scheduler address (``[PROTOCOL://]HOST[:PORT]``) before connecting to it.
+
+    A malformed address is a usage error at once, rather than a connection
+    attempt that times out and fails inside the Dask client.
+
+    >>> dask_address("tcp://scheduler:8786")
+    'tcp://scheduler:8786'
+    >>> dask_address("not a url")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: not a Dask scheduler address: 'not a url' (write tcp://HOST:PORT)
+    """
+    wrong = argparse.ArgumentTypeError(f"not a Dask scheduler address: {text[:80]!r} (write tcp://HOST:PORT)")
+    protocol, sep, rest = text.partition("://")
+    if not sep:
+        protocol, rest = "tcp", text
+    if protocol not in DASK_PROTOCOLS or not rest or len(text) > 300:
+        raise wrong
+    if protocol == "inproc":
+        return text
+    host, port = rest, ""
+    if rest.startswith("["):
+        close = rest.find("]")
+        host, port = rest[: close + 1], rest[close + 1 :].removeprefix(":")
+        if close < 0 or (rest[close + 1 :] and not rest[close + 1 :].startswith(":")):
+            raise wrong
+    elif ":" in rest:
+        host, _, port = rest.rpartition(":")
+        if not port:
+            raise wrong
+    if not _HOST.match(host) or (port and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536)):
+        raise wrong
+    return text
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from modcluster.domain.values import Count, Days, Id, Money, Positive, PositiveDecimal
+from modcluster.errors import RequestError
 
 __all__ = ["Limits", "Objective", "Request", "RequestDefaults", "Weights"]
 
@@ -61,7 +62,14 @@ class Request(RequestDefaults):
     product: Id
 
     def with_changes(self, **changes: Any) -> Request:
-        """Return a copy with some fields replaced, validated again."""
+        """Return a copy with some fields replaced, validated again.
+
+        Raises:
+            RequestError: A changed field is invalid (one issue per problem, at the field).
+        """
+        from modcluster.io.document import Document
+        from modcluster.io.validation import validate_model
+
         data = self.model_dump(by_alias=True)
         data.update(changes)
-        return Request.model_validate(data)
+        return validate_model(Request, Document(data), RequestError)
