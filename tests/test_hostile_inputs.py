@@ -107,7 +107,7 @@ def test_catalog_number_beyond_the_reader_is_located(
     if suffix != ".yaml":
         data = parse_document(MINI_CATALOG.replace("DESIGN_FEE", "1.5"), "yaml").data
         if suffix == ".json":
-            text = json.dumps(data, default=str).replace("\"1.5\"", number)
+            text = json.dumps(data, default=str).replace('"1.5"', number)
         else:
             text = _toml(data).replace("1.5", number)
     path = tmp_path / f"c{suffix}"
@@ -161,7 +161,8 @@ def test_results_file_number_beyond_the_reader_is_a_bad_line(tmp_path: Path) -> 
     from modcluster.sweep import read_results
 
     results = tmp_path / "r.jsonl"
-    results.write_text('{"scenario": "a", "status": "optimal", "fingerprint": "x", "params": {}, "seconds": 1e999999}\n')
+    line = {"scenario": "a", "status": "optimal", "fingerprint": "x", "params": {}}
+    results.write_text(json.dumps(line)[:-1] + ', "seconds": 1e999999}\n')
     with pytest.raises(InputError, match="beyond what modcluster reads"):
         read_results(results)
 
