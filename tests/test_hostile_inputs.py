@@ -291,3 +291,122 @@ def test_sweep_dask_address_accepts_the_usual_forms() -> None:
 
     for address in ("tcp://10.0.0.5:8786", "scheduler:8786", "scheduler", "tls://[::1]:8786", "inproc://a/b"):
         assert dask_address(address) == address
+
+
+# --------------------------------------------------------------------------- text: surrogates, control characters, NFC
+
+CONTROL_CATALOG = """\
+schema: modcluster/1
+name: NAME
+capabilities: [{id: a}]
+organizations:
+  - {id: hub, develops: [f], site: Hachioji}
+  - {id: SELLER, modules: [{type: t}]}
+products:
+  - {id: p, family: f, modules: [{id: m, type: t}]}
+"""
+
+
+def _catalog_json(tmp_path: Path, name: str = "plain", seller: str = "seller") -> Path:
+    data = parse_document(CONTROL_CATALOG.replace("NAME", "x").replace("SELLER", "s"), "yaml").data
+    data["name"] = name
+    data["organizations"][1]["id"] = seller
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(data, ensure_ascii=True), encoding="utf-8")  # \\ud800 stays an escape in the file
+    return path
+
+
+def test_a_lone_surrogate_in_a_name_is_refused_at_its_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = cli(capsys, "validate", str(_catalog_json(tmp_path, name="bad \ud800 name")))
+    assert_refused(code, err, "c.json:1:", "name: holds a lone surrogate U+D800")
+    assert "UnicodeEncodeError" not in err
+
+
+def test_a_lone_surrogate_in_an_id_is_refused_plainly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = cli(capsys, "validate", str(_catalog_json(tmp_path, seller="s\udc80")))
+    assert_refused(code, err, "organizations[1].id: holds a lone surrogate")
+
+
+@pytest.mark.parametrize(
+    ("char", "kind"),
+    [
+        ("\x1b", "control character U+001B"),
+        ("\x07", "control character U+0007"),
+        ("\r", "control character U+000D"),
+        ("\x85", "control character U+0085"),
+        ("\u202e", "invisible format character U+202E"),
+        ("\u200b", "invisible format character U+200B"),
+        ("\u2028", "character U+2028"),
+    ],
+)
+def test_control_characters_in_ids_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], char: str, kind: str
+) -> None:
+    code, _out, err = cli(capsys, "validate", str(_catalog_json(tmp_path, seller=f"mini-lab{char}[31mRED")))
+    assert_refused(code, err, "organizations[1].id: an id may not hold the", kind)
+    assert char not in err  # the message names it, never prints it
+
+
+def test_control_characters_in_free_text_are_escaped_when_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _catalog_json(tmp_path, name="evil \x1b[31mRED\u202e\x07 na\rme")
+    code, out, err = cli(capsys, "validate", str(path))
+    assert code == ExitCode.OPTIMAL, err
+    assert "evil \\u001b[31mRED\\u202e\\u0007 na\\u000dme" in out
+    assert not any(c in out + err for c in "\x1b\u202e\x07\r")
+    code, out, _err = cli(capsys, "validate", str(path), "--json")
+    assert code == ExitCode.OPTIMAL and "\x1b" not in out
+    code, out, _err = cli(capsys, "solve", str(path), "--product", "p", "--json", "--quiet")
+    assert code == ExitCode.OPTIMAL and json.loads(out)["status"] == "optimal"
+
+
+def test_ids_equal_after_nfc_are_one_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    nfc, nfd = "caf\u00e9", "cafe\u0301"
+    data = parse_document(CONTROL_CATALOG.replace("NAME", "x").replace("SELLER", "s"), "yaml").data
+    data["organizations"][0]["id"] = nfc
+    data["organizations"][1]["id"] = nfd
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, _out, err = cli(capsys, "validate", str(path))
+    assert_refused(code, err, "organizations[1]: duplicate organization 'café'")
+    # A request naming the NFD spelling finds the NFC id of the catalog.
+    data["organizations"][1]["id"] = "seller"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, out, err = cli(capsys, "solve", str(path), "--product", "p", "--hub", nfd, "--json", "--quiet")
+    assert code == ExitCode.OPTIMAL, err
+    assert json.loads(out)["candidates"][0]["hub"] == nfc
+
+
+def test_sites_and_attributes_compare_after_nfc() -> None:
+    data = parse_document(CONTROL_CATALOG.replace("NAME", "x").replace("SELLER", "s"), "yaml").data
+    data["organizations"][0]["site"] = "Ch\u014dfu"  # NFC
+    catalog = catalog_from_data(data)
+    from modcluster.engine import solve
+    from modcluster.io import build_request
+
+    request = build_request(catalog, "p", overrides={"sites": ["Cho\u0304fu"], "exclude": ["s"]})  # NFD
+    assert request.sites == ("Ch\u014dfu",)
+    assert solve(catalog, request).status.value == "infeasible"  # the hub passes, no seller is left
+
+
+def test_non_ascii_output_under_an_ascii_encoding(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    path = _catalog_json(tmp_path, name="Tōkyō ☕ cluster", seller="東京-seller")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "ascii"}
+    for extra in ([], ["--json"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "modcluster", "solve", str(path), "--product", "p", *extra],
+            capture_output=True,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == ExitCode.OPTIMAL, done.stderr
+        assert done.stdout.isascii()
+        if extra:
+            assert json.loads(done.stdout)["candidates"][0]["partners"] == ["東京-seller"]
+        else:
+            assert b"\\u6771\\u4eac-seller" in done.stdout

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from modcluster.cli import analyses, generate, graph, report, schema, solve, sweep, validate, verify
+from modcluster.cli.output import escaping_output
 from modcluster.errors import ExitCode, ModclusterError
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main", "run"]
@@ -66,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (see docs/cli.md)."""
+    with escaping_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code: int = args.func(args)

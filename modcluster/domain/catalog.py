@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from modcluster.domain.request import RequestDefaults
-from modcluster.domain.values import AttrValue, Count, Days, Id, Money, Positive, PositiveDecimal
+from modcluster.domain.values import AttrValue, Count, Days, Id, Money, Positive, PositiveDecimal, Text
 
 __all__ = [
     "Capability",
@@ -109,7 +109,7 @@ def _same(a: Decimal | str | bool, b: Decimal | str | bool) -> bool:
     return isinstance(a, str) and isinstance(b, str) and a == b
 
 
-Requires = dict[str, Requirement]
+Requires = dict[Text, Requirement]
 
 
 def requirements_met(require: Requires, attributes: dict[str, Any]) -> bool:
@@ -120,8 +120,8 @@ def requirements_met(require: Requires, attributes: dict[str, Any]) -> bool:
 class Units(Frozen):
     """Labels of the money and time units (informational only)."""
 
-    money: str = "kJPY"
-    time: str = "day"
+    money: Text = "kJPY"
+    time: Text = "day"
 
 
 class Defaults(Frozen):
@@ -179,7 +179,7 @@ class ProcessOffer(LotOffer):
     """A processing offer: doing a step of a capability for a lot."""
 
     capability: Id
-    attributes: dict[str, AttrValue] = Field(default_factory=dict)
+    attributes: dict[Text, AttrValue] = Field(default_factory=dict)
 
     @property
     def offer_id(self) -> str:
@@ -191,7 +191,7 @@ class ModuleOffer(LotOffer):
     """A ready module an organisation sells."""
 
     type: Id
-    variants: dict[str, Id] = Field(default_factory=dict)
+    variants: dict[Id, Id] = Field(default_factory=dict)
 
     @property
     def offer_id(self) -> str:
@@ -206,22 +206,22 @@ class Seed(Frozen):
     technology: Id
     license_fee: Money = Decimal(0)
     transfer_days: Days = 0
-    attributes: dict[str, AttrValue] = Field(default_factory=dict)
+    attributes: dict[Text, AttrValue] = Field(default_factory=dict)
 
 
 class Organization(Frozen):
     """A member of the cluster: a hub candidate, a supplier, a licensor, or several."""
 
     id: Id
-    name: str | None = None
+    name: Text | None = None
     kind: OrgKind | None = None
-    site: str | None = None
+    site: Text | None = None
     capacity: Positive = 1
     develops: tuple[Id, ...] = ()
     design_fee: Money = Decimal(0)
     integration_days: Days = 0
     bridging: Money = Decimal(1)
-    house_variants: dict[str, Id] = Field(default_factory=dict)
+    house_variants: dict[Id, Id] = Field(default_factory=dict)
     processes: tuple[ProcessOffer, ...] = ()
     modules: tuple[ModuleOffer, ...] = ()
     seeds: tuple[Seed, ...] = ()
@@ -297,7 +297,7 @@ class Catalog(Frozen):
     """A whole cluster: organisations, taxonomy, interfaces, ties and products."""
 
     schema_: Annotated[Literal["modcluster/1"], Field(alias="schema")] = "modcluster/1"
-    name: str | None = None
+    name: Text | None = None
     units: Units = Field(default_factory=Units)
     defaults: Defaults = Field(default_factory=Defaults)
     capabilities: tuple[Capability, ...] = ()

@@ -8,10 +8,11 @@ booleans are refused wherever a number is expected.
 from __future__ import annotations
 
 import decimal
+import unicodedata
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 __all__ = [
     "CENT",
@@ -23,8 +24,11 @@ __all__ = [
     "Money",
     "NonNegDecimal",
     "PositiveDecimal",
+    "Text",
     "ceil_decimal",
     "exact",
+    "normal_id",
+    "normal_text",
     "read_number",
     "readable",
     "round_money",
@@ -220,16 +224,72 @@ def _days(value: Any) -> int:
 
 def _attr(value: Any) -> Decimal | str | bool:
     kind = type(value)
-    if kind is str or kind is bool:
+    if kind is str:
+        return normal_text(value)
+    if kind is bool:
         return value  # type: ignore[no-any-return]
     if kind is int and -_MAX_INT <= value <= _MAX_INT:
         return Decimal(value)
-    if isinstance(value, (bool, str)):
+    if isinstance(value, str):
+        return normal_text(value)
+    if isinstance(value, bool):
         return value
     return to_decimal(value)
 
 
-Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+#: Characters no id may hold: control characters (C0, DEL, C1), format characters (bidi
+#: overrides, zero-width marks), line and paragraph separators, lone surrogates, unassigned and private-use.
+_NOT_IN_IDS = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
+
+
+def _describe(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" ({name.lower()})" if name else "")
+
+
+def normal_text(value: str) -> str:
+    r"""Free text (names, sites, attribute names and values) in Unicode NFC; a lone surrogate is refused.
+
+    Text is compared after normalisation: ``café`` typed with a combining accent
+    (NFD) and with a precomposed one (NFC) is one text.
+
+    >>> normal_text("cafe\u0301") == "caf\u00e9"
+    True
+    """
+    if value.isascii():
+        return value
+    for char in value:
+        if "\ud800" <= char <= "\udfff":
+            raise ValueError(f"holds a lone surrogate {_describe(char)}, which no text file can hold")
+    return unicodedata.normalize("NFC", value)
+
+
+def normal_id(value: str) -> str:
+    r"""An id in Unicode NFC, refusing invisible and control characters (see :data:`_NOT_IN_IDS`).
+
+    Two ids equal after NFC normalisation are one id; ids are printed on
+    terminals and in reports, so ``"lab\x1b[31mRED"`` is refused rather than
+    escaped at every use.
+
+    >>> normal_id("mini-lab\x1b[31mRED")
+    Traceback (most recent call last):
+    ...
+    ValueError: an id may not hold the control character U+001B (position 9)
+    """
+    if value.isascii() and value.isprintable():
+        return value
+    value = normal_text(value)
+    for index, char in enumerate(value, start=1):
+        category = unicodedata.category(char)
+        if category in _NOT_IN_IDS:
+            kind = {"Cc": "control character", "Cf": "invisible format character"}.get(category, "character")
+            raise ValueError(f"an id may not hold the {kind} {_describe(char)} (position {index})")
+    return value
+
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(normal_id)]
+#: Free text: NFC-normalised, lone surrogates refused (control characters are escaped when printed).
+Text = Annotated[str, AfterValidator(normal_text)]
 Money = Annotated[Decimal, BeforeValidator(_money)]
 NonNegDecimal = Money
 PositiveDecimal = Annotated[Decimal, BeforeValidator(_positive)]

@@ -116,6 +116,8 @@ def _message(err: Any, model: type[BaseModel], path: Path) -> str:
         return f"expected a mapping, got {_show(value)}"
     if kind == "string_type":
         return f"expected a string, got {_show(value)}"
+    if kind == "string_unicode":
+        return "holds a lone surrogate, which no text file can hold"
     if kind in {"bool_type", "bool_parsing"}:
         return f"expected true or false, got {_show(value)}"
     if kind in {"literal_error", "enum"}:

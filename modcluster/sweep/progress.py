@@ -51,7 +51,9 @@ class Progress:
         self.total = total
         self.done = 0
         self.failed = 0
-        self.stream = stream if stream is not None else sys.stderr
+        chosen = stream if stream is not None else sys.stderr
+        # The bar draws with terminal control sequences of its own (and no user text): past the CLI's escaping.
+        self.stream: TextIO = getattr(chosen, "unescaped", chosen)
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self._clock = clock
         self._now = clock()

@@ -45,7 +45,7 @@ from pydantic import (
 from modcluster.domain.catalog import Catalog
 from modcluster.domain.request import Objective, Request, RequestDefaults
 from modcluster.domain.solution import dumps
-from modcluster.domain.values import Count, Days, Id, Money, Positive, PositiveDecimal
+from modcluster.domain.values import Count, Days, Id, Money, Positive, PositiveDecimal, Text, normal_id
 from modcluster.errors import InputError, Issue, RequestError, ValidationError
 from modcluster.io.document import Document, Key, render_path, type_name
 from modcluster.io.loader import build_request, load_document
@@ -90,7 +90,9 @@ VARIATION_KEYS = (
 )
 _LIMITS = ("budget", "deadline", "max_partners")
 
-ScenarioName = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\r\n]*$")]
+ScenarioName = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\r\n]*$"), AfterValidator(normal_id)
+]
 
 
 def _one_or_many(value: Any) -> Any:
@@ -177,7 +179,7 @@ class SweepSpec(_Frozen):
     """A sweep: a base request, grids and named scenarios."""
 
     schema_: Annotated[Literal["modcluster/sweep/1"], Field(alias="schema")] = SWEEP_SCHEMA
-    name: str | None = None
+    name: Text | None = None
     base: BaseRequest = Field(default_factory=BaseRequest)
     grid: Annotated[tuple[Grid, ...], BeforeValidator(_listed)] = ()
     scenarios: tuple[NamedScenario, ...] = ()
