@@ -228,7 +228,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return " ".join(_cell(v) for v in value)
     from modcluster.domain.solution import dumps
 

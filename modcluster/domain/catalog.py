@@ -14,8 +14,9 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from modcluster.domain.frozen import FrozenDict
 from modcluster.domain.request import RequestDefaults
 from modcluster.domain.values import AttrValue, Count, Days, Id, Money, Positive, PositiveDecimal, Text
 
@@ -109,7 +110,10 @@ def _same(a: Decimal | str | bool, b: Decimal | str | bool) -> bool:
     return isinstance(a, str) and isinstance(b, str) and a == b
 
 
-Requires = dict[Text, Requirement]
+#: A mapping frozen once validated: ``cat.organizations[0].house_variants[k] = v`` raises TypeError.
+_FROZEN = AfterValidator(FrozenDict)
+
+Requires = Annotated[dict[Text, Requirement], _FROZEN]
 
 
 def requirements_met(require: Requires, attributes: dict[str, Any]) -> bool:
@@ -179,7 +183,7 @@ class ProcessOffer(LotOffer):
     """A processing offer: doing a step of a capability for a lot."""
 
     capability: Id
-    attributes: dict[Text, AttrValue] = Field(default_factory=dict)
+    attributes: Annotated[dict[Text, AttrValue], _FROZEN] = Field(default_factory=FrozenDict)
 
     @property
     def offer_id(self) -> str:
@@ -191,7 +195,7 @@ class ModuleOffer(LotOffer):
     """A ready module an organisation sells."""
 
     type: Id
-    variants: dict[Id, Id] = Field(default_factory=dict)
+    variants: Annotated[dict[Id, Id], _FROZEN] = Field(default_factory=FrozenDict)
 
     @property
     def offer_id(self) -> str:
@@ -206,7 +210,7 @@ class Seed(Frozen):
     technology: Id
     license_fee: Money = Decimal(0)
     transfer_days: Days = 0
-    attributes: dict[Text, AttrValue] = Field(default_factory=dict)
+    attributes: Annotated[dict[Text, AttrValue], _FROZEN] = Field(default_factory=FrozenDict)
 
 
 class Organization(Frozen):
@@ -221,7 +225,7 @@ class Organization(Frozen):
     design_fee: Money = Decimal(0)
     integration_days: Days = 0
     bridging: Money = Decimal(1)
-    house_variants: dict[Id, Id] = Field(default_factory=dict)
+    house_variants: Annotated[dict[Id, Id], _FROZEN] = Field(default_factory=FrozenDict)
     processes: tuple[ProcessOffer, ...] = ()
     modules: tuple[ModuleOffer, ...] = ()
     seeds: tuple[Seed, ...] = ()
@@ -237,14 +241,14 @@ class Step(Frozen):
     """One step of a make chain: a capability (or a descendant) meeting ``require``."""
 
     capability: Id
-    require: Requires = Field(default_factory=dict)
+    require: Requires = Field(default_factory=FrozenDict)
 
 
 class Technology(Frozen):
     """The seed a made module needs: a technology (or a descendant) meeting ``require``."""
 
     capability: Id
-    require: Requires = Field(default_factory=dict)
+    require: Requires = Field(default_factory=FrozenDict)
 
 
 class Make(Frozen):
@@ -290,7 +294,7 @@ class Product(Frozen):
     @cached_property
     def module_by_id(self) -> dict[str, Module]:
         """Modules by id."""
-        return {m.id: m for m in self.modules}
+        return FrozenDict({m.id: m for m in self.modules})
 
 
 class Catalog(Frozen):
@@ -312,17 +316,17 @@ class Catalog(Frozen):
     @cached_property
     def org_by_id(self) -> dict[str, Organization]:
         """Organisations by id."""
-        return {o.id: o for o in self.organizations}
+        return FrozenDict({o.id: o for o in self.organizations})
 
     @cached_property
     def product_by_id(self) -> dict[str, Product]:
         """Products by id."""
-        return {p.id: p for p in self.products}
+        return FrozenDict({p.id: p for p in self.products})
 
     @cached_property
     def interface_by_id(self) -> dict[str, Interface]:
         """Interface kinds by id."""
-        return {i.id: i for i in self.interfaces}
+        return FrozenDict({i.id: i for i in self.interfaces})
 
     @cached_property
     def ties(self) -> frozenset[frozenset[str]]:

@@ -13,6 +13,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from modcluster.domain.frozen import FrozenDict, freeze, thaw
+
 __all__ = [
     "Candidate",
     "CostBreakdown",
@@ -236,8 +238,14 @@ class Solution:
     candidates: tuple[Candidate, ...]
     explanation: Explanation | None = None
     request: dict[str, Any] | None = None
-    stats: dict[str, Any] = field(default_factory=dict, compare=False)
+    stats: dict[str, Any] = field(default_factory=FrozenDict, compare=False)
     bound: Decimal | int | None = None
+
+    def __post_init__(self) -> None:
+        # Deeply immutable: the request and the stats are frozen copies of what was given.
+        if self.request is not None:
+            object.__setattr__(self, "request", freeze(self.request))
+        object.__setattr__(self, "stats", freeze(self.stats))
 
     @property
     def best(self) -> Candidate | None:
@@ -245,7 +253,7 @@ class Solution:
         return self.candidates[0] if self.candidates else None
 
     def to_dict(self) -> dict[str, Any]:
-        """The solution JSON of the contract, as Python data (money as Decimal)."""
+        """The solution JSON of the contract, as Python data (money as Decimal): a fresh copy on every call."""
         data: dict[str, Any] = {
             "schema": SOLUTION_SCHEMA,
             "product": self.product,
@@ -258,7 +266,7 @@ class Solution:
         if self.bound is not None:
             data["bound"] = self.bound
         if self.request is not None:
-            data["request"] = self.request
+            data["request"] = thaw(self.request)  # a fresh copy: changing it changes nothing here
         return data
 
     def to_json(self, indent: int | None = 2) -> str:

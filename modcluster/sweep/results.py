@@ -20,6 +20,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any
 
+from modcluster.domain.frozen import freeze, thaw
 from modcluster.domain.solution import dumps
 from modcluster.domain.values import read_number
 from modcluster.errors import InputError, Issue
@@ -58,6 +59,13 @@ class ScenarioResult:
     explanation: str | None = None
     error: dict[str, Any] | None = None
     seconds: float = field(default=0.0, compare=False)
+
+    def __post_init__(self) -> None:
+        # Deeply immutable, like every result: the mappings are frozen copies of what was given.
+        for name in ("params", "request", "candidate", "error"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, freeze(value))
 
     @classmethod
     def from_outcome(cls, scenario: Scenario, request: dict[str, Any], outcome: dict[str, Any]) -> ScenarioResult:
@@ -116,9 +124,9 @@ class ScenarioResult:
         return None if self.candidate is None else str(self.candidate["hub"])
 
     def to_dict(self) -> dict[str, Any]:
-        """The result's JSON line, as data (money as Decimal)."""
+        """The result's JSON line, as data (money as Decimal): a fresh, plain copy on every call."""
         cand = self.candidate
-        return {
+        data = {
             "scenario": self.scenario,
             "status": self.status,
             "product": self.product,
@@ -138,6 +146,7 @@ class ScenarioResult:
             "request": self.request,
             "candidate": cand,
         }
+        return thaw(data)  # type: ignore[no-any-return]
 
     def to_json(self) -> str:
         """The result as one line of JSON (no newline), money written exactly."""
