@@ -18,6 +18,7 @@ __all__ = [
     "ModelSizeError",
     "ParseError",
     "RequestError",
+    "SettingsError",
     "SolverError",
     "ValidationError",
     "VerificationError",
@@ -117,6 +118,14 @@ class CrossReferenceError(InputError):
 
 class RequestError(InputError):
     """The request names something the catalog does not have, or is malformed."""
+
+
+class SettingsError(InputError, ValueError):
+    """A solver setting is invalid (e.g. ``SolverSettings(workers=0)``).
+
+    Also a :class:`ValueError`, as a bad argument to a constructor is; the CLI
+    maps it to exit code 2 like any bad input.
+    """
 
 
 class SolverError(ModclusterError):

@@ -13,9 +13,15 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from modcluster.errors import SolverError
+from modcluster.errors import Issue, SettingsError, SolverError
 
-__all__ = ["SolverSettings", "run_interruptible"]
+__all__ = ["MAX_WORKERS", "SolverSettings", "run_interruptible"]
+
+#: Most CP-SAT workers (threads) one solve may ask for.
+MAX_WORKERS = 1024
+#: CP-SAT's random seed is a 32-bit signed integer.
+_SEED_RANGE = (-(2**31), 2**31 - 1)
+_FLAGS = ("deterministic", "log", "decompose", "dominance", "bounds", "hint", "fixing", "settle")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +60,36 @@ class SolverSettings:
     hint: bool = True
     fixing: bool = True
     settle: bool = True
+
+    def __post_init__(self) -> None:
+        """Refuse settings CP-SAT would reject or misread, each with a message naming the field.
+
+        Raises:
+            SettingsError: (a ValueError) a field has the wrong type or is out of range.
+        """
+        problems: list[Issue] = []
+
+        def whole(name: str, low: int, high: int, meaning: str) -> None:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                wrong = f"must be a whole number ({meaning}), got {value!r} ({type(value).__name__})"
+                problems.append(Issue(f"SolverSettings.{name}", wrong))
+            elif not low <= value <= high:
+                shown = value if abs(value) < 10**30 else f"a {value.bit_length():,}-bit number"
+                problems.append(
+                    Issue(f"SolverSettings.{name}", f"must be from {low:,} to {high:,} ({meaning}), got {shown}")
+                )
+
+        whole("workers", 1, MAX_WORKERS, "CP-SAT worker threads")
+        whole("seed", *_SEED_RANGE, "CP-SAT's random seed, a 32-bit integer")
+        whole("linearization", 0, 2, "CP-SAT's linearization_level")
+        for name in _FLAGS:
+            value = getattr(self, name)
+            if not isinstance(value, bool):
+                wrong = f"must be true or false, got {value!r} ({type(value).__name__})"
+                problems.append(Issue(f"SolverSettings.{name}", wrong))
+        if problems:
+            raise SettingsError(problems)
 
     def apply(self, solver: cp_model.CpSolver, seconds: float) -> None:
         """Set the parameters on a solver, with a wall-clock limit."""
