@@ -43,6 +43,7 @@ class Addition:
     what: str  # capability, technology, module type or family
     requirement: str
     unlocks: tuple[str, ...]
+    undecided: tuple[str, ...] = ()  # blocked products whose solve with it ran out of time
 
     @property
     def text(self) -> str:
@@ -54,16 +55,22 @@ class Addition:
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {"kind": self.kind, "what": self.what, "requirement": self.requirement, "text": self.text,
-                "unlocks": list(self.unlocks)}  # fmt: skip
+                "unlocks": list(self.unlocks), "undecided": list(self.undecided)}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class ClusterGaps:
-    """Products that cannot be built under their default requests, and the additions ranked by reach."""
+    """Products that cannot be built under their default requests, and the additions ranked by reach.
+
+    ``buildable`` products have a system (one was found); ``blocked`` ones
+    are proven to have none; ``undecided`` ones ran out of their time limit
+    before either: unknown, never counted as buildable or blocked.
+    """
 
     buildable: tuple[str, ...]
     blocked: tuple[tuple[str, str], ...]  # (product, why)
     additions: tuple[Addition, ...]
+    undecided: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -71,6 +78,7 @@ class ClusterGaps:
             "buildable": list(self.buildable),
             "blocked": [{"product": p, "why": why} for p, why in self.blocked],
             "additions": [a.to_dict() for a in self.additions],
+            "undecided": list(self.undecided),
         }
 
 
@@ -152,6 +160,7 @@ def cluster_gaps(catalog: Catalog, settings: SolverSettings | None = None) -> Cl
     """
     buildable: list[str] = []
     blocked: list[tuple[str, str]] = []
+    undecided: list[str] = []
     requests: dict[str, Request] = {}
     proposals: dict[tuple[str, str, str], Requires] = {}
     for product in catalog.products:
@@ -159,8 +168,11 @@ def cluster_gaps(catalog: Catalog, settings: SolverSettings | None = None) -> Cl
         gaps = static_gaps(prepare(catalog, request))
         if not gaps:
             solution = solve(catalog, request, settings)
-            if solution.status is not Status.INFEASIBLE:
+            if solution.best is not None:
                 buildable.append(product.id)
+                continue
+            if solution.status is not Status.INFEASIBLE:
+                undecided.append(product.id)  # neither a system nor a proof within the time limit
                 continue
             blocked.append((product.id, "its limits and filters conflict (see: modcluster explain)"))
             continue
@@ -170,12 +182,15 @@ def cluster_gaps(catalog: Catalog, settings: SolverSettings | None = None) -> Cl
             proposals.setdefault((kind, what, _requirement_text(require)), require)
     additions = []
     for (kind, what, text), require in sorted(proposals.items()):
-        unlocks = []
+        unlocks, open_ = [], []
         for product_id, request in requests.items():
             extended = _with_addition(catalog, request, kind, what, require)
-            if solve(extended, request, settings).status is not Status.INFEASIBLE:
+            solution = solve(extended, request, settings)
+            if solution.best is not None:
                 unlocks.append(product_id)
-        if unlocks:
-            additions.append(Addition(kind, what, text, tuple(unlocks)))
+            elif solution.status is not Status.INFEASIBLE:
+                open_.append(product_id)
+        if unlocks or open_:
+            additions.append(Addition(kind, what, text, tuple(unlocks), tuple(open_)))
     additions.sort(key=lambda a: (-len(a.unlocks), a.kind, a.what))
-    return ClusterGaps(tuple(buildable), tuple(blocked), tuple(additions))
+    return ClusterGaps(tuple(buildable), tuple(blocked), tuple(additions), tuple(undecided))

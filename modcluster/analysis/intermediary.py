@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from modcluster.domain.catalog import Catalog
+from modcluster.domain.solution import Status
 from modcluster.engine import solve
 from modcluster.io.loader import build_request
 from modcluster.solver.solve import SolverSettings
@@ -21,12 +22,15 @@ class ProductValue:
     ``introductions`` are the (hub, partner) pairs of the system found with the
     intermediaries that have no prior tie: who to introduce to whom, each with
     the intermediary through which the on-boarding is cheapest (None: default).
+    ``proven`` is False when either solve ended at its time limit: its costs
+    are the best found then, not proven optima, and so is the saving.
     """
 
     product: str
     cost_with: Decimal | None
     cost_without: Decimal | None
     introductions: tuple[tuple[str, str, str | None], ...]
+    proven: bool = True
 
     @property
     def saving(self) -> Decimal | None:
@@ -42,6 +46,7 @@ class ProductValue:
             "cost_with": self.cost_with,
             "cost_without": self.cost_without,
             "saving": self.saving,
+            "proven": self.proven,
             "introductions": [{"hub": h, "partner": p, "through": via} for h, p, via in self.introductions],
         }
 
@@ -76,8 +81,9 @@ def intermediary_value(catalog: Catalog, settings: SolverSettings | None = None)
     results = []
     for product in catalog.products:
         request = build_request(catalog, product.id).with_changes(candidates=1)
-        best = solve(catalog, request, settings).best
-        alone = solve(bare, request, settings).best
+        with_solution, alone_solution = solve(catalog, request, settings), solve(bare, request, settings)
+        best, alone = with_solution.best, alone_solution.best
+        proven = all(s.status in (Status.OPTIMAL, Status.INFEASIBLE) for s in (with_solution, alone_solution))
         introductions = []
         if best is not None:
             for partner in best.partners:
@@ -92,6 +98,7 @@ def intermediary_value(catalog: Catalog, settings: SolverSettings | None = None)
                 None if best is None else best.cost,
                 None if alone is None else alone.cost,
                 tuple(introductions),
+                proven,
             )
         )
     return IntermediaryValue(tuple(results))

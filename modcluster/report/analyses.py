@@ -102,9 +102,14 @@ def render_gaps(gaps: ClusterGaps) -> str:
     ]
     for product, why in gaps.blocked:
         out.append(f"  blocked: {product}: {why}")
+    for product in gaps.undecided:
+        out.append(f"  unknown: {product}: not decided within its time limit")
     if gaps.additions:
         out.append("smallest additions, by how many products each unlocks:")
-        rows = [[str(len(a.unlocks)), a.text, ", ".join(a.unlocks)] for a in gaps.additions]
+        rows = [
+            [str(len(a.unlocks)), a.text, ", ".join([*a.unlocks, *(f"{p} (unknown)" for p in a.undecided)])]
+            for a in gaps.additions
+        ]
         out += ["  " + line for line in table(rows, ["unlocks", "addition", "products"])]
     elif gaps.blocked:
         out.append("no single addition unlocks a blocked product")
@@ -119,7 +124,7 @@ def render_intermediary_value(value: IntermediaryValue) -> str:
             p.product,
             "-" if p.cost_with is None else format_money(p.cost_with),
             "-" if p.cost_without is None else format_money(p.cost_without),
-            "-" if p.saving is None else format_money(p.saving),
+            ("-" if p.saving is None else format_money(p.saving)) + ("" if p.proven else " (not proven)"),
         ])  # fmt: skip
     out = ["best system with and without the intermediaries' on-boarding terms:"]
     out += ["  " + line for line in table(rows, ["product", "with", "without", "saving"])]

@@ -1,0 +1,63 @@
+"""Analyses say "unknown" for what they could not decide in time, never buildable, unlocked or proven.
+
+A solve that ends at its time limit with no system (status ``unknown``) is
+stood in for by a stub of the engine's ``solve``: what is tested is how each
+analysis reads such an answer, which a real time limit reaches only on
+machines and instances where it is slow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from modcluster import load_catalog
+from modcluster.analysis import gaps as gaps_module
+from modcluster.analysis import intermediary as intermediary_module
+from modcluster.domain.solution import Solution, Status
+from modcluster.engine import solve as real_solve
+
+MINI = "catalogs/examples/mini.yaml"
+
+
+def _unknown(catalog: Any, request: Any, settings: Any = None) -> Solution:
+    return Solution(request.product, request.quantity, request.objective.value, Status.UNKNOWN, ())
+
+
+def test_gaps_undecided_products_are_neither_buildable_nor_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gaps_module, "solve", _unknown)
+    result = gaps_module.cluster_gaps(load_catalog(MINI))
+    assert result.buildable == ()
+    assert result.blocked == ()
+    assert result.undecided == ("mini-sensor",)
+    assert result.to_dict()["undecided"] == ["mini-sensor"]
+
+
+def test_gaps_addition_undecided_is_not_an_unlock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without its only optics offer mini-sensor is blocked; the addition's re-solve is left undecided."""
+    catalog = load_catalog(MINI).without(["mini-optics"])
+    calls: list[str] = []
+
+    def first_real_then_unknown(catalog: Any, request: Any, settings: Any = None) -> Solution:
+        calls.append(request.product)
+        return real_solve(catalog, request, settings) if len(calls) == 1 else _unknown(catalog, request)
+
+    monkeypatch.setattr(gaps_module, "solve", first_real_then_unknown)
+    result = gaps_module.cluster_gaps(catalog)
+    assert [product for product, _ in result.blocked] == ["mini-sensor"]
+    assert result.additions, "the missing developer is an addition to try"
+    assert all(a.unlocks == () and a.undecided == ("mini-sensor",) for a in result.additions)
+
+
+def test_intermediary_value_from_unproven_solves_is_marked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(intermediary_module, "solve", _unknown)
+    value = intermediary_module.intermediary_value(load_catalog(MINI))
+    (product,) = value.products
+    assert product.proven is False
+    assert product.to_dict()["proven"] is False
+
+
+def test_intermediary_value_proven_when_both_solves_are() -> None:
+    value = intermediary_module.intermediary_value(load_catalog(MINI))
+    assert [p.proven for p in value.products] == [True]
