@@ -85,7 +85,7 @@ def catalogs(draw: st.DrawFn, max_orgs: int = 4, max_modules: int = 3, large: bo
     orgs = []
     for i, oid in enumerate(ids):
         org: dict[str, Any] = {"id": oid, "capacity": draw(st.integers(1, 2))}
-        if draw(st.sampled_from([True, True, True, False])):
+        if draw(st.sampled_from([True, True, False])):  # a third have no site: any sites filter drops them
             org["site"] = draw(st.sampled_from(SITES))
         if i == 0 or draw(st.booleans()):
             org["develops"] = ["f"]
@@ -155,13 +155,15 @@ def catalogs(draw: st.DrawFn, max_orgs: int = 4, max_modules: int = 3, large: bo
             for offer in org[kind]
             if attribute in offer.get("attributes", {})
         ]
-        on_a_value = draw(st.booleans())
+        on_a_value = draw(st.sampled_from([True, True, True, False]))
         if values and on_a_value:
             return draw(st.sampled_from(values))
         return draw(st.integers(low, high))
 
     def step_require() -> dict[str, Any]:
-        how = draw(st.sampled_from(["none", "none", "max", "min", "min-max", "in", "finish", "odd", "odd"]))
+        how = draw(
+            st.sampled_from(["none", "none", "max", "min", "min", "min-max", "min-max", "in", "finish", "odd", "odd"])
+        )
         if how == "none":
             return {}
         if how == "in":
@@ -180,6 +182,19 @@ def catalogs(draw: st.DrawFn, max_orgs: int = 4, max_modules: int = 3, large: bo
             return {"tol": {"min": low, "max": high}}
         return {"tol": {how: bound("tol", 1, 9)}}
 
+    def technology_require() -> dict[str, Any]:
+        how = draw(st.sampled_from(["none", "none", "min", "max", "min-max", "in", "text"]))
+        if how == "none":
+            return {}
+        if how == "in":
+            return {"trl": {"in": sorted({bound("trl", 1, 5) for _ in range(draw(st.integers(1, 2)))})}}
+        if how == "text":  # the text of a seed's number is not that number
+            return {"trl": {"in": [str(bound("trl", 1, 5))]}}
+        if how == "min-max":
+            low, high = sorted([bound("trl", 1, 5), bound("trl", 1, 5)])
+            return {"trl": {"min": low, "max": high}}
+        return {"trl": {how: bound("trl", 1, 5)}}
+
     modules = []
     for j in range(draw(st.integers(1, max_modules))):
         module: dict[str, Any] = {"id": f"mod{j}", "type": TYPES[j]}
@@ -192,7 +207,7 @@ def catalogs(draw: st.DrawFn, max_orgs: int = 4, max_modules: int = 3, large: bo
             if not steps or draw(st.booleans()):
                 make["technology"] = {
                     "capability": draw(st.sampled_from(CAPS)),
-                    **({"require": {"trl": {"min": bound("trl", 1, 5)}}} if draw(st.booleans()) else {}),
+                    **({"require": r} if (r := technology_require()) else {}),
                 }
             module["make"] = make
         modules.append(module)
@@ -205,6 +220,15 @@ def catalogs(draw: st.DrawFn, max_orgs: int = 4, max_modules: int = 3, large: bo
                 sorted(x["between"]) != sorted(link["between"]) or x["interface"] != link["interface"] for x in links
             ):
                 links.append(link)
+
+    def below(capability: str) -> str:
+        """The capability itself or, as often, one of its descendants in the taxonomy."""
+        found = {capability}
+        for cap in caps:  # parents come before their children in CAPS
+            if set(cap.get("parents", [])) & found:
+                found.add(str(cap["id"]))
+        return capability if len(found) == 1 or draw(st.booleans()) else draw(st.sampled_from(sorted(found)))
+
     # Repair: most requirements get at least one offer, so most instances are feasible.
     usually = st.sampled_from([True, True, True, True, False])
     for module in modules:
@@ -227,7 +251,7 @@ def catalogs(draw: st.DrawFn, max_orgs: int = 4, max_modules: int = 3, large: bo
                 draw(st.sampled_from(orgs))["processes"].append(
                     {
                         "id": f"x{module['id']}.{index}",
-                        "capability": step["capability"],
+                        "capability": below(step["capability"]),
                         "setup_cost": draw(money),
                         "unit_cost": draw(unit),
                         "setup_days": draw(days),
@@ -238,7 +262,7 @@ def catalogs(draw: st.DrawFn, max_orgs: int = 4, max_modules: int = 3, large: bo
             draw(st.sampled_from(orgs))["seeds"].append(
                 {
                     "id": f"x{module['id']}",
-                    "technology": made["technology"]["capability"],
+                    "technology": below(made["technology"]["capability"]),
                     "license_fee": draw(money),
                     "transfer_days": draw(days),
                     "attributes": {"trl": draw(st.integers(1, 5))},
@@ -246,16 +270,18 @@ def catalogs(draw: st.DrawFn, max_orgs: int = 4, max_modules: int = 3, large: bo
             )
     pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]
     relationships = [
-        {"between": list(p) if draw(st.booleans()) else list(p)[::-1]} for p in pairs if draw(st.booleans())
+        {"between": list(p) if draw(st.booleans()) else list(p)[::-1]}
+        for p in pairs
+        if draw(st.sampled_from([True, False, False]))
     ]
     # Several intermediaries, members overlapping, fees above and below the default: the lowest shared one counts.
     intermediaries = [
         {
             "id": f"assoc{j}",
-            "members": [o for o in ids if draw(st.sampled_from([True, True, False]))],
+            "members": [o for o in ids if draw(st.sampled_from([True, True, True, False]))],
             "onboarding_cost": draw(money),
         }
-        for j in range(draw(st.integers(0, 3)))
+        for j in range(draw(st.sampled_from([0, 1, 2, 2, 3])))
     ]
     return {
         "schema": "modcluster/1",
