@@ -1133,9 +1133,11 @@ def verify_solution(catalog: Catalog, request: Request, solution: Solution | Map
     # candidate was stopped by the time limit: neither "k found" nor "no further system" is proven.
     if status == "feasible" and not any(p is False for p in proven) and len(candidates) >= request.candidates:
         problems.append(("status", "is 'feasible' but every one of the k candidates is proven optimal"))
-    for index in range(1, len(proven)):
-        if proven[index] is True and any(p is False for p in proven[:index]):
+    seen_unproven = False  # one pass: a proven candidate after any unproven one
+    for index, flag in enumerate(proven):
+        if flag is True and seen_unproven:
             problems.append(("", f"candidate {index + 1} is proven optimal after an unproven candidate"))
+        seen_unproven = seen_unproven or flag is False
 
     keys: list[tuple[Decimal, ...] | None] = []
     for rep, figures in zip(reps, figures_list, strict=True):
@@ -1155,16 +1157,19 @@ def verify_solution(catalog: Catalog, request: Request, solution: Solution | Map
         None if rep.hub is None or not rep.complete else _signature(rep.hub, _sorted_sources(product, rep))
         for rep in reps
     ]
-    for j in range(len(signatures)):
-        for i in range(j):
-            if signatures[i] is not None and signatures[i] == signatures[j]:
-                problems.append(
-                    (
-                        "",
-                        f"candidates {i + 1} and {j + 1} are the same system (same hub, sources, "
-                        "organisations and seeds)",
-                    )
+    # One pass with a dict, not all pairs: each repeat is named once, against the first candidate it repeats.
+    first: dict[tuple[Any, ...], int] = {}
+    for j, signature in enumerate(signatures):
+        if signature is None:
+            continue
+        i = first.setdefault(signature, j)
+        if i != j:
+            problems.append(
+                (
+                    "",
+                    f"candidates {i + 1} and {j + 1} are the same system (same hub, sources, organisations and seeds)",
                 )
+            )
     return _render(reader.problems + problems)
 
 

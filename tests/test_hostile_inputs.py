@@ -410,3 +410,26 @@ def test_non_ascii_output_under_an_ascii_encoding(tmp_path: Path) -> None:
             assert json.loads(done.stdout)["candidates"][0]["partners"] == ["東京-seller"]
         else:
             assert b"\\u6771\\u4eac-seller" in done.stdout
+
+
+# --------------------------------------------------------------------------- verify: many candidates
+
+
+def test_verify_names_each_repeated_candidate_once() -> None:
+    """300 copies of one candidate: 299 repeats, each against candidate 1 (not 44,850 pairs)."""
+    from modcluster.engine import solve
+    from modcluster.io import build_request
+    from modcluster.verify import verify_solution
+
+    catalog = load_catalog(MINI)
+    request = build_request(catalog, "mini-sensor")
+    data = solve(catalog, request).to_dict()
+    data["candidates"] = [dict(data["candidates"][0], rank=i + 1) for i in range(300)]
+    data["candidates"][5]["proven_optimal"] = False
+    problems = verify_solution(catalog, request, data)
+    repeats = [p for p in problems if "are the same system" in p]
+    assert repeats == [f"candidates 1 and {j} are the same system (same hub, sources, organisations and seeds)"
+                       for j in range(2, 301)]  # fmt: skip
+    after = [p for p in problems if "proven optimal after an unproven candidate" in p]
+    assert after == [f"candidate {j} is proven optimal after an unproven candidate" for j in range(7, 301)]
+    assert any("300 candidates, the request asks for at most 3" in p for p in problems)
