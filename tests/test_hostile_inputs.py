@@ -433,3 +433,43 @@ def test_verify_names_each_repeated_candidate_once() -> None:
     after = [p for p in problems if "proven optimal after an unproven candidate" in p]
     assert after == [f"candidate {j} is proven optimal after an unproven candidate" for j in range(7, 301)]
     assert any("300 candidates, the request asks for at most 3" in p for p in problems)
+
+
+# --------------------------------------------------------------------------- sweeps: too many scenarios
+
+
+def test_a_sweep_of_a_billion_scenarios_is_refused_before_planning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    values = list(range(1, 1001))
+    spec = tmp_path / "big.yaml"
+    spec.write_text(
+        f"schema: modcluster/sweep/1\ngrid:\n  quantity: {values}\n  budget: {values}\n  deadline: {values}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.jsonl"
+    code, _out, err = cli(capsys, "sweep", str(MINI), str(spec), "--out", str(out))
+    assert_refused(
+        code,
+        err,
+        "big.yaml:3:3: grid: the sweep has 1,000,000,000 scenarios, more than the 100,000",
+        "quantity 1000 x budget 1000 x deadline 1000",
+    )
+    assert not out.exists()
+
+
+def test_scenario_count_and_the_limit() -> None:
+    from modcluster.sweep import plan, sweep_from_data
+    from modcluster.sweep.spec import MAX_SCENARIOS, scenario_count
+
+    catalog = load_catalog(MINI)
+    products = len(catalog.products)
+    side = int(MAX_SCENARIOS**0.5)
+    at_limit = sweep_from_data({"grid": [{"quantity": list(range(side)), "budget": list(range(side))}]})
+    assert scenario_count(catalog, at_limit) == side * side <= MAX_SCENARIOS
+    over = sweep_from_data(
+        {"grid": [{"product": "all", "quantity": list(range(MAX_SCENARIOS))}], "scenarios": [{"name": "x"}]}
+    )
+    assert scenario_count(catalog, over) == products * MAX_SCENARIOS + 1
+    with pytest.raises(ValidationError, match=r"grid\[0\]: product 1 x quantity 100000"):
+        plan(catalog, over)

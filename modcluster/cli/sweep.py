@@ -148,12 +148,14 @@ def run(args: argparse.Namespace) -> int:
     from modcluster.io import atomic_write_text, check_outputs, load_catalog
     from modcluster.solver import SolverSettings
     from modcluster.sweep import Progress, ResultLog, finished, latest, load_sweep, read_results, sweep
+    from modcluster.sweep.spec import check_scenario_count
 
     inputs = [args.catalog, args.sweep]
     check_outputs({"--out": args.out, "--csv": args.csv}, protect=inputs)  # no two outputs one file
 
     catalog = load_catalog(args.catalog)
     spec = load_sweep(args.sweep)
+    check_scenario_count(catalog, spec)  # before the results file is opened
     settings = None if args.solver_threads is None else SolverSettings(workers=args.solver_threads)
     interrupted = False
     with ResultLog(args.out) as results, _executor(args) as executor, _sigterm_as_interrupt():

@@ -52,6 +52,7 @@ from modcluster.io.loader import build_request, load_document
 from modcluster.io.validation import validate_model
 
 __all__ = [
+    "MAX_SCENARIOS",
     "SWEEP_SCHEMA",
     "VARIATION_KEYS",
     "BaseRequest",
@@ -63,10 +64,12 @@ __all__ = [
     "build_scenario_request",
     "canonical_json",
     "catalog_fingerprint",
+    "check_scenario_count",
     "digest",
     "load_sweep",
     "plain",
     "plan",
+    "scenario_count",
     "sweep_from_data",
 ]
 
@@ -89,6 +92,8 @@ VARIATION_KEYS = (
     "time_limit",
 )
 _LIMITS = ("budget", "deadline", "max_partners")
+#: Most scenarios one sweep may have: each is planned in memory (about 2 KB) before any is solved.
+MAX_SCENARIOS = 100_000
 
 ScenarioName = Annotated[
     str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\r\n]*$"), AfterValidator(normal_id)
@@ -349,7 +354,8 @@ def plan(catalog: Catalog, spec: SweepSpec) -> list[Scenario]:
     covers the catalog (its canonical data), the base and the variation.
 
     Raises:
-        ValidationError: A named scenario's name equals a grid point's id.
+        ValidationError: A named scenario's name equals a grid point's id, or the sweep
+            has more than :data:`MAX_SCENARIOS` scenarios (refused before any is listed).
     """
     catalog_digest = catalog_fingerprint(catalog)
     base = canonical_json(spec.base.model_dump(mode="python", by_alias=True, exclude_unset=True))
@@ -368,6 +374,7 @@ def plan(catalog: Catalog, spec: SweepSpec) -> list[Scenario]:
 
     grid_place: tuple[Key, ...] = ("grid",)
     listed = doc is None or not isinstance(doc.data, Mapping) or not isinstance(doc.data.get("grid"), Mapping)
+    check_scenario_count(catalog, spec)
     for g_index, grid in enumerate(spec.grids):
         place = (*grid_place, g_index) if listed else grid_place
         axes: list[tuple[str, list[tuple[int | None, Any]]]] = []
@@ -400,6 +407,51 @@ def plan(catalog: Catalog, spec: SweepSpec) -> list[Scenario]:
         params = _variation(named, VARIATION_KEYS)
         add(named.name, params, ("scenarios", index), {key: ("scenarios", index, key) for key in params})
     return out
+
+
+def scenario_count(catalog: Catalog, spec: SweepSpec) -> int:
+    """How many scenarios the sweep names at most (before equal grid points are merged), without listing them.
+
+    >>> from modcluster.domain.catalog import Catalog
+    >>> scenario_count(Catalog(), sweep_from_data({"grid": {"quantity": [1, 2, 3], "budget": [1, 2]}}))
+    6
+    """
+    total = len(spec.scenarios)
+    for grid in spec.grids:
+        points = 1
+        for key in VARIATION_KEYS:
+            values = getattr(grid, key)
+            if values is not None:
+                points *= len(catalog.products) if key == "product" and values == "all" else len(values)
+        total += points
+    return total
+
+
+def check_scenario_count(catalog: Catalog, spec: SweepSpec) -> None:
+    """Refuse a sweep of more than :data:`MAX_SCENARIOS` scenarios before listing any (it could fill the memory).
+
+    Raises:
+        ValidationError: At ``grid`` in the sweep file, with the size of every grid.
+    """
+    total = scenario_count(catalog, spec)
+    if total <= MAX_SCENARIOS:
+        return
+    doc = spec.source
+    listed = doc is None or not isinstance(doc.data, Mapping) or not isinstance(doc.data.get("grid"), Mapping)
+    sizes = []
+    for index, grid in enumerate(spec.grids):
+        axes = [
+            f"{key} {len(catalog.products) if key == 'product' and values == 'all' else len(values)}"
+            for key in VARIATION_KEYS
+            if (values := getattr(grid, key)) is not None
+        ]
+        sizes.append(f"grid{f'[{index}]' if listed else ''}: " + " x ".join(axes or ["1"]))
+    message = (
+        f"the sweep has {total:,} scenarios, more than the {MAX_SCENARIOS:,} one sweep may have "
+        f"({'; '.join(sizes)}): split it into several sweeps or use fewer values"
+    )
+    issue = doc.issue(("grid",), message) if doc is not None and spec.grids else Issue("grid", message)
+    raise ValidationError(issue, file=doc.file if doc is not None else None)
 
 
 def catalog_fingerprint(catalog: Catalog) -> str:
