@@ -188,3 +188,52 @@ def test_the_results_journal_must_be_a_regular_file(tmp_path: Path) -> None:
         ResultLog(os.devnull)
     with pytest.raises(InputError, match="regular file"):
         ResultLog(tmp_path)
+
+
+# --------------------------------------------------------------------------- a full disk during a sweep
+
+
+def test_a_full_disk_keeps_whole_lines_and_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from modcluster.sweep import ResultLog, ScenarioResult, read_results
+    from modcluster.sweep import results as results_module
+
+    path = tmp_path / "r.jsonl"
+    first = ScenarioResult("a", "optimal", "f1", {"quantity": 1})
+    second = ScenarioResult("b", "optimal", "f2", {"quantity": 2})
+    real_write = os.write
+
+    def half_then_full(fd: int, data: bytes | memoryview) -> int:
+        if len(data) > 8:
+            return real_write(fd, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with ResultLog(path) as log:
+        log.append(first)
+        monkeypatch.setattr(results_module.os, "write", half_then_full)
+        with pytest.raises(InputError) as info:
+            log.append(second)
+        monkeypatch.undo()
+    message = str(info.value)
+    assert message.startswith(f"{path}: cannot write the results: No space left on device")
+    assert "run the same command again" in message
+    assert path.read_bytes() == (first.to_json() + "\n").encode()  # the torn half is gone
+    assert [r.scenario for r in read_results(path)] == ["a"]
+
+
+def test_a_full_disk_during_a_sweep_is_exit_2_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from modcluster.sweep import ResultLog
+
+    def full(self: ResultLog, result: object) -> None:
+        raise InputError("cannot write the results: No space left on device", file=self.path)
+
+    (tmp_path / "s.yaml").write_text(SWEEP, encoding="utf-8")
+    monkeypatch.setattr(ResultLog, "append", full)
+    out = tmp_path / "r.jsonl"
+    code, _out, err = cli(capsys, "sweep", str(MINI), str(tmp_path / "s.yaml"), "--out", str(out), "--workers", "1")
+    assert code == ExitCode.BAD_INPUT, err
+    assert f"{out}: cannot write the results: No space left on device" in err
+    assert "internal error" not in err

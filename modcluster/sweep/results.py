@@ -345,14 +345,31 @@ class ResultLog:
             raise InputError("another sweep is writing this results file", file=self.path) from None
 
     def append(self, result: ScenarioResult) -> None:
-        """Write one result line and sync it to disk before returning."""
+        """Write one result line and sync it to disk before returning.
+
+        Raises:
+            InputError: The line cannot be written (a full disk, an I/O error). The
+                file is cut back to its last whole line, so every earlier result is
+                kept and nothing torn is left; the message names the file.
+        """
         data = (result.to_json() + "\n").encode("utf-8")
         with _signals_held():
-            view = memoryview(data)
-            while view:
-                written = os.write(self._fd, view)
-                view = view[written:]
-            os.fsync(self._fd)
+            start = os.lseek(self._fd, 0, os.SEEK_END)
+            try:
+                view = memoryview(data)
+                while view:
+                    written = os.write(self._fd, view)
+                    view = view[written:]
+                os.fsync(self._fd)
+            except OSError as exc:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self._fd, start)
+                    os.lseek(self._fd, start, os.SEEK_SET)
+                raise InputError(
+                    f"cannot write the results: {exc.strerror or exc}; every result before this one is kept: "
+                    "make room and run the same command again to finish",
+                    file=self.path,
+                ) from None
 
     def close(self) -> None:
         """Release the file."""
