@@ -197,7 +197,6 @@ def test_a_full_disk_keeps_whole_lines_and_names_the_file(tmp_path: Path, monkey
     import errno
 
     from modcluster.sweep import ResultLog, ScenarioResult, read_results
-    from modcluster.sweep import results as results_module
 
     path = tmp_path / "r.jsonl"
     first = ScenarioResult("a", "optimal", "f1", {"quantity": 1})
@@ -211,7 +210,7 @@ def test_a_full_disk_keeps_whole_lines_and_names_the_file(tmp_path: Path, monkey
 
     with ResultLog(path) as log:
         log.append(first)
-        monkeypatch.setattr(results_module.os, "write", half_then_full)
+        monkeypatch.setattr(os, "write", half_then_full)  # only this process, no pool here
         with pytest.raises(InputError) as info:
             log.append(second)
         monkeypatch.undo()
