@@ -236,3 +236,65 @@ def test_a_full_disk_during_a_sweep_is_exit_2_naming_the_file(
     assert code == ExitCode.BAD_INPUT, err
     assert f"{out}: cannot write the results: No space left on device" in err
     assert "internal error" not in err
+
+
+# --------------------------------------------------------------------------- kill -9: the workers die too
+
+_ORPHAN_SCRIPT = """
+import os, sys, time
+from modcluster.io import load_catalog
+from modcluster.sweep.run import catalog_payload, _install
+import concurrent.futures as cf, multiprocessing
+
+def main():
+    payload = catalog_payload(load_catalog(sys.argv[1]))
+    pool = cf.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=_install, initargs=(payload, os.getpid()))
+    pids = {pool.submit(os.getpid).result() for _ in range(8)}
+    for _ in range(50):  # both workers up
+        pids |= {p.pid for p in pool._processes.values()}
+        if len(pids) >= 2:
+            break
+        time.sleep(0.1)
+    busy = [pool.submit(time.sleep, 600) for _ in pids]  # as in a long solve: not reading the call queue
+    time.sleep(1)
+    print(" ".join(map(str, sorted(pids))), flush=True)
+    time.sleep(600)
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux only")
+def test_sweep_workers_die_when_the_sweep_is_killed(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    script = tmp_path / "orphans.py"
+    script.write_text(_ORPHAN_SCRIPT, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    parent = subprocess.Popen(
+        [sys.executable, str(script), str(MINI)], stdout=subprocess.PIPE, text=True, env=env, cwd=tmp_path
+    )
+    assert parent.stdout is not None
+    workers = [int(pid) for pid in parent.stdout.readline().split()]
+    assert workers and parent.pid not in workers
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=60)
+
+    def alive(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                return handle.read().split(")")[-1].split()[0] != "Z"  # a zombie has died
+        except FileNotFoundError:
+            return False
+
+    for _ in range(300):  # not a time limit: the kernel's signal arrives at once; this only waits for it
+        if not any(alive(pid) for pid in workers):
+            break
+        time.sleep(0.1)
+    left = [pid for pid in workers if alive(pid)]
+    for pid in left:  # leave nothing behind whatever happened
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"worker processes {left} outlived the killed sweep"

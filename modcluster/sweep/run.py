@@ -6,7 +6,8 @@ worker returns a plain mapping. Workers keep parsed catalogs in a small cache
 keyed by digest, so a catalog is parsed once per worker process.
 
 - Default executor: a local process pool (``spawn`` context, sized to the
-  machine) whose initializer installs the catalog in each worker.
+  machine) whose initializer installs the catalog in each worker; the
+  workers die with the sweep, even when it is killed with SIGKILL.
 - A Dask ``Client.get_executor()``: the catalog is scattered to every worker
   once (``broadcast=True``) and tasks refer to it by key.
 - Any other executor: the catalog text rides with each task (free for threads).
@@ -25,6 +26,7 @@ import dataclasses
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -47,6 +49,7 @@ __all__ = [
     "cache_info",
     "catalog_payload",
     "default_workers",
+    "die_with_parent",
     "solve_task",
     "sweep",
 ]
@@ -105,8 +108,37 @@ def _catalog(ref: Any) -> Catalog:
     return catalog
 
 
-def _install(payload: CatalogPayload) -> None:
-    """Process-pool initializer: leave Ctrl-C to the parent, parse the catalog once."""
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies, even by ``kill -9`` (Linux; elsewhere nothing).
+
+    Without it, the workers of a sweep killed with SIGKILL lived on (and with
+    them multiprocessing's resource tracker, holding the caller's pipes open).
+
+    Args:
+        parent: The parent's pid when this process was started: if it is gone
+            already (it died before this call), this process exits at once.
+    """
+    if not sys.platform.startswith("linux"):  # pragma: no cover - other systems: best effort only
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - no prctl
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+#: prctl(2) option: the signal sent to this process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def _install(payload: CatalogPayload, parent: int | None = None) -> None:
+    """Process-pool initializer: die with the parent, leave Ctrl-C to it, parse the catalog once."""
+    if parent is not None:
+        die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _catalog(payload)
 
@@ -320,7 +352,7 @@ class SweepRun(Iterator[ScenarioResult]):
             max_workers=max(1, min(self.workers, len(self.pending))),
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_install,
-            initargs=(payload,),
+            initargs=(payload, os.getpid()),
         )
 
     def _healthy_pool(self, payload: CatalogPayload) -> cf.ProcessPoolExecutor:
