@@ -19,7 +19,7 @@ from modcluster.solver.compile import Compiled, SlotVars
 from modcluster.solver.hint import GreedyModule, GreedySystem
 from modcluster.solver.prepare import Instance, Option
 
-__all__ = ["candidate_of", "decode"]
+__all__ = ["candidate_of", "decode", "solution_system"]
 
 
 def _chosen(solver: cp_model.CpSolver, slot: SlotVars) -> Option:
@@ -40,7 +40,11 @@ def decode(compiled: Compiled, solver: cp_model.CpSolver, rank: int, proven: boo
     checked against the model's cost expression, so a modelling slip surfaces
     here rather than in a user's report.
     """
-    inst = compiled.instance
+    return candidate_of(compiled.instance, solution_system(compiled, solver), rank, proven)
+
+
+def solution_system(compiled: Compiled, solver: cp_model.CpSolver) -> GreedySystem:
+    """The solver's current solution as a system with its schedule and figures (as the model has them)."""
     hub = next(org for org, lit in compiled.hub.items() if solver.boolean_value(lit))
     chosen: list[GreedyModule] = []
     for mv in compiled.modules:
@@ -52,7 +56,7 @@ def decode(compiled: Compiled, solver: cp_model.CpSolver, rank: int, proven: boo
         else:
             assert mv.buy is not None
             chosen.append(GreedyModule(_chosen(solver, mv.buy), starts=(solver.value(mv.buy.start),)))
-    system = GreedySystem(
+    return GreedySystem(
         hub,
         tuple(chosen),
         solver.value(compiled.integration_start),
@@ -61,7 +65,6 @@ def decode(compiled: Compiled, solver: cp_model.CpSolver, rank: int, proven: boo
         frozenset(o.org for gm in chosen for o in gm.tasks) - {hub},
         tuple(bool(solver.value(expr)) for expr in compiled.matched),
     )
-    return candidate_of(inst, system, rank, proven)
 
 
 def candidate_of(inst: Instance, system: GreedySystem, rank: int, proven: bool) -> Candidate:

@@ -31,7 +31,7 @@ from modcluster.domain.request import Request
 from modcluster.domain.solution import Candidate, Explanation, Solution, Status
 from modcluster.solver.compile import Compiled, SlotVars, _cost_bound, _horizon, compile_model
 from modcluster.solver.cpsat import SolverSettings, run_interruptible
-from modcluster.solver.decode import candidate_of, decode
+from modcluster.solver.decode import candidate_of, decode, solution_system
 from modcluster.solver.exhaust import settle
 from modcluster.solver.gaps import static_gaps
 from modcluster.solver.hint import GreedyModule, GreedySystem, greedy, nearby, system_of
@@ -156,6 +156,9 @@ class _Outcome:
 LEAD_FIRST = (0, 1)
 """The first key of ``lead_time``: lead-time bounds and fixing apply."""
 
+COST_FIRST = (1, 0)
+"""The first key of ``cost``: its next systems come from the Lagrangian fixing and settling instead."""
+
 SETTLE = 1000
 """Branch and bound settles a hub when it visits at most ``SETTLE * k`` partial systems (see docs/performance.md)."""
 
@@ -278,6 +281,8 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
             if result.solver is not None:
                 proven = result.status == cp_model.OPTIMAL and not result.interrupted
                 cand = decode(compiled, result.solver, 1, proven)
+                if k > 1 and settings.hint and settings.fixing and order.keys[0] != COST_FIRST:
+                    _learn_nearby(hub, order, solution_system(compiled, result.solver), k, began + limit)
                 value = order.value(_cents(cand), cand.lead_time)
                 found.append((value, cand))
                 outcome.bounds.append(float(order.pack(result.bound)))
@@ -450,6 +455,29 @@ def _compile(
     elif settings.hint and systems[0] is not None and (limit is None or not settings.bounds):
         _add_hint(compiled, systems[0])
     return True
+
+
+def _learn_nearby(hub: _Hub, order: ObjectiveOrder, system: GreedySystem, k: int, stop_at: float) -> None:
+    """Add the systems near one the model found to the hub's known systems, for its next solves.
+
+    The runner-up systems of a hub mostly differ from its best in one or two
+    modules (:func:`~modcluster.solver.hint.nearby`). Each one, meeting the
+    limits and not taken yet, is a real system: the best of them starts the
+    hub's next search (:func:`_rehint`). They are only hints: not used as a
+    bound, since pruning may have left one of them out of the model.
+    """
+    sub = hub.sub
+    seen = {known.signature() for _, known in hub.known}
+    for chosen in nearby(sub, system, min(NEARBY * k, NEARBY_MOST)):
+        if time.monotonic() > stop_at:
+            break
+        candidate = system_of(sub, chosen)
+        signature = candidate.signature()
+        if signature in seen or signature in hub.taken or not candidate.meets(sub):
+            continue
+        seen.add(signature)
+        hub.known.append((order.value(candidate.cents, candidate.lead), candidate))
+    hub.known.sort(key=lambda pair: pair[0])
 
 
 def _rehint(hub: _Hub, cutoff: int | None) -> None:
