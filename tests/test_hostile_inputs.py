@@ -473,3 +473,72 @@ def test_scenario_count_and_the_limit() -> None:
     assert scenario_count(catalog, over) == products * MAX_SCENARIOS + 1
     with pytest.raises(ValidationError, match=r"grid\[0\]: product 1 x quantity 100000"):
         plan(catalog, over)
+
+
+# --------------------------------------------------------------------------- messages bounded for huge catalogs
+
+
+def test_an_unknown_product_among_ten_thousand_gives_a_short_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = parse_document(CONTROL_CATALOG.replace("NAME", "x").replace("SELLER", "s"), "yaml").data
+    product = data["products"][0]
+    data["products"] = [dict(product, id=f"product-{i}") for i in range(10_000)]
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, _out, err = cli(capsys, "solve", str(path), "--product", "product-12x")
+    assert_refused(code, err, "unknown product 'product-12x' (did you mean 'product-12'")
+    assert "(the catalog has 10,000 products)" in err and len(err) < 300
+    code, _out, err = cli(capsys, "solve", str(path), "--product", "zzzzzz")
+    assert_refused(code, err, "the catalog has 10,000 products: product-0, product-1")
+    assert "and 9,995 more" in err and len(err) < 300
+    code, _out, err = cli(capsys, "solve", str(path))
+    assert_refused(code, err, "name one with --product (the catalog has 10,000 products: product-0")
+    assert len(err) < 400
+
+
+# --------------------------------------------------------------------------- wording
+
+
+@pytest.mark.parametrize(
+    ("second", "kind"),
+    [
+        (MINI, "a catalog"),
+        (ROOT / "catalogs" / "examples" / "mini.toml", "a catalog"),
+        (ROOT / "catalogs" / "sweeps" / "tama.yaml", "a sweep file"),
+    ],
+)
+def test_verify_says_when_the_solution_is_another_kind_of_file(
+    capsys: pytest.CaptureFixture[str], second: Path, kind: str
+) -> None:
+    code, _out, err = cli(capsys, "verify", str(MINI), str(second))
+    assert_refused(code, err, f"{second} is {kind}, not a solution")
+    assert "stores no request" not in err
+
+
+def test_verify_says_when_the_solution_is_a_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    request = tmp_path / "r.yaml"
+    request.write_text("product: mini-sensor\nquantity: 5\n", encoding="utf-8")
+    code, _out, err = cli(capsys, "verify", str(MINI), str(request))
+    assert_refused(code, err, "is a request, not a solution")
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json", ".toml"])
+def test_type_errors_are_worded_alike_in_every_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    data = parse_document(MINI_CATALOG.replace("DESIGN_FEE", "1"), "yaml").data
+    data["organizations"][0]["capacity"] = [1]
+    data["organizations"][0]["design_fee"] = {"a": 1}
+    path = tmp_path / f"c{suffix}"
+    if suffix == ".toml":
+        path.write_text(_toml(data), encoding="utf-8")
+    else:
+        path.write_text(json.dumps(data), encoding="utf-8")  # JSON is YAML too
+    code, _out, err = cli(capsys, "validate", str(path))
+    assert_refused(
+        code,
+        err,
+        "organizations[0].capacity: expected a number, got a list",
+        "organizations[0].design_fee: expected a number, got a mapping",
+    )

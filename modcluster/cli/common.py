@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from modcluster.domain.catalog import Catalog
+from modcluster.domain.checks import known_ids
 from modcluster.domain.request import Request
 from modcluster.domain.solution import Status
 from modcluster.errors import ExitCode, InputError
@@ -108,7 +109,7 @@ def requests_from_args(catalog: Catalog, args: argparse.Namespace) -> list[Reque
         if not chosen:
             raise InputError(
                 "the catalog has several products and none has a default request: name one with --product "
-                f"({', '.join(p.id for p in catalog.products)})"
+                f"({known_ids([p.id for p in catalog.products])})"
             )
         return [build_request(catalog, p, file_data, overrides, file=args.request) for p in chosen]
     return [build_request(catalog, product, file_data, overrides, file=args.request)]

@@ -26,6 +26,32 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
+#: The schema line of each kind of file modcluster reads, to say what a misplaced file is.
+_KINDS = {"modcluster/1": "a catalog", "modcluster/sweep/1": "a sweep file"}
+
+
+def _looks_like_a_solution(data: dict[str, Any], file: str) -> None:
+    """Refuse a file that is plainly not a solution (a catalog, a sweep, a request) with words saying so.
+
+    Raises:
+        InputError: The file is another kind of modcluster file.
+    """
+    schema = data.get("schema")
+    kind = _KINDS.get(schema) if isinstance(schema, str) else None
+    if kind is None and schema is None and "candidates" not in data and "status" not in data:
+        if "organizations" in data or "products" in data:
+            kind = "a catalog"
+        elif "grid" in data or "scenarios" in data:
+            kind = "a sweep file"
+        elif "product" in data:
+            kind = "a request"
+    if kind is not None:
+        raise InputError(
+            f"{file} is {kind}, not a solution: give verify CATALOG [REQUEST] SOLUTION.json "
+            "(the solution as written by modcluster solve --json or --out)"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     """Verify every solution in the file; exit 5 on any problem."""
     from modcluster.io import build_request, load_catalog, load_document, request_from_data
@@ -47,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     for index, sol in enumerate(solutions):
         if not isinstance(sol, dict):
             raise InputError(f"{solution_file}: entry {index} is not a solution object")
+        _looks_like_a_solution(sol, solution_file)
         if fixed_request is not None:
             request = fixed_request
         elif isinstance(sol.get("request"), dict):

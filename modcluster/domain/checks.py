@@ -8,14 +8,47 @@ path names the place, e.g. ``organizations[3].processes[0].capability``.
 
 from __future__ import annotations
 
+import difflib
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from modcluster.domain.catalog import Catalog, Organization, Requires
 from modcluster.domain.request import Request
 from modcluster.errors import CrossReferenceError, Issue, RequestError
 
-__all__ = ["catalog_issues", "check_catalog", "check_request", "find_cycle", "request_issues"]
+__all__ = [
+    "MAX_LISTED",
+    "catalog_issues",
+    "check_catalog",
+    "check_request",
+    "find_cycle",
+    "known_ids",
+    "request_issues",
+]
+
+#: Most ids an error message lists in full; beyond, the closest few and the count.
+MAX_LISTED = 20
+
+
+def known_ids(ids: Sequence[str], wanted: str | None = None, what: str = "products") -> str:
+    """What a message says the catalog has, bounded for catalogs of any size.
+
+    Up to :data:`MAX_LISTED` ids are listed; beyond, the few closest to
+    ``wanted`` (or the first few) and how many there are.
+
+    >>> known_ids(["a", "b"])
+    'the catalog has: a, b'
+    >>> known_ids([f"product-{i}" for i in range(10_000)], "product-12x")
+    "did you mean 'product-12', 'product-912', 'product-812'? (the catalog has 10,000 products)"
+    """
+    if not ids:
+        return "the catalog has: none"
+    if len(ids) <= MAX_LISTED:
+        return "the catalog has: " + ", ".join(ids)
+    close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.6) if wanted else []
+    if close:
+        return "did you mean " + ", ".join(repr(c) for c in close) + f"? (the catalog has {len(ids):,} {what})"
+    return f"the catalog has {len(ids):,} {what}: " + ", ".join(ids[:5]) + f" and {len(ids) - 5:,} more"
 
 
 def _duplicates(ids: Iterable[str], where: str, what: str, unique: set[str] | None = None) -> list[Issue]:
@@ -230,8 +263,8 @@ def request_issues(catalog: Catalog, request: Request) -> list[Issue]:
     """Every reference of ``request`` that the catalog does not resolve."""
     issues = []
     if request.product not in catalog.product_by_id:
-        known = ", ".join(sorted(catalog.product_by_id)) or "none"
-        issues.append(Issue("product", f"unknown product {request.product!r} (the catalog has: {known})"))
+        known = known_ids(sorted(catalog.product_by_id), request.product)
+        issues.append(Issue("product", f"unknown product {request.product!r} ({known})"))
     orgs = catalog.org_by_id
     for field in ("exclude", "require"):
         for index, org_id in enumerate(getattr(request, field)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import decimal
 import unicodedata
+from collections.abc import Mapping
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -146,7 +147,7 @@ def to_decimal(value: Any) -> Decimal:
     elif isinstance(value, str):
         raise ValueError("expected a number, got a string")
     else:
-        raise ValueError(f"expected a number, got {type(value).__name__}")
+        raise ValueError(f"expected a number, got {_kind(value)}")
     if not result.is_finite():
         raise ValueError("NaN and infinity are not numbers a catalog may hold")
     # adjusted() first: abs() of a Decimal beyond the context's exponent range raises decimal.Overflow.
@@ -161,6 +162,17 @@ def to_decimal(value: Any) -> Decimal:
     if len(digits) > MAX_DIGITS:
         raise ValueError(f"{_short(result)} has more than {MAX_DIGITS} significant digits")
     return result
+
+
+def _kind(value: Any) -> str:
+    """Name a non-number the way the readers' messages do (``a list``, ``a mapping``, ``null``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    return type(value).__name__
 
 
 def exact() -> decimal.Context:

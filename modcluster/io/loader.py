@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from modcluster.domain.catalog import Catalog
-from modcluster.domain.checks import check_catalog, check_request
+from modcluster.domain.checks import MAX_LISTED, check_catalog, check_request, known_ids
 from modcluster.domain.request import Request, RequestDefaults
 from modcluster.domain.values import Id
 from modcluster.errors import CrossReferenceError, Issue, ParseError, RequestError, ValidationError
@@ -262,15 +262,18 @@ def build_request(
     chosen = product or from_overrides.get("product") or from_file.get("product")
     if chosen is None:
         if len(catalog.products) != 1:
-            known = ", ".join(p.id for p in catalog.products) or "none"
+            ids = [p.id for p in catalog.products]
+            known = (
+                f"name one of {', '.join(ids) or 'none'}" if len(ids) <= MAX_LISTED else f"name one ({known_ids(ids)})"
+            )
             raise RequestError(
-                Issue("product", f"no product given and the catalog has {len(catalog.products)}: name one of {known}"),
+                Issue("product", f"no product given and the catalog has {len(catalog.products):,}: {known}"),
                 file=file,
             )
         chosen = catalog.products[0].id
     if chosen not in catalog.product_by_id:
-        known = ", ".join(p.id for p in catalog.products) or "none"
-        issue = Issue("product", f"unknown product {chosen!r} (the catalog has: {known})")
+        known = known_ids([p.id for p in catalog.products], chosen)
+        issue = Issue("product", f"unknown product {chosen!r} ({known})")
         in_file = doc is not None and chosen == from_file.get("product")
         raise RequestError(locate_issues([issue], doc) if in_file and doc else [issue], file=file if in_file else None)
 
