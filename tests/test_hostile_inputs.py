@@ -542,3 +542,29 @@ def test_type_errors_are_worded_alike_in_every_format(
         "organizations[0].capacity: expected a number, got a list",
         "organizations[0].design_fee: expected a number, got a mapping",
     )
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--workers", "10000", "at most 256 local worker processes"),
+        ("--workers", "0", "must be at least 1"),
+        ("--workers", "1e3", "not a whole number from 1"),
+        ("--workers", "9" * 5000, "not a whole number from 1"),
+        ("--solver-threads", "-2", "not a whole number from 1"),
+    ],
+)
+def test_sweep_worker_counts_are_bounded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str, value: str, message: str
+) -> None:
+    spec = tmp_path / "s.yaml"
+    spec.write_text("schema: modcluster/sweep/1\ngrid: {quantity: [1]}\n", encoding="utf-8")
+    out = tmp_path / "r.jsonl"
+    code, _out, err = cli(capsys, "sweep", str(MINI), str(spec), "--out", str(out), flag, value)
+    assert_refused(code, err, f"argument {flag}", message)
+    assert not out.exists()
+    from modcluster.sweep import sweep, sweep_from_data
+
+    if flag == "--workers" and value == "10000":
+        with pytest.raises(ValueError, match="workers must be from 1 to 256"):
+            sweep(load_catalog(MINI), sweep_from_data({"grid": {"quantity": [1]}}), workers=10_000)

@@ -298,3 +298,31 @@ def test_sweep_workers_die_when_the_sweep_is_killed(tmp_path: Path) -> None:
     for pid in left:  # leave nothing behind whatever happened
         os.kill(pid, signal.SIGKILL)
     assert not left, f"worker processes {left} outlived the killed sweep"
+
+
+# --------------------------------------------------------------------------- every product: a failure keeps the rest
+
+TWO_PRODUCTS = """\
+schema: modcluster/1
+capabilities: [{id: a}]
+organizations:
+  - {id: hub, develops: [f]}
+  - {id: seller, modules: [{type: t, unit_cost: 2}, {type: huge, unit_cost: 999999999999999}]}
+products:
+  - {id: fine, family: f, modules: [{id: m, type: t}], request: {quantity: 10}}
+  - {id: too-large, family: f, modules: [{id: m, type: huge}], request: {quantity: 1000000}}
+  - {id: also-fine, family: f, modules: [{id: m, type: t}], request: {quantity: 20}}
+"""
+
+
+def test_solving_every_product_keeps_the_solved_ones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    catalog = tmp_path / "c.yaml"
+    catalog.write_text(TWO_PRODUCTS, encoding="utf-8")
+    out = tmp_path / "all.json"
+    code, stdout, err = cli(capsys, "solve", str(catalog), "--json", "--quiet", "--out", str(out))
+    assert code == ExitCode.BAD_INPUT, err
+    assert "modcluster: too-large: figures too large" in err
+    solved = json.loads(stdout)
+    assert [s["product"] for s in solved] == ["fine", "also-fine"]
+    assert [s["status"] for s in solved] == ["optimal", "optimal"]
+    assert json.loads(out.read_text()) == solved

@@ -8,7 +8,7 @@ from typing import Any
 
 from modcluster.cli.common import add_request_flags, log, requests_from_args, worst_exit
 from modcluster.domain.solution import Solution, dumps
-from modcluster.errors import ExitCode
+from modcluster.errors import ExitCode, ModclusterError
 
 __all__ = ["register"]
 
@@ -35,9 +35,18 @@ def run(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.catalog)
     requests = requests_from_args(catalog, args)
     solutions: list[Solution] = []
+    failures: list[int] = []
     for request in requests:
         log(args, f"solving {request.product} (quantity {request.quantity}, objective {request.objective.value}) ...")
-        solution = solve(catalog, request)
+        try:
+            solution = solve(catalog, request)
+        except ModclusterError as exc:
+            if len(requests) == 1:
+                raise
+            # One product's failure does not discard the others: report it, go on, exit with its code.
+            print(f"modcluster: {request.product}: {exc}", file=sys.stderr)
+            failures.append(exc.exit_code)
+            continue
         log(
             args,
             f"  {solution.status.value} in {solution.stats.get('seconds', 0):.2f} s, "
@@ -47,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         if solution.stats.get("interrupted"):
             log(args, "  interrupted: keeping the best found so far, solving nothing more")
             break
-    data: Any = solutions[0].to_dict() if len(solutions) == 1 else [s.to_dict() for s in solutions]
+    data: Any = solutions[0].to_dict() if len(solutions) == 1 and not failures else [s.to_dict() for s in solutions]
     text = dumps(data) + "\n"
     if args.out:
         atomic_write_text(args.out, text, protect=protect)
@@ -58,4 +67,6 @@ def run(args: argparse.Namespace) -> int:
         print("\n\n".join(render_solution(s, catalog) for s in solutions))
     if any(s.stats.get("interrupted") for s in solutions):
         return ExitCode.INTERRUPTED
+    if failures:
+        return max(failures)
     return worst_exit([s.status for s in solutions])

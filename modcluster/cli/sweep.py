@@ -45,7 +45,9 @@ def register(sub: Any) -> None:
     p.add_argument("--out", required=True, metavar="FILE", help="results, one JSON line per scenario (appended)")
     p.add_argument("--csv", metavar="FILE", help="also write a table of every scenario's result for spreadsheets")
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=_positive, metavar="N", help="local worker processes (default: the CPUs)")
+    where.add_argument(
+        "--workers", type=_worker_count, metavar="N", help="local worker processes (default: the CPUs; at most 256)"
+    )
     where.add_argument(
         "--dask", type=dask_address, metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://scheduler:8786"
     )
@@ -57,10 +59,9 @@ def register(sub: Any) -> None:
 
 def _positive(text: str) -> int:
     """A whole number of at least 1, for ``--workers`` and ``--solver-threads``."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not (text.strip().isascii() and text.strip().isdigit()) or len(text.strip()) > 9:
+        raise argparse.ArgumentTypeError(f"not a whole number from 1: {text[:40]!r}")
+    value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
@@ -105,6 +106,18 @@ def dask_address(text: str) -> str:
     if not _HOST.match(host) or (port and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536)):
         raise wrong
     return text
+
+
+def _worker_count(text: str) -> int:
+    """``--workers``: a whole number from 1 to the most local worker processes a sweep starts."""
+    from modcluster.sweep.run import MAX_LOCAL_WORKERS
+
+    value = _positive(text)
+    if value > MAX_LOCAL_WORKERS:
+        raise argparse.ArgumentTypeError(
+            f"at most {MAX_LOCAL_WORKERS} local worker processes (each holds a catalog and a solver), got {value}"
+        )
+    return value
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:

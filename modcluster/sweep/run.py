@@ -42,6 +42,7 @@ from modcluster.sweep.results import ScenarioResult
 from modcluster.sweep.spec import Scenario, SweepSpec, build_scenario_request, canonical_json, digest, plain, plan
 
 __all__ = [
+    "MAX_LOCAL_WORKERS",
     "SWEEP_SETTINGS",
     "CatalogPayload",
     "SweepError",
@@ -57,6 +58,10 @@ __all__ = [
 #: CP-SAT settings of each solve in a sweep: one CP-SAT worker, since scenarios already run side
 #: by side (deterministic like the engine's defaults; ties may be broken differently from them).
 SWEEP_SETTINGS = SolverSettings(workers=1)
+
+#: Most local worker processes: each holds a parsed catalog and a solver (about 150 MB), and more
+#: processes than CPUs only compete for them.
+MAX_LOCAL_WORKERS = 256
 
 #: ``(digest, canonical JSON text)`` of a catalog: what workers receive.
 CatalogPayload = tuple[str, str]
@@ -235,8 +240,8 @@ class SweepRun(Iterator[ScenarioResult]):
         max_in_flight: int | None,
         task: Task,
     ) -> None:
-        if workers is not None and workers < 1:
-            raise ValueError(f"workers must be at least 1, got {workers}")
+        if workers is not None and not 1 <= workers <= MAX_LOCAL_WORKERS:
+            raise ValueError(f"workers must be from 1 to {MAX_LOCAL_WORKERS}, got {workers}")
         self.catalog = catalog
         self.spec = spec
         self.scenarios: tuple[Scenario, ...] = tuple(plan(catalog, spec))
