@@ -241,15 +241,16 @@ def check_magnitudes(inst: Instance) -> None:
     if inst.deadline is not None:
         horizon = min(horizon, inst.deadline)
     cost_bound = _cost_bound(inst)
-    cost, days = largest_figures(inst)
     product = inst.product.id
     advice = "use smaller figures, a smaller quantity, or a deadline"
     if horizon > MAX_HORIZON_DAYS:
+        _, days = largest_figures(inst)
         raise ModelSizeError(
             f"figures too large to solve exactly for product {product!r}: a schedule could last {horizon:,} days "
             f"(the most is {MAX_HORIZON_DAYS:,}); longest duration {days}; {advice}"
         )
     if cost_bound >= INT64_SAFE:
+        cost, _ = largest_figures(inst)
         raise ModelSizeError(
             f"figures too large to solve exactly for product {product!r}: a system could cost {_money(cost_bound)} "
             f"(the solver's 64-bit arithmetic holds {_money(INT64_SAFE - 1)} at most); "

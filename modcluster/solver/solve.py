@@ -404,7 +404,10 @@ def _compile(
         rounded = prices.rounded(sub)
         systems.append(system_of(sub, rounded))
         if settings.bounds and settings.fixing:
-            systems += [system_of(sub, chosen) for chosen in prices.neighbours(sub, rounded)]
+            for chosen in prices.neighbours(sub, rounded):
+                if time.monotonic() > stop_at:
+                    break  # they only bound what is worth finding: fewer never change the answer
+                systems.append(system_of(sub, chosen))
             if k > 1:
                 base = min((s for s in systems if s is not None), key=lambda s: order.value(s.cents, s.lead))
                 for chosen in nearby(sub, base, min(NEARBY * k, NEARBY_MOST)):
