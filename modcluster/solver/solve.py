@@ -325,10 +325,10 @@ def _floor(hub: _Hub, order: ObjectiveOrder) -> int:
 def _refine(hub: _Hub, k: int, order: ObjectiveOrder, settings: SolverSettings, stop_at: float) -> bool:
     """Take a hub's bound one level closer; False when the hub has no system within the limits.
 
-    At the last level, for objectives led by lead time (``lead_time``, and
-    ``weighted`` with a weight on days), the relaxation of
+    At the last level, for ``lead_time``, the relaxation of
     :mod:`~modcluster.solver.leadbound` adds the bridge days that no
-    consistent choice of interfaces avoids.
+    consistent choice of interfaces avoids. (For ``weighted`` it was measured
+    to cost more than it saved on ``medium``, so it is not used there.)
     """
     hub.level += 1
     if hub.level == 1:
