@@ -327,8 +327,9 @@ def _refine(hub: _Hub, k: int, order: ObjectiveOrder, settings: SolverSettings, 
 
     At the last level, for ``lead_time``, the relaxation of
     :mod:`~modcluster.solver.leadbound` adds the bridge days that no
-    consistent choice of interfaces avoids. (For ``weighted`` it was measured
-    to cost more than it saved on ``medium``, so it is not used there.)
+    consistent choice of interfaces avoids. (``weighted`` does not use it
+    yet: with it, ``medium`` weighted got slower in a run where phases were
+    also new, and the two were not measured apart.)
     """
     hub.level += 1
     if hub.level == 1:
