@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-slow bench bench-smoke clean
+.PHONY: run test test-slow test-sample mutate bench bench-smoke clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,26 @@ test: $(STAMP)
 ## examples, many more of them: tests/profiles.py), and the tests marked slow
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m 'slow or hypothesis' --hypothesis-profile=slow
+
+## test-sample: a few of the slow tests, about a minute and a half on 2 cores, none asserting wall-clock time (CI):
+## the speed-ups against the plain model on six larger clusters, twenty processes giving byte-identical JSON,
+## and the command-line flag fuzzer under the fixed profile
+SAMPLE := \
+	'tests/test_generate.py::test_speedups_agree_with_the_plain_model_long[100]' \
+	'tests/test_generate.py::test_speedups_agree_with_the_plain_model_long[101]' \
+	'tests/test_generate.py::test_speedups_agree_with_the_plain_model_long[102]' \
+	'tests/test_generate.py::test_speedups_agree_with_the_plain_model_long[103]' \
+	'tests/test_generate.py::test_speedups_agree_with_the_plain_model_long[104]' \
+	'tests/test_generate.py::test_speedups_agree_with_the_plain_model_long[105]' \
+	tests/test_limits.py::test_twenty_processes_give_byte_identical_json \
+	tests/test_fuzz_flags.py
+test-sample: $(STAMP)
+	$(BIN)/python -m pytest -m slow -p no:cacheprovider $(SAMPLE)
+
+## mutate: apply deliberate bugs to the solver and the verifier, one at a time in a copy, and check that the
+## tests catch each (scripts/mutate.py; a table, exit 1 if one survives; about four minutes on 2 cores)
+mutate: $(STAMP)
+	$(BIN)/python scripts/mutate.py
 
 ## bench: the benchmarks (pytest-benchmark)
 bench: $(STAMP)
