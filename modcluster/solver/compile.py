@@ -31,7 +31,7 @@ from ortools.sat.python import cp_model
 
 from modcluster.errors import ModelSizeError
 from modcluster.graphs.precedence import critical_path_bound
-from modcluster.solver.objective import Lexicographic, ObjectiveOrder, Packed, WeightedByFront, minimiser
+from modcluster.solver.objective import Minimiser, ObjectiveOrder, minimiser
 from modcluster.solver.prepare import Instance, Option
 
 __all__ = ["Compiled", "SlotVars", "compile_model"]
@@ -92,7 +92,7 @@ class Compiled:
                 lits.extend(v for v in mv.buy.org_lits.values() if solver.boolean_value(v))
         return lits
 
-    def lexicographic(self, order: ObjectiveOrder | None = None) -> Lexicographic | WeightedByFront | Packed:
+    def lexicographic(self, order: ObjectiveOrder | None = None) -> Minimiser:
         """A minimiser of ``order`` (default: the request's objective) on this model (:func:`minimiser`)."""
         return minimiser(self.model, self.cost, self.lead, order or self.order, self.cost_terms)
 

@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 from ortools.sat.python import cp_model
 
@@ -53,6 +53,7 @@ __all__ = [
     "Key",
     "LexResult",
     "Lexicographic",
+    "Minimiser",
     "ObjectiveOrder",
     "Packed",
     "WeightedByFront",
@@ -217,7 +218,7 @@ def minimiser(
     lead: cp_model.LinearExprT,
     order: ObjectiveOrder,
     cost_terms: int | None = None,
-) -> Lexicographic | WeightedByFront | Packed:
+) -> Minimiser:
     """How CP-SAT minimises ``order`` on a model, chosen by the figures' size (docs/performance.md, "Objectives").
 
     * :class:`Packed`: one objective, the packed value, when CP-SAT can hold
@@ -279,6 +280,22 @@ class Packed:
         keys = order.split(result.keys[0]) if result.keys else ()
         bound = order.split(result.bound[0]) if result.bound else ()
         return LexResult(result.status, result.solver, keys, bound, result.interrupted, result.phases)
+
+
+class Minimiser(Protocol):
+    """What the search asks of a way to minimise an order on a model (:func:`minimiser` picks one)."""
+
+    def solve(
+        self,
+        settings: SolverSettings,
+        stop_at: float,
+        *,
+        low: int | None = None,
+        high: Sequence[int] | None = None,
+        floors: Sequence[int | None] | None = None,
+    ) -> LexResult:
+        """Find the order's minimum within the bounds (see :meth:`Lexicographic.solve`)."""
+        ...
 
 
 @dataclass

@@ -37,7 +37,7 @@ from modcluster.solver.gaps import static_gaps
 from modcluster.solver.hint import GreedyModule, GreedySystem, greedy, nearby, system_of
 from modcluster.solver.lagrange import Lagrangian, lagrangian, quick_bound
 from modcluster.solver.leadbound import relaxed_bound
-from modcluster.solver.objective import Lexicographic, LexResult, ObjectiveOrder, Packed, WeightedByFront, objective_key
+from modcluster.solver.objective import LexResult, Minimiser, ObjectiveOrder, objective_key
 from modcluster.solver.prepare import Instance, Option, prepare
 from modcluster.solver.prune import lower_bound, option_count, prune, restrict_hub
 from modcluster.solver.size import check_model_size
@@ -185,7 +185,7 @@ class _Hub:
     level: int
     bound: tuple[int, int]
     compiled: Compiled | None = None
-    lex: Lexicographic | WeightedByFront | Packed | None = None
+    lex: Minimiser | None = None
     ceiling: int | None = None
     floors: tuple[int, ...] | None = None
     first: int = 0
