@@ -8,6 +8,7 @@ code given by its ``exit_code`` attribute (see ``docs/cli.md``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 
 __all__ = [
     "CrossReferenceError",
@@ -25,7 +26,7 @@ __all__ = [
 ]
 
 
-class ExitCode:
+class ExitCode(IntEnum):
     """Exit codes of the ``modcluster`` command (documented in docs/cli.md)."""
 
     OPTIMAL = 0

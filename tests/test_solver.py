@@ -10,7 +10,7 @@ import pytest
 
 from modcluster import ModelSizeError, build_request, catalog_from_data, load_catalog, request_from_data, solve
 from modcluster.domain.solution import Candidate, CostBreakdown, Status
-from modcluster.solver.solve import _rank, _status
+from modcluster.solver.solve import _status
 
 ROOT = Path(__file__).resolve().parent.parent
 TAMA = load_catalog(ROOT / "catalogs" / "tama.yaml")
@@ -19,23 +19,6 @@ ZERO = CostBreakdown(Decimal(0), Decimal(0), Decimal(0), Decimal(0), Decimal(0))
 
 def cand(rank: int, cost: int, lead: int, proven: bool) -> Candidate:
     return Candidate(rank, proven, Decimal(cost), lead, f"h{rank}", (), (), (0, lead), (), ZERO)
-
-
-REQUEST = request_from_data({"product": "p", "objective": "cost"})
-
-
-def test_rank_keeps_a_proven_prefix_that_kept_its_place() -> None:
-    # candidate 2 was stopped by the clock; candidate 3 turned out better and moves up.
-    found = [cand(1, 10, 5, True), cand(2, 30, 5, False), cand(3, 20, 5, True)]
-    ranked = _rank(found, REQUEST)
-    assert [c.cost for c in ranked] == [10, 20, 30]
-    assert [c.rank for c in ranked] == [1, 2, 3]
-    assert [c.proven_optimal for c in ranked] == [True, False, False]
-
-
-def test_rank_ties_keep_solver_order() -> None:
-    found = [cand(1, 10, 5, True), cand(2, 10, 5, True)]
-    assert [c.hub for c in _rank(found, REQUEST)] == ["h1", "h2"]
 
 
 def test_status_is_never_optimal_with_an_unproven_candidate() -> None:

@@ -534,18 +534,6 @@ def _add_hint(compiled: Compiled, system: GreedySystem) -> None:
                 model.add_hint(slot.end, starts[id(chosen[0])] + chosen[0].days)
 
 
-def _rank(found: list[Candidate], request: Request) -> list[Candidate]:
-    """Sort by the objective (stable); only a proven prefix that kept its places stays proven."""
-    order = sorted(range(len(found)), key=lambda i: objective_key(found[i], request))
-    ranked = []
-    prefix = True
-    for rank, index in enumerate(order, start=1):
-        cand = found[index]
-        prefix = prefix and cand.proven_optimal and index == rank - 1
-        ranked.append(_replace(cand, rank=rank, proven_optimal=prefix))
-    return ranked
-
-
 def _replace(cand: Candidate, **changes: Any) -> Candidate:
     return replace(cand, **changes)
 
