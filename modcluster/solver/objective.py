@@ -201,11 +201,6 @@ class ObjectiveOrder:
         money = Fraction(first) * self.unit
         return (Decimal(money.numerator) / Decimal(money.denominator)).quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
 
-    def largest_key(self) -> tuple[int, int]:
-        """(index, top) of the key with the largest range: what CP-SAT must be able to hold."""
-        index = max(range(len(self.tops)), key=lambda i: self.tops[i])
-        return index, self.tops[index]
-
     @property
     def by_front(self) -> bool:
         """Whether CP-SAT cannot hold the first key, so that ``weighted`` is minimised over the front."""
