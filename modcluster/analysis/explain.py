@@ -12,8 +12,8 @@ from modcluster.domain.checks import check_request
 from modcluster.domain.request import Request
 from modcluster.domain.solution import Candidate, Gap
 from modcluster.solver.explain import GuardedModel, Undecided, minimal_conflict
-from modcluster.solver.gaps import static_gaps
 from modcluster.solver.prepare import prepare
+from modcluster.solver.shortfall import static_gaps
 from modcluster.solver.solve import SolverSettings
 
 __all__ = ["Diagnosis", "Relaxation", "explain"]

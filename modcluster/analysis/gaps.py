@@ -28,8 +28,8 @@ from modcluster.domain.request import Request
 from modcluster.domain.solution import Status
 from modcluster.engine import solve
 from modcluster.io.loader import build_request
-from modcluster.solver.gaps import static_gaps
 from modcluster.solver.prepare import prepare
+from modcluster.solver.shortfall import static_gaps
 from modcluster.solver.solve import SolverSettings
 
 __all__ = ["Addition", "ClusterGaps", "cluster_gaps"]

@@ -7,8 +7,8 @@ from typing import Any
 
 from modcluster.domain.catalog import Catalog
 from modcluster.io.loader import build_request
-from modcluster.solver.gaps import static_gaps
 from modcluster.solver.prepare import prepare
+from modcluster.solver.shortfall import static_gaps
 
 __all__ = ["summarize"]
 

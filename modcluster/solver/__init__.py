@@ -6,8 +6,8 @@ catalog + request -> :func:`prepare` (eligible options, exact integers) ->
 """
 
 from modcluster.solver.compile import Compiled, compile_model
-from modcluster.solver.gaps import static_gaps
 from modcluster.solver.prepare import Instance, prepare
+from modcluster.solver.shortfall import static_gaps
 from modcluster.solver.solve import SolverSettings, objective_key, solve
 
 __all__ = [

@@ -33,13 +33,13 @@ from modcluster.solver.compile import Compiled, SlotVars, _cost_bound, _horizon,
 from modcluster.solver.cpsat import SolverSettings, run_interruptible
 from modcluster.solver.decode import candidate_of, decode, solution_system
 from modcluster.solver.exhaust import settle
-from modcluster.solver.gaps import static_gaps
 from modcluster.solver.hint import GreedyModule, GreedySystem, greedy, nearby, system_of
 from modcluster.solver.lagrange import Lagrangian, lagrangian, quick_bound
 from modcluster.solver.leadbound import relaxed_bound
 from modcluster.solver.objective import LexResult, Minimiser, ObjectiveOrder, objective_key
 from modcluster.solver.prepare import Instance, Option, prepare
 from modcluster.solver.prune import lower_bound, option_count, prune, restrict_hub
+from modcluster.solver.shortfall import static_gaps
 from modcluster.solver.size import check_model_size
 
 __all__ = ["SolverSettings", "objective_key", "run_interruptible", "solve"]

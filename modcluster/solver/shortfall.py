@@ -1,4 +1,6 @@
-"""Static gaps: requirements that no organisation can serve after the filters.
+"""Shortfall: the slots (hub, module, step, seed, required member) with no eligible option.
+
+Each is a requirement no organisation can serve after the filters (the static gaps).
 
 These are found before any solving, and said in the user's terms with the
 nearest misses ("best tolerance_um offered is 8 (ome-precision); max 5 required").
