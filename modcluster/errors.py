@@ -3,6 +3,12 @@
 Every error the library raises on purpose derives from :class:`ModclusterError`
 and carries a message a user can act on. The CLI turns each class into the exit
 code given by its ``exit_code`` attribute (see ``docs/cli.md``).
+
+Every exception class of the package is defined here, except two private
+control-flow signals that never leave their module: ``_GiveUpError`` in
+:mod:`modcluster.solver.exhaust` (branch and bound gives up and hands the hub to
+CP-SAT) and ``_ConstantError`` in :mod:`modcluster.io.json_reader` (a
+non-standard JSON constant, turned into a located :class:`ParseError` there).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 __all__ = [
+    "ClusterError",
     "CrossReferenceError",
     "ExitCode",
     "InputError",
@@ -21,6 +28,8 @@ __all__ = [
     "RequestError",
     "SettingsError",
     "SolverError",
+    "SweepError",
+    "UndecidedError",
     "ValidationError",
     "VerificationError",
 ]
@@ -137,6 +146,32 @@ class SolverError(ModclusterError):
 
 class ModelSizeError(SolverError):
     """A figure or the model is too large to solve exactly; refused before solving."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+class UndecidedError(ModclusterError):
+    """A check ran out of time before it could decide: its answer is unknown.
+
+    Raised by the guarded model (:mod:`modcluster.solver.guarded`) when not even
+    the check of all the request's rules together was decided; the explain
+    analysis reports the request's feasibility as unknown then.
+    """
+
+    exit_code = ExitCode.UNKNOWN
+
+    def __init__(self, message: str = "the check was not decided within the time limit") -> None:
+        super().__init__(message)
+
+
+class SweepError(ModclusterError):
+    """The sweep cannot go on (the executor broke or was shut down under it)."""
+
+    exit_code = ExitCode.INTERNAL
+
+
+class ClusterError(ModclusterError):
+    """The Dask scheduler cannot be reached or the ``distributed`` package is missing."""
 
     exit_code = ExitCode.BAD_INPUT
 

@@ -11,7 +11,8 @@ from modcluster.domain.catalog import Catalog
 from modcluster.domain.checks import check_request
 from modcluster.domain.request import Request
 from modcluster.domain.solution import Candidate, Gap
-from modcluster.solver.explain import GuardedModel, Undecided, minimal_conflict
+from modcluster.errors import UndecidedError
+from modcluster.solver.guarded import GuardedModel, minimal_conflict
 from modcluster.solver.prepare import prepare
 from modcluster.solver.shortfall import static_gaps
 from modcluster.solver.solve import SolverSettings
@@ -133,7 +134,7 @@ def explain(
     try:
         conflict = minimal_conflict(gm, _share(stop_at, checks))
         feasible = conflict is None
-    except Undecided:
+    except UndecidedError:
         conflict, feasible = None, None
     rules = list(gm.rules)
     relaxations = []

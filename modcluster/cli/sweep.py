@@ -15,7 +15,7 @@ from types import FrameType
 from typing import Any
 
 from modcluster.cli.common import log
-from modcluster.errors import ExitCode, ModclusterError
+from modcluster.errors import ClusterError, ExitCode
 
 __all__ = ["CSV_COLUMNS", "csv_text", "register", "summary_lines"]
 
@@ -25,12 +25,6 @@ CSV_COLUMNS = (
     "exclude", "require", "hub_fixed", "cost", "lead_time", "hub", "partners", "proven_optimal", "candidates",
     "seconds", "error",
 )  # fmt: skip
-
-
-class ClusterError(ModclusterError):
-    """The Dask scheduler cannot be reached or the ``distributed`` package is missing."""
-
-    exit_code = ExitCode.BAD_INPUT
 
 
 def register(sub: Any) -> None:

@@ -20,7 +20,7 @@ from modcluster.domain.request import Request
 from modcluster.domain.solution import Candidate
 from modcluster.solver.cpsat import SolverSettings
 from modcluster.solver.decode import decode
-from modcluster.solver.explain import GuardedModel
+from modcluster.solver.guarded import GuardedModel
 from modcluster.solver.objective import Lexicographic
 
 __all__ = ["FrontPoint", "pareto_points"]

@@ -10,11 +10,11 @@ True
 >>> run.close()
 """
 
+from modcluster.errors import SweepError
 from modcluster.sweep.progress import Progress
 from modcluster.sweep.results import FAILED, ResultLog, ScenarioResult, finished, latest, read_results
 from modcluster.sweep.run import (
     SWEEP_SETTINGS,
-    SweepError,
     SweepRun,
     cache_info,
     catalog_payload,

@@ -36,7 +36,7 @@ from types import TracebackType
 from typing import Any
 
 from modcluster.domain.catalog import Catalog
-from modcluster.errors import ExitCode, ModclusterError
+from modcluster.errors import ExitCode, ModclusterError, SweepError
 from modcluster.solver.solve import SolverSettings
 from modcluster.sweep.results import ScenarioResult
 from modcluster.sweep.spec import Scenario, SweepSpec, build_scenario_request, canonical_json, digest, plain, plan
@@ -45,7 +45,6 @@ __all__ = [
     "MAX_LOCAL_WORKERS",
     "SWEEP_SETTINGS",
     "CatalogPayload",
-    "SweepError",
     "SweepRun",
     "cache_info",
     "catalog_payload",
@@ -67,12 +66,6 @@ MAX_LOCAL_WORKERS = 256
 CatalogPayload = tuple[str, str]
 #: A worker task: ``task(catalog_ref, request_data, settings_data) -> outcome mapping``.
 Task = Callable[[Any, dict[str, Any], dict[str, Any] | None], dict[str, Any]]
-
-
-class SweepError(ModclusterError):
-    """The sweep cannot go on (the executor broke or was shut down under it)."""
-
-    exit_code = ExitCode.INTERNAL
 
 
 # --------------------------------------------------------------------------- worker side

@@ -1,4 +1,8 @@
-"""Explanations at the solver level: guarded rules, minimal conflicts, least relaxations.
+"""The guarded model: the request's rules behind assumption literals, cores, least relaxations.
+
+Used by the explain analysis (minimal conflicts, least relaxations) and by the
+Pareto front (:mod:`modcluster.solver.pareto`: the cheapest system under a
+lead-time bound, every rule assumed).
 
 Every limit and filter of a request becomes a named **rule** enforced only
 when its assumption literal is true (budget, deadline, max_partners, sites,
@@ -20,6 +24,7 @@ from ortools.sat.python import cp_model
 from modcluster.domain.catalog import Catalog
 from modcluster.domain.request import Request
 from modcluster.domain.solution import Candidate
+from modcluster.errors import UndecidedError
 from modcluster.solver.compile import Compiled, SlotVars, compile_model
 from modcluster.solver.cpsat import SolverSettings, run_interruptible
 from modcluster.solver.decode import decode
@@ -27,7 +32,7 @@ from modcluster.solver.objective import Lexicographic
 from modcluster.solver.prepare import org_allowed, prepare
 from modcluster.solver.size import check_model_size
 
-__all__ = ["GuardedModel", "Least", "Rule", "Undecided", "minimal_conflict"]
+__all__ = ["GuardedModel", "Least", "Rule", "minimal_conflict"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +166,7 @@ class GuardedModel:
         """CP-SAT's (not minimal) core of all rules; None when all rules together are feasible.
 
         Raises:
-            Undecided: CP-SAT neither found a system nor proved there is none in time.
+            UndecidedError: CP-SAT neither found a system nor proved there is none in time.
         """
         self.compiled.model.clear_objective()  # type: ignore[no-untyped-call]
         names = list(self.rules)
@@ -169,15 +174,11 @@ class GuardedModel:
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         if status != cp_model.INFEASIBLE:
-            raise Undecided("whether the request's rules admit a system was not decided within the time limit")
+            raise UndecidedError("whether the request's rules admit a system was not decided within the time limit")
         indices = solver.sufficient_assumptions_for_infeasibility()
         by_index = {self.literals[n].index: n for n in names}
         core = [by_index[i] for i in indices if i in by_index]
         return core or names
-
-
-class Undecided(Exception):  # noqa: N818 - a state, not a failure of the caller
-    """A check that ran out of time before it could decide: its answer is unknown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +207,7 @@ def minimal_conflict(model: GuardedModel, seconds: float) -> tuple[list[Rule], b
     the time is up); None when all rules together are feasible.
 
     Raises:
-        Undecided: Not even the first check (all rules together) was decided in time.
+        UndecidedError: Not even the first check (all rules together) was decided in time.
     """
     stop_at = time.monotonic() + seconds
     core = model.core(seconds)
