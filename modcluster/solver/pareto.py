@@ -23,12 +23,15 @@ from modcluster.solver.decode import decode
 from modcluster.solver.guarded import GuardedModel
 from modcluster.solver.objective import Lexicographic
 
-__all__ = ["FrontPoint", "pareto_points"]
+__all__ = ["SolvedPoint", "pareto_points"]
 
 
 @dataclass(frozen=True, slots=True)
-class FrontPoint:
-    """A non-dominated (cost, lead time[, partners]) point and a candidate achieving it."""
+class SolvedPoint:
+    """A non-dominated (cost in cents, lead time[, partners]) point as solved, and a candidate achieving it.
+
+    :func:`modcluster.analysis.pareto_front` turns each into a :class:`~modcluster.analysis.ParetoPoint`.
+    """
 
     cost_cents: int
     lead_time: int
@@ -39,11 +42,11 @@ class FrontPoint:
 
 def _sweep(
     gm: GuardedModel, extra: list[cp_model.IntVar], deadline: float, settings: SolverSettings
-) -> tuple[list[FrontPoint], bool]:
+) -> tuple[list[SolvedPoint], bool]:
     c = gm.compiled
     model = c.model
     cheapest = Lexicographic(model, [c.cost, c.lead])  # cost, ties by lead time: MODEL.md's cost order
-    points: list[FrontPoint] = []
+    points: list[SolvedPoint] = []
     complete = True
     eps: int | None = None
     while True:
@@ -65,7 +68,7 @@ def _sweep(
         complete = complete and proven
         candidate = decode(c, result.solver, len(points) + 1, proven)
         cents, days = result.keys
-        points.append(FrontPoint(cents, days, len(candidate.partners), candidate, proven))
+        points.append(SolvedPoint(cents, days, len(candidate.partners), candidate, proven))
         eps = days - 1
         if eps < 0:
             return points, complete
@@ -78,7 +81,7 @@ def pareto_points(
     partners: bool = False,
     seconds: float | None = None,
     settings: SolverSettings | None = None,
-) -> tuple[list[FrontPoint], bool]:
+) -> tuple[list[SolvedPoint], bool]:
     """Every non-dominated point of the request's systems, cheapest first.
 
     Args:
