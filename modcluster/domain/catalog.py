@@ -14,9 +14,9 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, field_validator, model_validator
 
-from modcluster.domain.frozen import FrozenDict
+from modcluster.domain.frozen import FrozenDict, FrozenModel
 from modcluster.domain.request import RequestDefaults
 from modcluster.domain.values import AttrValue, Count, Days, Id, Money, Positive, PositiveDecimal, Text
 
@@ -44,13 +44,7 @@ __all__ = [
 ]
 
 
-class Frozen(BaseModel):
-    """Base of every catalog model: immutable, unknown keys refused."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-
-class Requirement(Frozen):
+class Requirement(FrozenModel):
     """A requirement on one attribute: ``{min, max}`` for numbers, ``{in}`` for values.
 
     An offer without the attribute fails it; ``min``/``max`` against a
@@ -121,28 +115,28 @@ def requirements_met(require: Requires, attributes: dict[str, Any]) -> bool:
     return all(req.accepts(attributes.get(name)) for name, req in require.items())
 
 
-class Units(Frozen):
+class Units(FrozenModel):
     """Labels of the money and time units (informational only)."""
 
     money: Text = "kJPY"
     time: Text = "day"
 
 
-class Defaults(Frozen):
+class Defaults(FrozenModel):
     """Catalog-wide defaults."""
 
     handover_days: Days = 0
     onboarding_cost: Money = Decimal(0)
 
 
-class Capability(Frozen):
+class Capability(FrozenModel):
     """A node of the capability taxonomy (processes and technologies alike)."""
 
     id: Id
     parents: tuple[Id, ...] = ()
 
 
-class Interface(Frozen):
+class Interface(FrozenModel):
     """An interface kind; bridging a mismatched link of this kind costs the hub."""
 
     id: Id
@@ -150,7 +144,7 @@ class Interface(Frozen):
     bridge_days: Days = 0
 
 
-class Intermediary(Frozen):
+class Intermediary(FrozenModel):
     """An organisation that makes collaborations between its members cheaper."""
 
     id: Id
@@ -168,7 +162,7 @@ class OrgKind(StrEnum):
     ENTERPRISE = "enterprise"
 
 
-class LotOffer(Frozen):
+class LotOffer(FrozenModel):
     """What processing and module offers share: a price and a duration for a lot."""
 
     id: Id | None = None
@@ -203,7 +197,7 @@ class ModuleOffer(LotOffer):
         return self.id if self.id is not None else self.type
 
 
-class Seed(Frozen):
+class Seed(FrozenModel):
     """A technology seed an organisation licenses."""
 
     id: Id
@@ -213,7 +207,7 @@ class Seed(Frozen):
     attributes: Annotated[dict[Text, AttrValue], _FROZEN] = Field(default_factory=FrozenDict)
 
 
-class Organization(Frozen):
+class Organization(FrozenModel):
     """A member of the cluster: a hub candidate, a supplier, a licensor, or several."""
 
     id: Id
@@ -231,27 +225,27 @@ class Organization(Frozen):
     seeds: tuple[Seed, ...] = ()
 
 
-class Relationship(Frozen):
+class Relationship(FrozenModel):
     """An existing tie between two organisations (undirected)."""
 
     between: tuple[Id, Id]
 
 
-class Step(Frozen):
+class Step(FrozenModel):
     """One step of a make chain: a capability (or a descendant) meeting ``require``."""
 
     capability: Id
     require: Requires = Field(default_factory=FrozenDict)
 
 
-class Technology(Frozen):
+class Technology(FrozenModel):
     """The seed a made module needs: a technology (or a descendant) meeting ``require``."""
 
     capability: Id
     require: Requires = Field(default_factory=FrozenDict)
 
 
-class Make(Frozen):
+class Make(FrozenModel):
     """How a hub can have a module made: a chain of steps and/or a licensed seed."""
 
     steps: tuple[Step, ...] = ()
@@ -264,7 +258,7 @@ class Make(Frozen):
         return self
 
 
-class Module(Frozen):
+class Module(FrozenModel):
     """A module of a product architecture; without ``make`` it must be bought."""
 
     id: Id
@@ -272,14 +266,14 @@ class Module(Frozen):
     make: Make | None = None
 
 
-class Link(Frozen):
+class Link(FrozenModel):
     """An interface between two modules of a product."""
 
     between: tuple[Id, Id]
     interface: Id
 
 
-class Product(Frozen):
+class Product(FrozenModel):
     """A product architecture: its family, modules and links.
 
     ``request`` (an extension of the contract) is the product's default request.
@@ -297,7 +291,7 @@ class Product(Frozen):
         return FrozenDict({m.id: m for m in self.modules})
 
 
-class Catalog(Frozen):
+class Catalog(FrozenModel):
     """A whole cluster: organisations, taxonomy, interfaces, ties and products."""
 
     schema_: Annotated[Literal["modcluster/1"], Field(alias="schema")] = "modcluster/1"

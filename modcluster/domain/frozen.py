@@ -1,4 +1,7 @@
-"""Frozen mappings: results and catalogs that cannot be changed after they are made.
+"""Frozen models and mappings: results and catalogs that cannot be changed after they are made.
+
+:class:`FrozenModel` is the base of every input model (catalog, request, sweep
+file): immutable, unknown keys refused.
 
 :class:`FrozenDict` is a ``dict`` (so pydantic, ``json`` and ``isinstance(x,
 dict)`` take it as one) whose every mutating method raises ``TypeError``.
@@ -12,10 +15,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NoReturn, TypeVar
 
-__all__ = ["FrozenDict", "freeze", "thaw"]
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["FrozenDict", "FrozenModel", "freeze", "thaw"]
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+class FrozenModel(BaseModel):
+    """Base of every input model: immutable, unknown keys refused, fields settable by name or alias."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 class FrozenDict(dict[K, V]):

@@ -6,8 +6,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from modcluster.domain.frozen import FrozenModel
 from modcluster.domain.values import Count, Days, Id, Money, Positive, PositiveDecimal
 from modcluster.errors import RequestError
 
@@ -22,11 +23,7 @@ class Objective(StrEnum):
     WEIGHTED = "weighted"
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-
-class Limits(_Frozen):
+class Limits(FrozenModel):
     """Hard limits: ``cost <= budget``, ``lead time <= deadline``, partner count."""
 
     budget: Money | None = None
@@ -34,14 +31,14 @@ class Limits(_Frozen):
     max_partners: Count | None = None
 
 
-class Weights(_Frozen):
+class Weights(FrozenModel):
     """Weights of the ``weighted`` objective, in money units per day for ``lead_time``."""
 
     cost: Money = Decimal(1)
     lead_time: Money = Decimal(0)
 
 
-class RequestDefaults(_Frozen):
+class RequestDefaults(FrozenModel):
     """Every request field except the product: a product's default request."""
 
     quantity: Count = 1

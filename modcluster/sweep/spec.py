@@ -35,7 +35,6 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     PrivateAttr,
     StringConstraints,
@@ -43,6 +42,7 @@ from pydantic import (
 )
 
 from modcluster.domain.catalog import Catalog
+from modcluster.domain.frozen import FrozenModel
 from modcluster.domain.request import Objective, Request, RequestDefaults
 from modcluster.domain.solution import dumps
 from modcluster.domain.values import Count, Days, Id, Money, Positive, PositiveDecimal, Text, normal_id
@@ -126,11 +126,7 @@ IdList = Annotated[tuple[Id, ...], BeforeValidator(_one_or_many)]
 Sites = Annotated[tuple[Id, ...], BeforeValidator(_one_or_many), AfterValidator(_non_empty)]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-
-class PartialWeights(_Frozen):
+class PartialWeights(FrozenModel):
     """Weights of the ``weighted`` objective; a key left out keeps the base's value."""
 
     cost: Money | None = None
@@ -143,7 +139,7 @@ class BaseRequest(RequestDefaults):
     product: Id | None = None
 
 
-class NamedScenario(_Frozen):
+class NamedScenario(FrozenModel):
     """One explicit scenario: its name and the request fields it changes."""
 
     name: ScenarioName
@@ -162,7 +158,7 @@ class NamedScenario(_Frozen):
     time_limit: PositiveDecimal | None = None
 
 
-class Grid(_Frozen):
+class Grid(FrozenModel):
     """Lists of values; the scenarios are every combination. ``null`` in a list leaves the field as the base has it."""
 
     product: Literal["all"] | Axis[Id] | None = None
@@ -180,7 +176,7 @@ class Grid(_Frozen):
     time_limit: Axis[PositiveDecimal | None] | None = None
 
 
-class SweepSpec(_Frozen):
+class SweepSpec(FrozenModel):
     """A sweep: a base request, grids and named scenarios."""
 
     schema_: Annotated[Literal["modcluster/sweep/1"], Field(alias="schema")] = SWEEP_SCHEMA
