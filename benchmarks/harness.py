@@ -11,8 +11,7 @@ from typing import Any
 from benchmarks.peers.common import objective_order
 from modcluster import Catalog, Request, build_request, catalog_from_data
 from modcluster.generate import MAGNITUDES, OBJECTIVES, generate, spec_for
-from modcluster.solver.solve import SolverSettings
-from modcluster.solver.solve import solve as solve_engine
+from modcluster.solver import SolverSettings, run_search
 
 __all__ = [
     "MAGNITUDES",
@@ -71,7 +70,7 @@ def engine_run(
     catalog: Catalog, request: Request, repeats: int = 3, settings: SolverSettings | None = None, name: str = "engine"
 ) -> Run:
     """The engine (unverified solver: what is timed is the search)."""
-    seconds, solution = median_time(lambda: solve_engine(catalog, request, settings), repeats)
+    seconds, solution = median_time(lambda: run_search(catalog, request, settings), repeats)
     best = solution.best
     cents = None if best is None else int(best.cost * 100)
     return Run(name, seconds, solution.status.value, cents, None if best is None else best.lead_time)

@@ -22,8 +22,7 @@ import pytest
 from benchmarks.harness import MAGNITUDES, OBJECTIVES, agreement, engine_run, instances, peer_runs
 from modcluster import load_catalog
 from modcluster.generate import generate, spec_for, write_catalog
-from modcluster.solver import compile_model, prepare
-from modcluster.solver.solve import solve
+from modcluster.solver import compile_model, prepare, run_search
 
 pytestmark = pytest.mark.benchmark
 
@@ -79,14 +78,14 @@ def test_compile(benchmark: Any, case: Any) -> None:
 
 def test_solve_to_proven_optimum(benchmark: Any, case: Any) -> None:
     *_, catalog, requests = case
-    solution = benchmark.pedantic(solve, args=(catalog, requests[0]), rounds=3, iterations=1)
+    solution = benchmark.pedantic(run_search, args=(catalog, requests[0]), rounds=3, iterations=1)
     assert solution.status.value == "optimal"
 
 
 def test_five_candidates(benchmark: Any, case: Any) -> None:
     *_, catalog, requests = case
     request = requests[0].with_changes(candidates=5)
-    solution = benchmark.pedantic(solve, args=(catalog, request), rounds=3, iterations=1)
+    solution = benchmark.pedantic(run_search, args=(catalog, request), rounds=3, iterations=1)
     assert solution.status.value == "optimal" and len(solution.candidates) == 5
 
 
@@ -121,7 +120,7 @@ def test_explain(benchmark: Any, cluster: Any) -> None:
     from modcluster.analysis import explain
 
     *_, catalog, requests = cluster
-    best = solve(catalog, requests[0]).candidates[0]
+    best = run_search(catalog, requests[0]).candidates[0]
     limits = requests[0].limits.model_copy(update={"budget": best.cost - Decimal("0.01")})
     tight = requests[0].with_changes(limits=limits)
     diagnosis = benchmark.pedantic(explain, args=(catalog, tight), rounds=1, iterations=1)

@@ -1,6 +1,6 @@
 """The engine's entry point: solve, then re-check every candidate with the independent verifier.
 
-:func:`modcluster.solver.solve` is the raw solver; this is what the library
+:func:`modcluster.solver.run_search` is the raw search; this is what the library
 exports as :func:`modcluster.solve` and what the CLI calls, so every solution
 the engine hands out has passed :mod:`modcluster.verify`.
 """
@@ -10,8 +10,7 @@ from __future__ import annotations
 from modcluster.domain.catalog import Catalog
 from modcluster.domain.request import Request
 from modcluster.domain.solution import Solution
-from modcluster.solver.solve import SolverSettings
-from modcluster.solver.solve import solve as solve_unverified
+from modcluster.solver import SolverSettings, run_search
 from modcluster.verify import check_solution
 
 __all__ = ["solve"]
@@ -33,6 +32,6 @@ def solve(catalog: Catalog, request: Request, settings: SolverSettings | None = 
         ModelSizeError: Figures too large to solve exactly.
         VerificationError: A candidate failed the independent check (a bug: report it).
     """
-    solution = solve_unverified(catalog, request, settings)
+    solution = run_search(catalog, request, settings)
     check_solution(catalog, request, solution)
     return solution

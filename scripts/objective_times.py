@@ -18,7 +18,7 @@ import time
 
 from modcluster import build_request, catalog_from_data
 from modcluster.generate import MAGNITUDES, OBJECTIVES, generate, spec_for
-from modcluster.solver.solve import solve
+from modcluster.solver import run_search
 
 
 def _span(values: list[float]) -> str:
@@ -44,7 +44,7 @@ def main() -> None:
                 for product in catalog.products:
                     request = build_request(catalog, product.id, overrides={"candidates": k, "time_limit": args.limit})
                     began = time.monotonic()
-                    solution = solve(catalog, request)
+                    solution = run_search(catalog, request)
                     seconds.append(time.monotonic() - began)
                     statuses.append(solution.status.value)
                 cells += [_span(seconds), ", ".join(statuses)]

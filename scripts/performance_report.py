@@ -42,9 +42,7 @@ from benchmarks.harness import (  # noqa: E402
 )
 from modcluster import Catalog, Request, build_request, catalog_from_data, load_catalog  # noqa: E402
 from modcluster.generate import Spec, generate, spec_for, write_catalog  # noqa: E402
-from modcluster.solver import compile_model, prepare  # noqa: E402
-from modcluster.solver.solve import SolverSettings  # noqa: E402
-from modcluster.solver.solve import solve as solve_engine  # noqa: E402
+from modcluster.solver import SolverSettings, compile_model, prepare, run_search  # noqa: E402
 
 __all__ = ["main"]
 
@@ -161,9 +159,9 @@ def engine_section(presets: list[str], combos: list[Combo]) -> str:
                 load_s, catalog = median_time(partial(load_catalog, path), 3)
             request = build_request(catalog, catalog.products[0].id, overrides={"candidates": 1})
             compile_s, _ = median_time(partial(_compile, catalog, request), 3)
-            one_s, one = median_time(partial(solve_engine, catalog, request), 3)
+            one_s, one = median_time(partial(run_search, catalog, request), 3)
             five = request.with_changes(candidates=5)
-            five_s, sol5 = median_time(partial(solve_engine, catalog, five), 3)
+            five_s, sol5 = median_time(partial(run_search, catalog, five), 3)
             rows.append(
                 [
                     preset,
@@ -246,7 +244,7 @@ def candidates_section(presets: list[str], combos: list[Combo]) -> str:
             engine_run(catalog, requests[0], repeats=1)  # warm-up
             for request in requests:
                 one = engine_run(catalog, request, repeats=3)
-                five_s, five = median_time(partial(solve_engine, catalog, request.with_changes(candidates=5)), 3)
+                five_s, five = median_time(partial(run_search, catalog, request.with_changes(candidates=5)), 3)
                 rows.append(
                     [
                         preset,

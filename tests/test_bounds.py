@@ -51,7 +51,7 @@ def test_lp_bound_is_tight_on_a_generated_cluster() -> None:
     """On a generated cluster the LP bound closes most of the gap that the plain bound leaves."""
     from modcluster.generate import generate
     from modcluster.io import build_request
-    from modcluster.solver.solve import solve
+    from modcluster.solver import run_search
 
     cat = catalog_from_data(generate("medium", seed=1))
     product = cat.products[0].id
@@ -61,7 +61,7 @@ def test_lp_bound_is_tight_on_a_generated_cluster() -> None:
         one = restrict_hub(inst, hub)
         plain, lp = lower_bound(one), lagrangian_bound(one)
         assert plain is not None and lp is not None
-        best = solve(cat, request.with_changes(hub=hub.org)).candidates[0]
+        best = run_search(cat, request.with_changes(hub=hub.org)).candidates[0]
         cents = int(best.cost * 100)
         assert plain[0] <= lp <= cents
         assert cents - lp <= (cents - plain[0]) / 2, (hub.org, plain[0], lp, cents)

@@ -189,12 +189,12 @@ def test_missing_file() -> None:
 
 HASH_SEED_SCRIPT = """
 from modcluster import load_catalog, build_request
-from modcluster.solver.solve import solve, SolverSettings
+from modcluster.solver import run_search, SolverSettings
 catalog = load_catalog("catalogs/tama.yaml")
 for product in ("wafer-edge-inspector", "fuel-cell-power-unit"):
     request = build_request(catalog, product, overrides={"quantity": 30, "candidates": 2})
-    print(solve(catalog, request, SolverSettings(workers=1)).to_json())
-    print(solve(catalog, request).to_json())
+    print(run_search(catalog, request, SolverSettings(workers=1)).to_json())
+    print(run_search(catalog, request).to_json())
 """
 
 

@@ -25,7 +25,7 @@ from modcluster.solver.lagrange import lagrangian
 from modcluster.solver.objective import ObjectiveOrder
 from modcluster.solver.prepare import Instance, prepare
 from modcluster.solver.prune import restrict_hub, slots_of
-from modcluster.solver.solve import SolverSettings, solve
+from modcluster.solver.solve import SolverSettings, run_search
 from modcluster.verify import objective_key
 from tests.bruteforce import candidate_classes
 from tests.profiles import examples
@@ -113,7 +113,7 @@ def test_a_capacity_clash_is_left_to_cp_sat() -> None:
     catalog, request = catalog_from_data(catalog_data), request_from_data(request_data)
     inst = prepare(catalog, request)
     assert settle(restrict_hub(inst, inst.hubs[0]), _weights(inst), None, 2, 10**6) is None
-    solution = solve(catalog, request)
+    solution = run_search(catalog, request)
     assert solution.stats["hubs_settled"] == 0
     assert [c.lead_time for c in solution.candidates] == [10 + 10 + 1 + 2]
 
@@ -125,7 +125,7 @@ def test_no_clash_with_room_for_both() -> None:
     inst = prepare(catalog, request)
     ranked = settle(restrict_hub(inst, inst.hubs[0]), _weights(inst), None, 2, 10**6)
     assert ranked is not None and [(s.cents, s.lead) for _, s in ranked] == [(3000, 10 + 1 + 2)]
-    solution = solve(catalog, request)
+    solution = run_search(catalog, request)
     assert solution.stats["hubs_settled"] == 1
     assert [(c.cost, c.lead_time) for c in solution.candidates] == [(Decimal(30), 13)]
 
@@ -145,8 +145,8 @@ def test_settled_answers_equal_cp_sat_answers(preset: str) -> None:
     settled = 0
     for product in catalog.products:
         request = build_request(catalog, product.id, overrides={"candidates": 5})
-        fast = solve(catalog, request)
-        plain = solve(catalog, request, SolverSettings(settle=False))
+        fast = run_search(catalog, request)
+        plain = run_search(catalog, request, SolverSettings(settle=False))
         assert [(c.cost, c.lead_time) for c in fast.candidates] == [(c.cost, c.lead_time) for c in plain.candidates]
         assert fast.status == plain.status
         settled += fast.stats["hubs_settled"]
@@ -167,7 +167,7 @@ def test_many_modules_are_left_to_cp_sat(modules: int, settled: int) -> None:
             "products": [{"id": "p", "family": "f", "modules": [{"id": f"m{i}", "type": "t"} for i in range(modules)]}],
         }
     )
-    solution = solve(catalog, request_from_data({"product": "p", "candidates": 3}))
+    solution = run_search(catalog, request_from_data({"product": "p", "candidates": 3}))
     assert solution.status.value == "optimal" and len(solution.candidates) == 1
     assert solution.candidates[0].cost == modules
     assert solution.stats["hubs_settled"] == settled

@@ -29,8 +29,7 @@ from modcluster.generate import (
     spec_for,
     write_catalog,
 )
-from modcluster.solver.solve import SolverSettings, objective_key
-from modcluster.solver.solve import solve as solve_unverified
+from modcluster.solver import SolverSettings, objective_key, run_search
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -265,11 +264,11 @@ def test_pruned_and_unpruned_solves_agree(seed: int) -> None:
     for objective in ("cost", "lead_time", "weighted"):
         overrides = {"candidates": 3, "objective": objective, "weights": {"cost": 1, "lead_time": 25}}
         request = build_request(catalog, product, overrides=overrides)
-        reference = solve_unverified(catalog, request)
+        reference = run_search(catalog, request)
         assert reference.status is Status.OPTIMAL
         expected = [objective_key(c, request) for c in reference.candidates]
         for settings in ABLATIONS:
-            other = solve_unverified(catalog, request, settings)
+            other = run_search(catalog, request, settings)
             assert [objective_key(c, request) for c in other.candidates] == expected, settings
 
 
@@ -284,8 +283,8 @@ def test_speedups_agree_with_the_plain_model_long(seed: int) -> None:
     for objective in ("cost", "lead_time", "weighted"):
         overrides = {"candidates": 5, "objective": objective, "weights": {"cost": 1, "lead_time": 25}}
         request = build_request(catalog, product, overrides=overrides)
-        fast = solve_unverified(catalog, request)
-        slow = solve_unverified(catalog, request, plain)
+        fast = run_search(catalog, request)
+        slow = run_search(catalog, request, plain)
         assert fast.status is slow.status is Status.OPTIMAL
         assert [objective_key(c, request) for c in fast.candidates] == [
             objective_key(c, request) for c in slow.candidates

@@ -32,8 +32,7 @@ import pytest
 import yaml
 
 from modcluster.domain import Catalog, Request, check_catalog
-from modcluster.solver.cpsat import SolverSettings
-from modcluster.solver.solve import solve
+from modcluster.solver import SolverSettings, run_search
 from modcluster.verify import verify_solution
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -73,7 +72,7 @@ def _solve(path: Path, engine: SolverSettings) -> tuple[Catalog, Request, Any, d
     data = _load(path)
     catalog = check_catalog(Catalog.model_validate(data["catalog"]))
     request = Request.model_validate(data["request"])
-    return catalog, request, solve(catalog, request, engine), data["expect"]
+    return catalog, request, run_search(catalog, request, engine), data["expect"]
 
 
 def _sources(cand: dict[str, Any]) -> dict[str, str]:

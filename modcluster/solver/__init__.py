@@ -1,14 +1,14 @@
 """Solver layer: the only place that touches CP-SAT.
 
 catalog + request -> :func:`prepare` (eligible options, exact integers) ->
-:func:`compile_model` (CP-SAT model) -> :func:`solve` (candidate loop) ->
+:func:`compile_model` (CP-SAT model) -> :func:`run_search` (candidate loop) ->
 :func:`decode` (immutable candidates).
 """
 
 from modcluster.solver.compile import Compiled, compile_model
 from modcluster.solver.prepare import Instance, prepare
 from modcluster.solver.shortfall import static_gaps
-from modcluster.solver.solve import SolverSettings, objective_key, solve
+from modcluster.solver.solve import SolverSettings, objective_key, run_search
 
 __all__ = [
     "Compiled",
@@ -17,6 +17,6 @@ __all__ = [
     "compile_model",
     "objective_key",
     "prepare",
-    "solve",
+    "run_search",
     "static_gaps",
 ]

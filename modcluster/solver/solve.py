@@ -42,14 +42,14 @@ from modcluster.solver.prune import lower_bound, option_count, prune, restrict_h
 from modcluster.solver.shortfall import static_gaps
 from modcluster.solver.size import check_model_size
 
-__all__ = ["SolverSettings", "objective_key", "run_interruptible", "solve"]
+__all__ = ["SolverSettings", "objective_key", "run_interruptible", "run_search"]
 
 
 def _request_data(request: Request) -> dict[str, Any]:
     return request.model_dump(mode="python", by_alias=True, exclude_none=False)
 
 
-def solve(catalog: Catalog, request: Request, settings: SolverSettings | None = None) -> Solution:
+def run_search(catalog: Catalog, request: Request, settings: SolverSettings | None = None) -> Solution:
     """Find up to ``request.candidates`` ranked candidate systems.
 
     Args:
