@@ -29,6 +29,7 @@ __all__ = [
     "SettingsError",
     "SolverError",
     "SweepError",
+    "TimeLimitError",
     "UndecidedError",
     "ValidationError",
     "VerificationError",
@@ -148,6 +149,17 @@ class ModelSizeError(SolverError):
     """A figure or the model is too large to solve exactly; refused before solving."""
 
     exit_code = ExitCode.BAD_INPUT
+
+
+class TimeLimitError(SolverError):
+    """The time limit passed inside a stage of the solve (see :mod:`modcluster.solver.deadline`).
+
+    Raised by a loop that checks the clock; the search catches it and returns
+    what it found, marked unproven, so it reaches a caller only from a stage
+    called directly inside a :func:`~modcluster.solver.deadline.time_limit` block.
+    """
+
+    exit_code = ExitCode.UNKNOWN
 
 
 class UndecidedError(ModclusterError):

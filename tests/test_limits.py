@@ -246,7 +246,11 @@ def test_sigint_returns_within_two_seconds(long_catalog: Path, tmp_path: Path) -
 
 
 def test_an_interrupt_outside_cp_sat_returns_instead_of_raising(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Ctrl-C while a hub is settled (or pruned, or built) ends the search like one inside CP-SAT does."""
+    """Ctrl-C while a hub is settled (or pruned, or built) ends the search like one inside CP-SAT does.
+
+    What was found stays: the complete systems the hub tried before it would
+    have been settled (the greedy one and its neighbours) come back, unproven.
+    """
     engine = sys.modules["modcluster.solver.solve"]
 
     def interrupted(*args: object, **kwargs: object) -> None:
@@ -257,7 +261,9 @@ def test_an_interrupt_outside_cp_sat_returns_instead_of_raising(monkeypatch: pyt
     request = build_request(catalog, "product-0", overrides={"candidates": 5})
     solution = solve(catalog, request)
     assert solution.stats["interrupted"]
-    assert solution.status is Status.UNKNOWN and not solution.candidates
+    assert solution.status is Status.FEASIBLE and solution.candidates
+    assert not any(c.proven_optimal for c in solution.candidates)
+    assert verify_solution(catalog, request, solution) == []
 
 
 # --------------------------------------------------------------------------- determinism

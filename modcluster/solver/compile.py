@@ -31,6 +31,7 @@ from ortools.sat.python import cp_model
 
 from modcluster.errors import ModelSizeError
 from modcluster.graphs.precedence import critical_path_bound
+from modcluster.solver.deadline import check_time
 from modcluster.solver.objective import Minimiser, ObjectiveOrder, minimiser
 from modcluster.solver.prepare import Instance, Option
 
@@ -197,6 +198,7 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
         return slot
 
     for plan in inst.modules:
+        check_time()
         mid = plan.module.id
         make = model.new_bool_var(f"make:{mid}") if plan.can_make else None
         buy = add_slot(f"buy:{mid}", plan.buy) if plan.buy else None
@@ -245,6 +247,7 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
     matched: list[cp_model.LinearExpr] = []
     integration_days: list[cp_model.LinearExprT] = [h.integration_days * hub[h.org] for h in inst.hubs]
     for link in inst.links:
+        check_time()
         ends_a, ends_b = variant_terms(link.a, link.kind), variant_terms(link.b, link.kind)
         pairs = []
         for value in sorted(set(ends_a) & set(ends_b)):
@@ -275,6 +278,7 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
     # Precedences with handover gaps (no gap when both tasks are at one organisation).
     gap = inst.handover_days
     for a, b, make, in_make in precedences:
+        check_time()
         enforce = [] if make is None else [make if in_make else make.negated()]
         b_start = int_start if b is None else b.start
         b_orgs = {h: lit for h, lit in hub.items()} if b is None else b.org_lits

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from modcluster.domain.request import Objective
+from modcluster.solver.deadline import check_time
 from modcluster.solver.prepare import HubOption, Instance, LinkPlan, ModulePlan, Option
 from modcluster.solver.prune import slots_of
 
@@ -219,6 +220,7 @@ def _system(inst: Instance, hub: HubOption, chosen: list[GreedyModule] | None = 
     scheduled: dict[int, GreedyModule] = {}
     integration_ready = 0
     for index in order:
+        check_time()
         gm = chosen[index]
         starts: list[int] = []
         ready, previous = 0, None
@@ -299,6 +301,7 @@ def nearby(inst: Instance, base: GreedySystem, n: int) -> list[list[GreedyModule
     change = _OneChange(inst, hub, chosen)
     per_module: list[list[tuple[int, GreedyModule]]] = []
     for m, plan in enumerate(inst.modules):
+        check_time()
         current = chosen[m]
         alternatives = [(0, current)]
         for alternative in _alternatives(plan, current):

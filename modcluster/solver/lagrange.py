@@ -37,6 +37,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
+from modcluster.solver.deadline import check_time, time_left
 from modcluster.solver.hint import GreedyModule, made_module
 from modcluster.solver.prepare import Instance, LinkPlan, ModulePlan, Option
 from modcluster.solver.prune import lower_bound, slots_of
@@ -71,6 +72,7 @@ def _relaxation(inst: Instance, *, reduce: bool = True) -> _Relaxation | None:
     house = dict(hub.house_variants)
     columns = []
     for plan in inst.modules:
+        check_time()
         slots = [plan.buy, *(slots_of(plan) if plan.can_make else [])]
         columns.append([_columns(options, fee) if reduce else options for options in slots])
     can_make = [plan.can_make for plan in inst.modules]
@@ -256,6 +258,7 @@ class Lagrangian:
             return []
         out = []
         for m, (gm, plan) in enumerate(zip(base, inst.modules, strict=True)):
+            check_time()
             slots = [plan.buy] if gm.buy is not None else slots_of(plan)
             first = 0 if gm.buy is not None else 1  # slot numbers: 0 bought, 1.. the make chain
             for i, (options, current) in enumerate(zip(slots, gm.tasks, strict=True)):
@@ -361,6 +364,7 @@ def _solve_lp(rel: _Relaxation) -> tuple[_Lam, _Mu, _Primal, tuple[float, ...]] 
     onboard: dict[tuple[int, int, str], Any] = {}
     y: dict[str, Any] = {}
     for m, slots in enumerate(rel.columns):
+        check_time()
         one = lp.Constraint(1, 1)
         make = var(0, 1 if rel.can_make[m] else 0)
         one.SetCoefficient(make, 1)
@@ -404,6 +408,9 @@ def _solve_lp(rel: _Relaxation) -> tuple[_Lam, _Mu, _Primal, tuple[float, ...]] 
                     row.SetCoefficient(make_vars[m], -1)
                 match[(link.index, value, e)] = row
     objective.SetMinimization()
+    left = time_left()
+    if left is not None:
+        lp.set_time_limit(max(1, int(left * 1000)))  # milliseconds; stopped early, it is no bound (None)
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
 

@@ -25,6 +25,7 @@ from modcluster.domain.catalog import (
 from modcluster.domain.request import Request
 from modcluster.domain.values import ceil_decimal, exact, to_cents
 from modcluster.graphs.taxonomy import covers, taxonomy_graph
+from modcluster.solver.deadline import check_time
 
 __all__ = ["HubOption", "Instance", "LinkPlan", "ModulePlan", "Option", "prepare", "task_days"]
 
@@ -192,6 +193,7 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
 
     plans = []
     for module in product.modules:
+        check_time()
         buy = [
             Option(
                 org.id,
@@ -285,6 +287,7 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
     with localcontext(exact()):
         default_fee = to_cents(catalog.defaults.onboarding_cost)
         for hub in hubs:
+            check_time()
             mine = [(group, fee) for group, fee in members if hub.org in group]
             for partner in instance.participants:
                 if partner == hub.org or frozenset((hub.org, partner)) in ties:

@@ -53,6 +53,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+from modcluster.solver.deadline import check_time
 from modcluster.solver.prepare import HubOption, Instance, ModulePlan, Option
 
 __all__ = ["PruneStats", "lower_bound", "option_count", "prune", "restrict_hub", "slots_of"]
@@ -194,6 +195,7 @@ def _bounds(inst: Instance) -> Instance:
     )
     plans = []
     for plan, (low_cents, _) in zip(inst.modules, lows, strict=True):
+        check_time()
         rest = total_cents - low_cents + min_design
 
         def fits(o: Option, chain_days: int, chain_cents: int, rest: int = rest) -> bool:
@@ -264,6 +266,7 @@ def _dominance(inst: Instance, k: int) -> Instance:
         kinds_of[link.b].add(link.kind)
     plans = []
     for index, plan in enumerate(inst.modules):
+        check_time()
         kinds = tuple(sorted(kinds_of[index]))
         buy = _same_org(plan.buy)
         if cross:
@@ -324,6 +327,7 @@ def lower_bound(inst: Instance) -> tuple[int, int] | None:
     gap = inst.handover_days
     best: tuple[int, int] | None = None
     for hub in inst.hubs:
+        check_time()
         cents, longest = hub.design_cents, 0
         for plan in inst.modules:
             cost_options, day_options = [], []

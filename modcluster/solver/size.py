@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from modcluster.errors import ModelSizeError
 from modcluster.solver.compile import _cost_bound, _horizon
+from modcluster.solver.deadline import check_time
 from modcluster.solver.objective import INT64_SAFE
 from modcluster.solver.prepare import Instance, Option
 
@@ -113,6 +114,7 @@ def estimate_model_size(inst: Instance) -> ModelSize:
 
     hub_set = set(hubs)
     for plan in inst.modules:
+        check_time()
         slots = [plan.buy] if plan.buy else []
         chain = []
         if plan.can_make:

@@ -29,6 +29,8 @@ from modcluster.domain.catalog import Catalog
 from modcluster.domain.checks import check_request
 from modcluster.domain.request import Request
 from modcluster.domain.solution import Candidate, Explanation, Solution, Status
+from modcluster.errors import TimeLimitError
+from modcluster.solver import deadline
 from modcluster.solver.compile import Compiled, SlotVars, _cost_bound, _horizon, compile_model
 from modcluster.solver.cpsat import SolverSettings, run_interruptible
 from modcluster.solver.decode import candidate_of, decode, solution_system
@@ -94,8 +96,26 @@ def _caller_heap_frozen() -> Iterator[None]:
 def _solve(catalog: Catalog, request: Request, settings: SolverSettings) -> Solution:
     began = time.monotonic()
     check_request(catalog, request)
-    inst = prepare(catalog, request)
-    check_model_size(inst)
+    with deadline.time_limit(began + float(request.time_limit)):
+        try:
+            inst = prepare(catalog, request)
+            check_model_size(inst)
+        except TimeLimitError:
+            return Solution(
+                request.product,
+                request.quantity,
+                request.objective.value,
+                status=Status.UNKNOWN,
+                candidates=(),
+                explanation=None,
+                request=_request_data(request),
+                stats={"seconds": time.monotonic() - began, "interrupted": False},
+            )
+        return _solve_prepared(inst, request, settings, began)
+
+
+def _solve_prepared(inst: Instance, request: Request, settings: SolverSettings, began: float) -> Solution:
+    """Search a prepared instance: its static gaps first (a proof of infeasibility), then the hubs."""
     gaps = static_gaps(inst)
     if gaps:
         summary = "no candidate system exists: " + "; ".join(f"{g.place} ({g.requirement}): {g.reason}" for g in gaps)
@@ -109,7 +129,10 @@ def _solve(catalog: Catalog, request: Request, settings: SolverSettings) -> Solu
             request=_request_data(request),
             stats={"seconds": time.monotonic() - began},
         )
-    outcome = _search(inst, request, settings, began)
+    try:
+        outcome = _search(inst, request, settings, began)
+    except TimeLimitError:  # before the first hub was searched: nothing found, nothing proven
+        outcome = _Outcome([], False, False, 0, [])
     candidates = outcome.candidates
     status = _status(candidates, request.candidates, outcome.exhausted, None)
     explanation = None
@@ -194,6 +217,7 @@ class _Hub:
     known: list[tuple[int, GreedySystem]] = field(default_factory=list)
     settled: list[tuple[int, GreedySystem]] | None = None
     taken: set[tuple[object, ...]] = field(default_factory=set)
+    tried: list[GreedySystem | None] = field(default_factory=list)
 
 
 def _search(inst: Instance, request: Request, settings: SolverSettings, began: float) -> _Outcome:
@@ -294,11 +318,13 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
                     open_bounds.append(max(low, order.pack(result.bound)))
             elif result.status != cp_model.INFEASIBLE or result.interrupted:
                 open_bounds.append(max(low, order.pack(result.bound)))
-        except KeyboardInterrupt:  # outside CP-SAT (pruning, settling, building): stop with what was found
-            outcome.interrupted = True
+        except (KeyboardInterrupt, TimeLimitError) as stop:  # outside CP-SAT: stop with what was found
+            outcome.interrupted = outcome.interrupted or isinstance(stop, KeyboardInterrupt)  # Ctrl-C, not the clock
             open_bounds.append(low)
             open_bounds.extend(b for b, _ in queue)
             break
+    if open_bounds:  # stopped by the limit: the complete systems tried on the way count too, unproven
+        found.extend(_unproven(hubs, order, k))
     outcome.hubs_skipped = len(subs) - outcome.hubs_solved
     searched = [h.sub for h in hubs if h.compiled is not None or h.settled is not None]
     outcome.options = (options_before, sum(option_count(sub) for sub in searched))
@@ -398,7 +424,8 @@ def _compile(
         hub.sub = prune(hub.sub, k, bounds=False)[0]
     sub, prices = hub.sub, hub.prices if len(hub.sub.hubs) == 1 else None
     weights = order.weights
-    systems = [greedy(sub)]
+    systems = hub.tried  # kept on the hub: if the time limit stops what follows, the best of them is an answer
+    systems.append(greedy(sub))
     if hub.relaxed is not None:
         systems.append(system_of(sub, list(hub.relaxed)))  # quick by construction: a start for lead time
     if prices is not None:
@@ -482,6 +509,30 @@ def _learn_nearby(hub: _Hub, order: ObjectiveOrder, system: GreedySystem, k: int
         seen.add(signature)
         hub.known.append((order.value(candidate.cents, candidate.lead), candidate))
     hub.known.sort(key=lambda pair: pair[0])
+
+
+def _unproven(hubs: list[_Hub], order: ObjectiveOrder, k: int) -> list[tuple[int, Candidate]]:
+    """When the time limit stops a hub before its model answered: its complete systems tried so far, unproven.
+
+    Each is a real system with exact figures that meets the limits
+    (:meth:`GreedySystem.meets`), different from every candidate taken at its
+    hub; the best of each class stands for it. Only the ``k`` best become
+    candidates (the rest could not be among the best ``k``).
+    """
+    out: list[tuple[int, _Hub, GreedySystem]] = []
+    for hub in hubs:
+        if hub.settled is not None:
+            continue  # settled hubs answered already
+        best: dict[tuple[object, ...], tuple[int, GreedySystem]] = {}
+        for system in hub.tried:
+            if system is None or not system.meets(hub.sub) or system.signature() in hub.taken:
+                continue
+            value, signature = order.value(system.cents, system.lead), system.signature()
+            if signature not in best or value < best[signature][0]:
+                best[signature] = (value, system)
+        out.extend((value, hub, system) for value, system in best.values())
+    out.sort(key=lambda entry: entry[0])
+    return [(value, candidate_of(hub.sub, system, 1, False)) for value, hub, system in out[:k]]
 
 
 def _rehint(hub: _Hub, cutoff: int | None) -> None:
