@@ -15,7 +15,8 @@ Where the solver has several homes for one rule (the CP-SAT model in
 fixtures also run with settling switched off, so they reach the model.
 Figures that both paths take from one place (durations, cents, eligibility in
 ``prepare.py``; the objective's keys in ``objective.py``; requirement bounds
-and rounding in ``modcluster/domain``) are mutated there.
+and rounding in ``modcluster/domain``) are mutated there. The verifier's
+mutants go to the one home each rule has in ``modcluster/verify/``.
 
 Before any mutant, every selection runs once on the unmutated copy and must
 pass: otherwise a failure would say nothing about the mutant.
@@ -53,7 +54,10 @@ COMPILE = "modcluster/solver/compile.py"
 PREPARE = "modcluster/solver/prepare.py"
 OBJECTIVE = "modcluster/solver/objective.py"
 SOLVE = "modcluster/solver/solve.py"
-VERIFY = "modcluster/verify.py"
+VERIFY_ELIGIBILITY = "modcluster/verify/eligibility.py"
+VERIFY_EVALUATION = "modcluster/verify/evaluation.py"
+VERIFY_CANDIDATE = "modcluster/verify/candidate.py"
+VERIFY_CHECKS = "modcluster/verify/checks.py"
 CATALOG = "modcluster/domain/catalog.py"
 VALUES = "modcluster/domain/values.py"
 
@@ -109,7 +113,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: no handover gap",
         "handover",
-        VERIFY,
+        VERIFY_CANDIDATE,
         "earliest = a[1] + prec.gap",
         "earliest = a[1]",
         VERIFIER_TESTS,
@@ -134,7 +138,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: capacity off by one",
         "capacity",
-        VERIFY,
+        VERIFY_CANDIDATE,
         "if len(running) > capacity:",
         "if len(running) > capacity + 1:",
         VERIFIER_TESTS,
@@ -155,7 +159,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: 0-day tasks take a day of capacity",
         "0-day tasks",
-        VERIFY,
+        VERIFY_CANDIDATE,
         "        if interval is not None and interval[1] > interval[0]:\n"
         "            by_org.setdefault(task.organization, []).append((interval[0], interval[1], task.name))",
         "        if interval is not None:\n"
@@ -175,7 +179,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: floor of quantity / units_per_day",
         "ceil of units_per_day",
-        VERIFY,
+        VERIFY_EVALUATION,
         "return setup_days + -(-(quantity * den) // num)",
         "return setup_days + (quantity * den) // num",
         VERIFIER_TESTS,
@@ -192,7 +196,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: max_lot below the quantity allowed",
         "max_lot",
-        VERIFY,
+        VERIFY_ELIGIBILITY,
         "if max_lot is not None and max_lot < quantity:",
         "if max_lot is not None and max_lot < quantity - 1:",
         VERIFIER_TESTS,
@@ -209,7 +213,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: descent goes upwards",
         "taxonomy",
-        VERIFY,
+        VERIFY_ELIGIBILITY,
         "stack.extend(parents.get(node, ()))",
         "stack.extend(c for c, ps in parents.items() if node in ps)",
         VERIFIER_TESTS,
@@ -251,7 +255,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: unit cost rounded before the lot",
         "rounding",
-        VERIFY,
+        VERIFY_EVALUATION,
         "return round_money(setup_cost + unit_cost * quantity)",
         "return round_money(setup_cost) + round_money(unit_cost) * quantity",
         VERIFIER_TESTS,
@@ -268,7 +272,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: onboarding at the highest shared fee",
         "onboarding minimum",
-        VERIFY,
+        VERIFY_EVALUATION,
         "return min(shared) if shared else catalog.defaults.onboarding_cost",
         "return max(shared) if shared else catalog.defaults.onboarding_cost",
         VERIFIER_TESTS,
@@ -284,7 +288,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: a tie counts one way only",
         "onboarding minimum",
-        VERIFY,
+        VERIFY_EVALUATION,
         "if {rel.between[0], rel.between[1]} == {hub, partner}:",
         "if (rel.between[0], rel.between[1]) == (hub, partner):",
         VERIFIER_TESTS,
@@ -309,9 +313,9 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: two missing variants match",
         "bridging and house variants",
-        VERIFY,
-        "matched = va is not None and va == vb",
-        "matched = va == vb",
+        VERIFY_EVALUATION,
+        "return variant_a is not None and variant_a == variant_b",
+        "return variant_a == variant_b",
         VERIFIER_TESTS,
     ),
     # --- partner limits
@@ -335,7 +339,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: max_partners off by one",
         "partner limits",
-        VERIFY,
+        VERIFY_ELIGIBILITY,
         "if limits.max_partners is not None and len(figures.partners) > limits.max_partners:",
         "if limits.max_partners is not None and len(figures.partners) > limits.max_partners + 1:",
         VERIFIER_TESTS,
@@ -360,7 +364,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: budget exclusive",
         "budget and deadline",
-        VERIFY,
+        VERIFY_ELIGIBILITY,
         "if limits.budget is not None and figures.cost > limits.budget:",
         "if limits.budget is not None and figures.cost >= limits.budget:",
         VERIFIER_TESTS,
@@ -393,7 +397,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: exclude ignored",
         "sites/exclude/require",
-        VERIFY,
+        VERIFY_ELIGIBILITY,
         '    if org.id in request.exclude:\n        return f"organization',
         '    if False:\n        return f"organization',
         VERIFIER_TESTS,
@@ -401,7 +405,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: require ignores the hub",
         "sites/exclude/require",
-        VERIFY,
+        VERIFY_ELIGIBILITY,
         "taking_part = {figures.hub, *figures.partners}",
         "taking_part = set(figures.partners)",
         VERIFIER_TESTS,
@@ -426,7 +430,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: a make with technology needs no seed",
         "seeds",
-        VERIFY,
+        VERIFY_ELIGIBILITY,
         "    elif source.seed is None:\n",
         "    elif source.seed is None and False:\n",
         VERIFIER_TESTS,
@@ -451,7 +455,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: repeated candidates allowed",
         "distinctness",
-        VERIFY,
+        VERIFY_CHECKS,
         "        if i != j:\n",
         "        if False:\n",
         VERIFIER_TESTS,
@@ -484,7 +488,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: cost order without its tie-break",
         "tie-break: cost",
-        VERIFY,
+        VERIFY_CHECKS,
         "        return (cost, lead)\n",
         "        return (cost,)\n",
         VERIFIER_TESTS,
@@ -492,7 +496,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: lead_time order without its tie-break",
         "tie-break: lead_time",
-        VERIFY,
+        VERIFY_CHECKS,
         "        return (lead, cost)\n",
         "        return (lead,)\n",
         VERIFIER_TESTS,
@@ -500,7 +504,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: weighted ties by lead time first",
         "tie-break: weighted",
-        VERIFY,
+        VERIFY_CHECKS,
         "return (value, cost, lead)",
         "return (value, lead, cost)",
         VERIFIER_TESTS,
@@ -525,7 +529,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "verifier: optimal with an unproven candidate",
         "status",
-        VERIFY,
+        VERIFY_CHECKS,
         "unproven = [i + 1 for i, p in enumerate(proven) if p is False]",
         "unproven = [i + 1 for i, p in enumerate(proven) if p is None]",
         VERIFIER_TESTS,
@@ -700,7 +704,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.list:
         problems = _problems(mutants, ROOT)
         for m in mutants:
-            print(f"{m.family:28} {m.file:32} {m.name}  [{', '.join(m.tests)}]")
+            print(f"{m.family:28} {m.file:34} {m.name}  [{', '.join(m.tests)}]")
         print("\n".join(problems) or f"{len(mutants)} mutants, every text found exactly once", file=sys.stderr)
         return 2 if problems else 0
     outcomes = run(mutants, keep=options.keep)

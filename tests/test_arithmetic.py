@@ -23,7 +23,9 @@ from modcluster.domain.catalog import Catalog, Intermediary, Organization, Relat
 from modcluster.domain.request import Request
 from modcluster.domain.solution import dumps
 from modcluster.domain.values import CENT, ceil_decimal, exact, round_money
-from modcluster.verify import _descends, _lot_cost, _lot_days, _onboarding, objective_key
+from modcluster.verify import objective_tuple
+from modcluster.verify.eligibility import descends
+from modcluster.verify.evaluation import lot_cost, onboarding_cost, task_days
 from tests.bruteforce import half_up_cents
 
 D = Decimal
@@ -151,7 +153,7 @@ def test_ceil_decimal(value: Decimal, ceiling: int) -> None:
     ],
 )
 def test_lot_days(setup_days: int, units_per_day: Decimal | None, quantity: int, days: int) -> None:
-    assert _lot_days(setup_days, units_per_day, quantity) == days
+    assert task_days(setup_days, units_per_day, quantity) == days
 
 
 @pytest.mark.parametrize(
@@ -169,7 +171,7 @@ def test_lot_days(setup_days: int, units_per_day: Decimal | None, quantity: int,
     ],
 )
 def test_lot_cost_rounds_the_whole_term(setup: str, unit: str, quantity: int, cost: str) -> None:
-    got = _lot_cost(D(setup), D(unit), quantity)
+    got = lot_cost(D(setup), D(unit), quantity)
     assert got == D(cost) and got.as_tuple().exponent == -2
 
 
@@ -254,12 +256,12 @@ def test_taxonomy_descent() -> None:
         "z": ("x",),
         "w": ("y", "z"),
     }
-    assert _descends(parents, "fine", "machining")  # two levels down
-    assert _descends(parents, "5axis", "5axis")  # itself
-    assert not _descends(parents, "machining", "fine")  # up is not down
-    assert not _descends(parents, "plating", "machining")
-    assert _descends(parents, "w", "x") and _descends(parents, "w", "z")
-    assert not _descends(parents, "y", "z")  # siblings
+    assert descends(parents, "fine", "machining")  # two levels down
+    assert descends(parents, "5axis", "5axis")  # itself
+    assert not descends(parents, "machining", "fine")  # up is not down
+    assert not descends(parents, "plating", "machining")
+    assert descends(parents, "w", "x") and descends(parents, "w", "z")
+    assert not descends(parents, "y", "z")  # siblings
 
 
 def test_onboarding_is_the_lowest_shared_fee() -> None:
@@ -276,13 +278,13 @@ def test_onboarding_is_the_lowest_shared_fee() -> None:
         ],
         relationships=[Relationship(between=("T", "H"))],
     )
-    assert _onboarding(catalog, "H", "P") == D(80)
-    assert _onboarding(catalog, "H", "Q") == D(80)  # I2 holds Q too: the lowest of 80 and 500
-    assert _onboarding(catalog, "H", "R") == D(300)
-    assert _onboarding(catalog, "H", "T") is None
-    assert _onboarding(catalog, "H", "H") is None
+    assert onboarding_cost(catalog, "H", "P") == D(80)
+    assert onboarding_cost(catalog, "H", "Q") == D(80)  # I2 holds Q too: the lowest of 80 and 500
+    assert onboarding_cost(catalog, "H", "R") == D(300)
+    assert onboarding_cost(catalog, "H", "T") is None
+    assert onboarding_cost(catalog, "H", "H") is None
     only_dear = catalog.replace(intermediaries=(Intermediary(id="I3", members=("Q", "H"), onboarding_cost=D(500)),))
-    assert _onboarding(only_dear, "H", "Q") == D(500)  # read literally: above the default
+    assert onboarding_cost(only_dear, "H", "Q") == D(500)  # read literally: above the default
 
 
 # --------------------------------------------------------------------------- the objective's order
@@ -290,19 +292,19 @@ def test_onboarding_is_the_lowest_shared_fee() -> None:
 
 def test_objective_keys_and_tie_breaks() -> None:
     cost, lead = D("722.50"), 10
-    assert objective_key(Request(product="p"), cost, lead) == (D("722.50"), D(10))
-    assert objective_key(Request(product="p", objective="lead_time"), cost, lead) == (D(10), D("722.50"))
+    assert objective_tuple(Request(product="p"), cost, lead) == (D("722.50"), D(10))
+    assert objective_tuple(Request(product="p", objective="lead_time"), cost, lead) == (D(10), D("722.50"))
     # 0.3333 * 722.50 = 216.75 + 21.675 + 2.1675 + 0.21675 = 240.80925; + 1.0001 * 10 = 10.001: 250.81025
     weighted = Request(product="p", objective="weighted", weights={"cost": D("0.3333"), "lead_time": D("1.0001")})
-    assert objective_key(weighted, cost, lead) == (D("250.81025"), D("722.50"), D(10))
+    assert objective_tuple(weighted, cost, lead) == (D("250.81025"), D("722.50"), D(10))
     # equal weighted values: the cheaper first, then the faster
     even = Request(product="p", objective="weighted", weights={"cost": 1, "lead_time": 1})
-    assert objective_key(even, D(10), 5) < objective_key(even, D(11), 4)  # 15 = 15: cost 10 < 11
-    assert objective_key(even, D(10), 5) == (D(15), D(10), D(5))
+    assert objective_tuple(even, D(10), 5) < objective_tuple(even, D(11), 4)  # 15 = 15: cost 10 < 11
+    assert objective_tuple(even, D(10), 5) == (D(15), D(10), D(5))
     # cost: equal cost, the shorter first; lead_time: equal lead, the cheaper first
-    assert objective_key(Request(product="p"), D(5), 3) < objective_key(Request(product="p"), D(5), 4)
+    assert objective_tuple(Request(product="p"), D(5), 3) < objective_tuple(Request(product="p"), D(5), 4)
     fastest = Request(product="p", objective="lead_time")
-    assert objective_key(fastest, D("5.00"), 3) < objective_key(fastest, D("5.01"), 3)
+    assert objective_tuple(fastest, D("5.00"), 3) < objective_tuple(fastest, D("5.01"), 3)
 
 
 # --------------------------------------------------------------------------- the oracle's own rounding

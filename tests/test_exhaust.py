@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from modcluster import build_request, catalog_from_data, request_from_data
 from modcluster.domain.request import Request
 from modcluster.generate import generate
-from modcluster.solver.compile import _cost_bound, _horizon
+from modcluster.solver.compile import cost_upper_bound, schedule_horizon
 from modcluster.solver.exhaust import MAX_MODULES, settle
 from modcluster.solver.hint import GreedySystem
 from modcluster.solver.lagrange import lagrangian
@@ -26,21 +26,21 @@ from modcluster.solver.objective import ObjectiveOrder
 from modcluster.solver.prepare import Instance, prepare
 from modcluster.solver.prune import restrict_hub, slots_of
 from modcluster.solver.solve import SolverSettings, run_search
-from modcluster.verify import objective_key
+from modcluster.verify import objective_tuple
 from tests.bruteforce import candidate_classes
 from tests.profiles import examples
 from tests.strategies import instances
 
 
 def _weights(inst: Instance) -> tuple[int, int]:
-    horizon = _horizon(inst)
+    horizon = schedule_horizon(inst)
     if inst.deadline is not None:
         horizon = min(horizon, inst.deadline)
-    return ObjectiveOrder.for_request(inst.request, cost_bound=_cost_bound(inst), lead_bound=horizon).weights
+    return ObjectiveOrder.for_request(inst.request, cost_bound=cost_upper_bound(inst), lead_bound=horizon).weights
 
 
 def _keys(request: Request, ranked: list[tuple[int, GreedySystem]]) -> list[tuple[Decimal, ...]]:
-    return [objective_key(request, Decimal(s.cents).scaleb(-2), s.lead) for _, s in ranked]
+    return [objective_tuple(request, Decimal(s.cents).scaleb(-2), s.lead) for _, s in ranked]
 
 
 def _clash_possible(inst: Instance) -> bool:

@@ -31,7 +31,7 @@ from modcluster.errors import ExitCode, ModelSizeError, SolverError
 from modcluster.generate import generate, spec_for
 from modcluster.solver.cpsat import SolverSettings
 from modcluster.solver.objective import ObjectiveOrder, objective_keys
-from modcluster.verify import objective_key
+from modcluster.verify import objective_tuple
 
 PLAIN = SolverSettings(decompose=False, dominance=False, bounds=False, hint=False, fixing=False, settle=False)
 """The whole request as one CP-SAT model, solved in lexicographic phases and nothing else."""
@@ -53,8 +53,8 @@ def test_packed_order_is_the_contracts_order(objective: Objective, weights: Weig
     order = ObjectiveOrder.of(objective, weights, cost_bound=10**14, lead_bound=100_000)
     request = request_from_data({"product": "p", "objective": objective.value, "weights": weights.model_dump()})
     for (c1, d1), (c2, d2) in itertools.pairwise(systems):
-        key1 = objective_key(request, Decimal(c1).scaleb(-2), d1)
-        key2 = objective_key(request, Decimal(c2).scaleb(-2), d2)
+        key1 = objective_tuple(request, Decimal(c1).scaleb(-2), d1)
+        key2 = objective_tuple(request, Decimal(c2).scaleb(-2), d2)
         assert (order.value(c1, d1) < order.value(c2, d2)) == (key1 < key2)
         assert (order.value(c1, d1) == order.value(c2, d2)) == (key1 == key2)
         assert order.split(order.value(c1, d1)) == order.key(c1, d1)
@@ -94,8 +94,8 @@ def test_industrial_figures_every_objective(objective: str, seed: int) -> None:
         assert engine.status.value == "optimal", engine.status
         assert plain.status.value == "optimal", plain.status
         assert engine.best is not None and engine.best.cost > 100_000
-        keys = [objective_key(request, c.cost, c.lead_time) for c in engine.candidates]
-        assert keys == [objective_key(request, c.cost, c.lead_time) for c in plain.candidates]
+        keys = [objective_tuple(request, c.cost, c.lead_time) for c in engine.candidates]
+        assert keys == [objective_tuple(request, c.cost, c.lead_time) for c in plain.candidates]
 
 
 def _one_module(unit_cost: str, days: int, quantity: int) -> Any:
