@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from modcluster.domain import default_request
 from modcluster.domain.catalog import (
     Catalog,
     ModuleOffer,
@@ -27,7 +28,6 @@ from modcluster.domain.catalog import (
 from modcluster.domain.request import Request
 from modcluster.domain.solution import Status
 from modcluster.engine import solve
-from modcluster.io.loader import build_request
 from modcluster.solver.prepare import prepare
 from modcluster.solver.shortfall import static_gaps
 from modcluster.solver.solve import SolverSettings
@@ -164,7 +164,7 @@ def cluster_gaps(catalog: Catalog, settings: SolverSettings | None = None) -> Cl
     requests: dict[str, Request] = {}
     proposals: dict[tuple[str, str, str], Requires] = {}
     for product in catalog.products:
-        request = build_request(catalog, product.id).with_changes(candidates=1)
+        request = default_request(catalog, product.id).with_changes(candidates=1)
         gaps = static_gaps(prepare(catalog, request))
         if not gaps:
             solution = solve(catalog, request, settings)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from modcluster.domain import default_request
 from modcluster.domain.catalog import Catalog
 from modcluster.domain.solution import Status
 from modcluster.engine import solve
-from modcluster.io.loader import build_request
 from modcluster.solver.solve import SolverSettings
 
 __all__ = ["IntermediaryValue", "ProductValue", "intermediary_value"]
@@ -80,7 +80,7 @@ def intermediary_value(catalog: Catalog, settings: SolverSettings | None = None)
     bare = catalog.replace(intermediaries=())
     results = []
     for product in catalog.products:
-        request = build_request(catalog, product.id).with_changes(candidates=1)
+        request = default_request(catalog, product.id).with_changes(candidates=1)
         with_solution, alone_solution = solve(catalog, request, settings), solve(bare, request, settings)
         best, alone = with_solution.best, alone_solution.best
         proven = all(s.status in (Status.OPTIMAL, Status.INFEASIBLE) for s in (with_solution, alone_solution))

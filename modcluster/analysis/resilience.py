@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from modcluster.domain import default_request
 from modcluster.domain.catalog import Catalog
 from modcluster.domain.request import Request
 from modcluster.domain.solution import Candidate, Status
 from modcluster.engine import solve
-from modcluster.io.loader import build_request
 from modcluster.solver.solve import SolverSettings
 
 __all__ = ["Dropout", "Resilience", "critical_organizations", "resilience"]
@@ -127,7 +127,7 @@ def critical_organizations(catalog: Catalog, settings: SolverSettings | None = N
     """
     critical: dict[str, list[str]] = {}
     for product in catalog.products:
-        request = build_request(catalog, product.id).with_changes(candidates=1)
+        request = default_request(catalog, product.id).with_changes(candidates=1)
         solution = solve(catalog, request, settings)
         if solution.status is Status.INFEASIBLE or solution.best is None:
             continue

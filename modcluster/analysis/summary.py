@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from modcluster.domain import default_request
 from modcluster.domain.catalog import Catalog
-from modcluster.io.loader import build_request
 from modcluster.solver.prepare import prepare
 from modcluster.solver.shortfall import static_gaps
 
@@ -22,7 +22,7 @@ def summarize(catalog: Catalog) -> dict[str, Any]:
     kinds = Counter(str(o.kind) if o.kind else "unspecified" for o in catalog.organizations)
     products = []
     for product in catalog.products:
-        request = build_request(catalog, product.id)
+        request = default_request(catalog, product.id)
         inst = prepare(catalog, request)
         gaps = static_gaps(inst)
         products.append(

@@ -26,6 +26,7 @@ from modcluster.domain.catalog import (
     requirements_met,
 )
 from modcluster.domain.checks import catalog_issues, check_catalog, check_request, request_issues
+from modcluster.domain.layering import RequestLayer, default_request
 from modcluster.domain.request import Limits, Objective, Request, RequestDefaults, Weights
 from modcluster.domain.solution import (
     Candidate,
@@ -65,6 +66,7 @@ __all__ = [
     "Relationship",
     "Request",
     "RequestDefaults",
+    "RequestLayer",
     "Requirement",
     "Seed",
     "SeedChoice",
@@ -78,6 +80,7 @@ __all__ = [
     "catalog_issues",
     "check_catalog",
     "check_request",
+    "default_request",
     "request_issues",
     "requirements_met",
 ]

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import Field
 
 from modcluster.domain.frozen import FrozenModel
+from modcluster.domain.issues import validate_data
 from modcluster.domain.values import Count, Days, Id, Money, Positive, PositiveDecimal
 from modcluster.errors import RequestError
 
@@ -64,9 +65,6 @@ class Request(RequestDefaults):
         Raises:
             RequestError: A changed field is invalid (one issue per problem, at the field).
         """
-        from modcluster.io.document import Document
-        from modcluster.io.validation import validate_model
-
         data = self.model_dump(by_alias=True)
         data.update(changes)
-        return validate_model(Request, Document(data), RequestError)
+        return validate_data(Request, data, RequestError)

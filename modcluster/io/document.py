@@ -17,6 +17,7 @@ from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from modcluster.domain.issues import Key, Path, render_path, type_name
 from modcluster.domain.values import read_number
 from modcluster.errors import InputError, Issue, ParseError
 
@@ -51,9 +52,6 @@ MAX_DEPTH = 200
 #: Most values YAML aliases may add to a document by repeating anchored data (200,000 validate
 #: in under a second and 200 MB: docs/reliability.md).
 MAX_ALIAS_EXPANSION = 200_000
-
-Key = str | int
-Path = tuple[Key, ...]
 
 
 class Position(NamedTuple):
@@ -200,23 +198,6 @@ def _exists(data: Any, path: Path) -> bool:
     return True
 
 
-def render_path(path: Sequence[Key]) -> str:
-    """Render a path the way issues name places.
-
-    >>> render_path(("organizations", 3, "processes", 0, "unit_cost"))
-    'organizations[3].processes[0].unit_cost'
-    >>> render_path(())
-    ''
-    """
-    out: list[str] = []
-    for part in path:
-        if isinstance(part, int):
-            out.append(f"[{part}]")
-        else:
-            out.append(f".{part}" if out else part)
-    return "".join(out)
-
-
 def parse_path(text: str, data: Any) -> Path:
     """Parse a rendered path back to keys and indexes, guided by the data it points into.
 
@@ -265,29 +246,6 @@ def parse_path(text: str, data: Any) -> Path:
         path.append(found)
         rest = rest[len(found) :]
     return tuple(path)
-
-
-def type_name(value: Any) -> str:
-    """Name the kind of a plain value the way a user reads it.
-
-    >>> type_name("x"), type_name(None), type_name([])
-    ('a string', 'null', 'a list')
-    """
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, (float, Decimal)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    return type(value).__name__
 
 
 def read_bytes(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> bytes:

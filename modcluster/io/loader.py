@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from modcluster.domain.catalog import Catalog
-from modcluster.domain.checks import MAX_LISTED, check_catalog, check_request, known_ids
-from modcluster.domain.request import Request, RequestDefaults
-from modcluster.domain.values import Id
+from modcluster.domain.checks import check_catalog, check_request
+from modcluster.domain.layering import RequestLayer, choose_product, layered_request, override_layer, unknown_product
+from modcluster.domain.request import Request
 from modcluster.errors import CrossReferenceError, Issue, ParseError, RequestError, ValidationError
 from modcluster.io.document import (
     MAX_FILE_BYTES,
@@ -53,9 +53,6 @@ _READERS = {"yaml": read_yaml, "json": read_json, "toml": read_toml}
 
 #: File suffixes read, and the format of each.
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
-
-#: Request fields that are mappings whose keys are merged one by one across layers.
-_MERGED = ("limits", "weights")
 
 
 def load_document(path: str | os.PathLike[str], *, require_mapping: bool = True) -> Document:
@@ -158,12 +155,6 @@ def catalog_from_data(data: Mapping[str, Any] | Document, file: str | None = Non
 # --------------------------------------------------------------------------- requests
 
 
-class _RequestLayer(RequestDefaults):
-    """One layer of a request: every field optional, the product too."""
-
-    product: Id | None = None
-
-
 def load_request_document(path: str | os.PathLike[str]) -> Document:
     """Read a request file: a request mapping, or a mapping with a single ``request:`` key.
 
@@ -233,7 +224,9 @@ def build_request(
     ``overrides`` (e.g. command-line flags; ``None`` values count as not given).
     ``limits`` and ``weights`` are merged key by key; every other field is
     replaced as a whole. The product is ``product``, else the overrides' or the
-    file's ``product``, else the catalog's only product.
+    file's ``product``, else the catalog's only product. Without a file this is
+    :func:`modcluster.domain.default_request`; the layering is the domain's
+    (:mod:`modcluster.domain.layering`), the file's problems are located here.
 
     Args:
         catalog: A checked catalog.
@@ -252,36 +245,14 @@ def build_request(
     if file_data is not None:
         doc = _unwrap_request(_as_document(file_data, file))
         file = doc.file
-        from_file = validate_model(_RequestLayer, doc).model_dump(by_alias=True, exclude_unset=True)
-    from_overrides: dict[str, Any] = {}
-    if overrides:
-        given = _drop_none(overrides)
-        layer = validate_model(_RequestLayer, Document(given, file="request overrides (flags)"), RequestError)
-        from_overrides = layer.model_dump(by_alias=True, exclude_unset=True)
-
-    chosen = product or from_overrides.get("product") or from_file.get("product")
-    if chosen is None:
-        if len(catalog.products) != 1:
-            ids = [p.id for p in catalog.products]
-            known = (
-                f"name one of {', '.join(ids) or 'none'}" if len(ids) <= MAX_LISTED else f"name one ({known_ids(ids)})"
-            )
-            raise RequestError(
-                Issue("product", f"no product given and the catalog has {len(catalog.products):,}: {known}"),
-                file=file,
-            )
-        chosen = catalog.products[0].id
-    if chosen not in catalog.product_by_id:
-        known = known_ids([p.id for p in catalog.products], chosen)
-        issue = Issue("product", f"unknown product {chosen!r} ({known})")
+        from_file = validate_model(RequestLayer, doc).model_dump(by_alias=True, exclude_unset=True)
+    from_overrides = override_layer(overrides)
+    chosen = choose_product(catalog, product or from_overrides.get("product") or from_file.get("product"), file=file)
+    issue = unknown_product(catalog, chosen)
+    if issue is not None:
         in_file = doc is not None and chosen == from_file.get("product")
         raise RequestError(locate_issues([issue], doc) if in_file and doc else [issue], file=file if in_file else None)
-
-    defaults = catalog.product_by_id[chosen].request
-    merged = _merge(defaults.model_dump(by_alias=True, exclude_unset=True) if defaults else {}, from_file)
-    merged = _merge(merged, from_overrides)
-    merged["product"] = chosen
-    request = validate_model(Request, Document(merged, file=file), RequestError)
+    request = layered_request(catalog, chosen, from_file, from_overrides, file=file)
     try:
         return check_request(catalog, request, file=file)
     except RequestError as exc:
@@ -296,22 +267,3 @@ def build_request(
             for issue in exc.issues
         ]
         raise RequestError(issues, file=file) from None
-
-
-def _drop_none(data: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if value is None:
-            continue
-        out[key] = _drop_none(value) if isinstance(value, Mapping) else value
-    return out
-
-
-def _merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in top.items():
-        if key in _MERGED and isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = {**out[key], **value}
-        else:
-            out[key] = value
-    return out

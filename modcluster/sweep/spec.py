@@ -43,7 +43,8 @@ from pydantic import (
 
 from modcluster.domain.catalog import Catalog
 from modcluster.domain.frozen import FrozenModel
-from modcluster.domain.request import Objective, Request, RequestDefaults
+from modcluster.domain.layering import RequestLayer
+from modcluster.domain.request import Objective, Request
 from modcluster.domain.solution import dumps
 from modcluster.domain.values import Count, Days, Id, Money, Positive, PositiveDecimal, Text, normal_id
 from modcluster.errors import InputError, Issue, RequestError, ValidationError
@@ -55,7 +56,6 @@ __all__ = [
     "MAX_SCENARIOS",
     "SWEEP_SCHEMA",
     "VARIATION_KEYS",
-    "BaseRequest",
     "Grid",
     "NamedScenario",
     "PartialWeights",
@@ -133,12 +133,6 @@ class PartialWeights(FrozenModel):
     lead_time: Money | None = None
 
 
-class BaseRequest(RequestDefaults):
-    """The request fields every scenario shares (a request file's mapping; ``product`` optional)."""
-
-    product: Id | None = None
-
-
 class NamedScenario(FrozenModel):
     """One explicit scenario: its name and the request fields it changes."""
 
@@ -181,7 +175,7 @@ class SweepSpec(FrozenModel):
 
     schema_: Annotated[Literal["modcluster/sweep/1"], Field(alias="schema")] = SWEEP_SCHEMA
     name: Text | None = None
-    base: BaseRequest = Field(default_factory=BaseRequest)
+    base: RequestLayer = Field(default_factory=RequestLayer)
     grid: Annotated[tuple[Grid, ...], BeforeValidator(_listed)] = ()
     scenarios: tuple[NamedScenario, ...] = ()
 
