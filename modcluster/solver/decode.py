@@ -18,6 +18,7 @@ from modcluster.errors import SolverError
 from modcluster.solver.compile import Compiled, SlotVars
 from modcluster.solver.hint import GreedyModule, GreedySystem
 from modcluster.solver.prepare import Instance, Option
+from modcluster.solver.rules.onboarding import onboarding_total, partners_of
 
 __all__ = ["candidate_of", "decode", "solution_system"]
 
@@ -62,7 +63,7 @@ def solution_system(compiled: Compiled, solver: cp_model.CpSolver) -> GreedySyst
         solver.value(compiled.integration_start),
         solver.value(compiled.lead),
         solver.value(compiled.cost),
-        frozenset(o.org for gm in chosen for o in gm.tasks) - {hub},
+        partners_of(hub, (o.org for gm in chosen for o in gm.tasks)),
         tuple(bool(solver.value(expr)) for expr in compiled.matched),
     )
 
@@ -115,7 +116,7 @@ def candidate_of(inst: Instance, system: GreedySystem, rank: int, proven: bool) 
             integration_days += link_plan.bridge_days[hub]
         links.append(LinkResult(link.between, link.interface, matched))
     partners = tuple(sorted(system.partners))
-    onboarding_cents = sum(inst.onboarding_cents(hub, p) for p in partners)
+    onboarding_cents = onboarding_total(inst, hub, partners)
     total = integration_cents + steps_cents + modules_cents + licence_cents + onboarding_cents
     if total != system.cents:
         raise SolverError(f"internal: summed cost {total} differs from the system's {system.cents}")

@@ -31,12 +31,17 @@ import itertools
 import math
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from modcluster.solver.hint import GreedyModule, GreedySystem, made_module, system_of
 from modcluster.solver.lagrange import SCALE, Dual
 from modcluster.solver.prepare import HubOption, Instance, ModulePlan
 from modcluster.solver.prune import slots_of
+from modcluster.solver.rules.capacity import over_capacity
+from modcluster.solver.rules.handover import chain_schedule
+from modcluster.solver.rules.interfaces import link_matched, module_variant
+from modcluster.solver.rules.onboarding import onboarding_total, partners_of
 
 __all__ = ["HOPELESS", "MAX_MODULES", "MAX_SOURCES", "settle"]
 
@@ -72,21 +77,15 @@ def _sources(plan: ModulePlan, m: int, hub: HubOption, gap: int, dual: Dual | No
         choices += [made_module(plan, tasks) for tasks in itertools.product(*slots_of(plan))]
     out = []
     for gm in choices:
-        day, previous, starts = 0, None, []
-        for option in gm.tasks:
-            if previous is not None and previous != option.org:
-                day += gap
-            starts.append(day)
-            day, previous = day + option.days, option.org
-        scheduled = GreedyModule(gm.buy, gm.steps, gm.seed, tuple(starts))
-        ready = day + (gap if previous != hub.org else 0)
+        starts, ready = chain_schedule(gm.tasks, hub.org, gap)
+        scheduled = GreedyModule(gm.buy, gm.steps, gm.seed, starts)
         cents = sum(o.cents for o in gm.tasks)
         out.append(
             _Source(
                 scheduled,
                 cents,
                 dual.source(m, gm) if dual else 0,
-                frozenset(o.org for o in gm.tasks) - {hub.org},
+                partners_of(hub.org, (o.org for o in gm.tasks)),
                 ready,
             )
         )
@@ -185,19 +184,16 @@ def settle(
     def variant(m: int, kind: str) -> str | None:
         source = chosen[m]
         assert source is not None
-        gm = source.module
-        return gm.buy.variant(kind) if gm.buy is not None else hub.house(kind)
+        return module_variant(source.module.buy, hub, kind)
 
     def leaf(cents: int, ready: int, bridge_days: int) -> None:
         lead = ready + hub.integration_days + bridge_days
-        matched = tuple(
-            (va := variant(link.a, link.kind)) is not None and va == variant(link.b, link.kind) for link in inst.links
-        )
+        matched = tuple(link_matched(variant(link.a, link.kind), variant(link.b, link.kind)) for link in inst.links)
         modules = tuple(s.module for s in chosen if s is not None)
         system = GreedySystem(hub.org, modules, ready, lead, cents, frozenset(partners), matched)
         if not system.meets(inst):
             return
-        if not _within_capacity(inst, system):
+        if over_capacity(_tasks(system), inst.capacity):
             system = system_of(inst, [GreedyModule(gm.buy, gm.steps, gm.seed) for gm in modules])
             if system.lead != lead:
                 raise _GiveUpError
@@ -235,11 +231,10 @@ def settle(
             more_cents = more_days = 0
             for i in closes.get(d, ()):
                 link = inst.links[i]
-                va = variant(link.a, link.kind)
-                if va is None or va != variant(link.b, link.kind):
+                if not link_matched(variant(link.a, link.kind), variant(link.b, link.kind)):
                     more_cents += link.bridge_cents[hub.org]
                     more_days += link.bridge_days[hub.org]
-            new_fees = fees + sum(inst.onboarding_cents(hub.org, q) for q in added)
+            new_fees = fees + onboarding_total(inst, hub.org, added)
             new_cents = cents + source.cents
             low_cents = hub.design_cents + new_cents + new_fees + bridge_cents + more_cents + cheapest[d + 1]
             new_price = price + source.price
@@ -306,18 +301,8 @@ def _partial_systems(sources: list[list[_Source]], room: int, most: int) -> int:
     return total
 
 
-def _within_capacity(inst: Instance, system: GreedySystem) -> bool:
-    """Whether no organisation runs more tasks at once than its capacity (0-day tasks take none)."""
-    busy: dict[str, list[tuple[int, int]]] = defaultdict(list)
+def _tasks(system: GreedySystem) -> Iterator[tuple[str, int, int]]:
+    """``(organisation, start, days)`` of every module task of a system, for :func:`over_capacity`."""
     for gm in system.modules:
         for option, start in zip(gm.tasks, gm.starts, strict=True):
-            if option.days > 0:
-                busy[option.org].append((start, start + option.days))
-    for org, intervals in busy.items():
-        capacity = inst.capacity[org]
-        if len(intervals) <= capacity:
-            continue
-        # Tasks occupy [start, end): the most at once is reached at some task's start.
-        if any(sum(1 for s, e in intervals if s <= point < e) > capacity for point, _ in intervals):
-            return False
-    return True
+            yield option.org, start, option.days

@@ -22,6 +22,12 @@ from modcluster.domain.request import Objective
 from modcluster.solver.deadline import check_time
 from modcluster.solver.prepare import HubOption, Instance, LinkPlan, ModulePlan, Option
 from modcluster.solver.prune import slots_of
+from modcluster.solver.rules.capacity import takes_capacity
+from modcluster.solver.rules.distinct import Signature, module_class, signature
+from modcluster.solver.rules.handover import chain_schedule
+from modcluster.solver.rules.interfaces import link_matched, module_variant
+from modcluster.solver.rules.limits import meets_limits
+from modcluster.solver.rules.onboarding import onboarding_total, partners_of
 
 __all__ = [
     "GreedyModule",
@@ -70,32 +76,13 @@ class GreedySystem:
     partners: frozenset[str] = field(default_factory=frozenset)
     matched: tuple[bool, ...] = ()
 
-    def signature(self) -> tuple[object, ...]:
-        """What makes two systems different candidates: hub, sources, step organisations, seeds."""
-        modules: list[object] = []
-        for gm in self.modules:
-            if gm.buy is not None:
-                modules.append(("buy", gm.buy.org))
-            else:
-                seed = (gm.seed.org, gm.seed.offer) if gm.seed is not None else None
-                modules.append(("make", tuple(o.org for o in gm.steps), seed))
-        return (self.hub, tuple(modules))
+    def signature(self) -> Signature:
+        """What makes two systems different candidates (:func:`~modcluster.solver.rules.distinct.signature`)."""
+        return signature(self.hub, (module_class(gm) for gm in self.modules))
 
     def meets(self, inst: Instance) -> bool:
-        """Whether the system meets the request's budget, deadline, partner limit and required organisations."""
-        limits = inst.request.limits
-        return (
-            (inst.budget_cents is None or self.cents <= inst.budget_cents)
-            and (inst.deadline is None or self.lead <= inst.deadline)
-            and (limits.max_partners is None or len(self.partners) <= limits.max_partners)
-            and all(org == self.hub or org in self.partners for org in inst.request.require)
-        )
-
-
-def _module_variant(inst: Instance, hub: HubOption, gm: GreedyModule, kind: str) -> str | None:
-    if gm.buy is not None:
-        return gm.buy.variant(kind)
-    return hub.house(kind)
+        """Whether the system meets the request's limits (:func:`~modcluster.solver.rules.limits.meets_limits`)."""
+        return meets_limits(inst, self.hub, self.cents, self.lead, self.partners)
 
 
 def _choose(plan: ModulePlan, inst: Instance, hub: str, partners: set[str]) -> GreedyModule:
@@ -146,7 +133,7 @@ class _Calendar:
         The same start as checking, for each candidate, how many busy intervals
         cover the candidate and every busy start inside the task.
         """
-        if days == 0:
+        if not takes_capacity(days):
             return ready
         busy = self.busy.setdefault(org, [])
         points = self._points.setdefault(org, [])
@@ -206,14 +193,13 @@ def system_of(inst: Instance, chosen: list[GreedyModule]) -> GreedySystem:
 
 def _system(inst: Instance, hub: HubOption, chosen: list[GreedyModule] | None = None) -> GreedySystem:
     if chosen is None:
-        partners: set[str] = set()
+        so_far: set[str] = set()
         chosen = []
         for plan in inst.modules:
-            gm = _choose(plan, inst, hub.org, partners)
-            partners.update(o.org for o in gm.tasks if o.org != hub.org)
+            gm = _choose(plan, inst, hub.org, so_far)
+            so_far.update(o.org for o in gm.tasks if o.org != hub.org)
             chosen.append(gm)
-    partners = {o.org for gm in chosen for o in gm.tasks if o.org != hub.org}
-    gap = inst.handover_days
+    partners = partners_of(hub.org, (o.org for gm in chosen for o in gm.tasks))
     calendar = _Calendar(inst.capacity)
     # Longest chains first: they decide the lead time.
     order = sorted(range(len(chosen)), key=lambda i: -sum(o.days for o in chosen[i].tasks))
@@ -222,35 +208,26 @@ def _system(inst: Instance, hub: HubOption, chosen: list[GreedyModule] | None = 
     for index in order:
         check_time()
         gm = chosen[index]
-        starts: list[int] = []
-        ready, previous = 0, None
-        for option in gm.tasks:
-            if previous is not None and previous != option.org:
-                ready += gap
-            start = calendar.place(option.org, ready, option.days)
-            starts.append(start)
-            ready, previous = start + option.days, option.org
-        integration_ready = max(integration_ready, ready + (gap if previous != hub.org else 0))
-        scheduled[index] = GreedyModule(gm.buy, gm.steps, gm.seed, tuple(starts))
+        starts, ready = chain_schedule(gm.tasks, hub.org, inst.handover_days, calendar.place)
+        integration_ready = max(integration_ready, ready)
+        scheduled[index] = GreedyModule(gm.buy, gm.steps, gm.seed, starts)
     modules = tuple(scheduled[i] for i in range(len(chosen)))
     cents, matched = system_cost(inst, hub, modules)
     bridges = sum(link.bridge_days[hub.org] for link, ok in zip(inst.links, matched, strict=True) if not ok)
     days = hub.integration_days + bridges
-    return GreedySystem(
-        hub.org, modules, integration_ready, integration_ready + days, cents, frozenset(partners), matched
-    )
+    return GreedySystem(hub.org, modules, integration_ready, integration_ready + days, cents, partners, matched)
 
 
 def system_cost(inst: Instance, hub: HubOption, modules: Sequence[GreedyModule]) -> tuple[int, tuple[bool, ...]]:
     """A system's exact cost in cents, and which links are matched."""
-    partners = {o.org for gm in modules for o in gm.tasks if o.org != hub.org}
+    partners = partners_of(hub.org, (o.org for gm in modules for o in gm.tasks))
     cents = hub.design_cents + sum(o.cents for gm in modules for o in gm.tasks)
-    cents += sum(inst.onboarding_cents(hub.org, q) for q in partners)
+    cents += onboarding_total(inst, hub.org, partners)
     matched = []
     for link in inst.links:
-        va = _module_variant(inst, hub, modules[link.a], link.kind)
-        vb = _module_variant(inst, hub, modules[link.b], link.kind)
-        ok = va is not None and va == vb
+        ok = link_matched(
+            module_variant(modules[link.a].buy, hub, link.kind), module_variant(modules[link.b].buy, hub, link.kind)
+        )
         matched.append(ok)
         if not ok:
             cents += link.bridge_cents[hub.org]
@@ -334,13 +311,12 @@ class _OneChange:
                 self.links_at[link.b].append(link)
 
     def _bridges(self, m: int, module: GreedyModule) -> int:
-        inst, hub, chosen = self.inst, self.hub, self.chosen
+        hub, chosen = self.hub, self.chosen
         cents = 0
         for link in self.links_at[m]:
             a = module if link.a == m else chosen[link.a]
             b = module if link.b == m else chosen[link.b]
-            va = _module_variant(inst, hub, a, link.kind)
-            if va is None or va != _module_variant(inst, hub, b, link.kind):
+            if not link_matched(module_variant(a.buy, hub, link.kind), module_variant(b.buy, hub, link.kind)):
                 cents += link.bridge_cents[hub.org]
         return cents
 

@@ -25,7 +25,6 @@ milliseconds; when it is stopped early its proven bound still holds.
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -37,7 +36,8 @@ from modcluster.solver.cpsat import SolverSettings, run_interruptible
 from modcluster.solver.hint import GreedyModule, made_module
 from modcluster.solver.objective import ObjectiveOrder, proven_lower_bound
 from modcluster.solver.prepare import Instance, ModulePlan, Option
-from modcluster.solver.prune import _chain_days, slots_of
+from modcluster.solver.prune import chain_days, slots_of
+from modcluster.solver.rules.handover import chain_schedule, handover_days
 
 __all__ = ["SECONDS", "RelaxedBound", "relaxed_bound"]
 
@@ -89,9 +89,7 @@ def _fitted(plan: ModulePlan, hub: str, gap: int, days: int) -> GreedyModule:
     chosen = [min(slot, key=lambda o: (o.cents, o.days)) for slot in slots]
 
     def ready(tasks: list[Option]) -> int:
-        total = sum(o.days for o in tasks)
-        total += sum(gap for a, b in itertools.pairwise(tasks) if a.org != b.org)
-        return total + (gap if tasks[-1].org != hub else 0)
+        return chain_schedule(tasks, hub, gap)[1]
 
     while ready(chosen) > days:
         best: tuple[float, int, Option] | None = None
@@ -123,13 +121,13 @@ def _profiles(
     """
     found: list[_Profile] = []
     for option in plan.buy:
-        ready = option.days + (gap if option.org != hub else 0)
+        ready = option.days + handover_days(gap, option.org, hub)
         cents = option.cents + share.get(option.org, 0)
         found.append(_Profile(tuple(option.variant(k) for k in kinds), ready, cents, GreedyModule(option)))
     if plan.can_make:
         slots = slots_of(plan)
         cents = sum(min(o.cents for o in slot) for slot in slots)
-        found.append(_Profile(tuple(house.get(k) for k in kinds), _chain_days(slots, hub, gap), cents, None))
+        found.append(_Profile(tuple(house.get(k) for k in kinds), chain_days(slots, hub, gap), cents, None))
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from functools import cached_property
 
 from modcluster.domain.catalog import (
@@ -23,11 +23,14 @@ from modcluster.domain.catalog import (
     requirements_met,
 )
 from modcluster.domain.request import Request
-from modcluster.domain.values import ceil_decimal, exact, to_cents
 from modcluster.graphs.taxonomy import covers, taxonomy_graph
 from modcluster.solver.deadline import check_time
+from modcluster.solver.rules.interfaces import bridge_figures
+from modcluster.solver.rules.limits import budget_cents, org_allowed
+from modcluster.solver.rules.onboarding import onboarding_fees
+from modcluster.solver.rules.tasks import lot_cents, money_cents, task_days
 
-__all__ = ["HubOption", "Instance", "LinkPlan", "ModulePlan", "Option", "prepare", "task_days"]
+__all__ = ["HubOption", "Instance", "LinkPlan", "ModulePlan", "Option", "prepare"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,30 +139,6 @@ class Instance:
         return [o.id for o in self.catalog.organizations if o.id in seen]
 
 
-def task_days(setup_days: int, units_per_day: Decimal | None, quantity: int) -> int:
-    """Duration of a step or bought module: ``setup_days + ceil(quantity / units_per_day)``.
-
-    >>> task_days(3, Decimal(40), 200), task_days(3, None, 200), task_days(0, Decimal("0.7"), 7)
-    (8, 3, 10)
-    """
-    if units_per_day is None:
-        return setup_days
-    with localcontext(exact()):
-        return setup_days + ceil_decimal(Decimal(quantity) / units_per_day)
-
-
-def _lot_cents(offer: ProcessOffer | ModuleOffer, quantity: int) -> int:
-    with localcontext(exact()):
-        return to_cents(offer.setup_cost + offer.unit_cost * quantity)
-
-
-def org_allowed(org: Organization, request: Request) -> bool:
-    """Whether ``org`` passes the request's ``sites`` and ``exclude`` filters."""
-    if org.id in request.exclude:
-        return False
-    return request.sites is None or (org.site is not None and org.site in request.sites)
-
-
 def prepare(catalog: Catalog, request: Request) -> Instance:
     """Compute every eligible option of the request's product.
 
@@ -199,7 +178,7 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
                 org.id,
                 mod.offer_id,
                 task_days(mod.setup_days, mod.units_per_day, quantity),
-                _lot_cents(mod, quantity),
+                lot_cents(mod, quantity),
                 tuple(sorted(mod.variants.items())),
             )
             for org, mod in by_type.get(module.type, [])
@@ -214,7 +193,7 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
                         org.id,
                         proc.offer_id,
                         task_days(proc.setup_days, proc.units_per_day, quantity),
-                        _lot_cents(proc, quantity),
+                        lot_cents(proc, quantity),
                     )
                     for cap in sorted(below.get(step.capability, {step.capability}))
                     for org, proc in by_capability.get(cap, [])
@@ -229,8 +208,7 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
                     for org, index in by_technology.get(cap, []):
                         seed = org.seeds[index]
                         if requirements_met(tech.require, seed.attributes):
-                            with localcontext(exact()):
-                                cents = to_cents(seed.license_fee)
+                            cents = money_cents(seed.license_fee)
                             seed_options.append(Option(org.id, seed.id, seed.transfer_days, cents))
                 seeds = in_catalog_order(seed_options)
         plans.append(ModulePlan(module, in_catalog_order(buy), steps, seeds))
@@ -241,10 +219,14 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
             continue
         if request.hub is not None and org.id != request.hub:
             continue
-        with localcontext(exact()):
-            design = to_cents(org.design_fee)
         hubs.append(
-            HubOption(org.id, design, org.integration_days, org.bridging, tuple(sorted(org.house_variants.items())))
+            HubOption(
+                org.id,
+                money_cents(org.design_fee),
+                org.integration_days,
+                org.bridging,
+                tuple(sorted(org.house_variants.items())),
+            )
         )
 
     index_of = {m.id: i for i, m in enumerate(product.modules)}
@@ -254,19 +236,13 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
         bridge_cents: dict[str, int] = {}
         bridge_days: dict[str, int] = {}
         for hub in hubs:
-            with localcontext(exact()):
-                bridge_cents[hub.org] = to_cents(kind.bridge_cost * hub.bridging)
-                bridge_days[hub.org] = ceil_decimal(kind.bridge_days * hub.bridging)
+            bridge_cents[hub.org], bridge_days[hub.org] = bridge_figures(kind, hub.bridging)
         links.append(
             LinkPlan(
                 li, index_of[link.between[0]], index_of[link.between[1]], link.interface, bridge_cents, bridge_days
             )
         )
 
-    budget = None
-    if request.limits.budget is not None:
-        with localcontext(exact()):
-            budget = int((request.limits.budget * 100).to_integral_value(rounding="ROUND_FLOOR"))
     instance = Instance(
         catalog=catalog,
         request=request,
@@ -277,23 +253,9 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
         handover_days=catalog.defaults.handover_days,
         capacity={o.id: o.capacity for o in catalog.organizations},
         allowed=allowed,
-        budget_cents=budget,
+        budget_cents=budget_cents(request),
         deadline=request.limits.deadline,
         onboarding={},
     )
-    # Same figures as Catalog.onboarding_cost, with membership sets built once (linear in the catalog).
-    members = [(frozenset(i.members), i.onboarding_cost) for i in catalog.intermediaries]
-    ties = catalog.ties
-    with localcontext(exact()):
-        default_fee = to_cents(catalog.defaults.onboarding_cost)
-        for hub in hubs:
-            check_time()
-            mine = [(group, fee) for group, fee in members if hub.org in group]
-            for partner in instance.participants:
-                if partner == hub.org or frozenset((hub.org, partner)) in ties:
-                    continue
-                shared = [fee for group, fee in mine if partner in group]
-                cents = to_cents(min(shared)) if shared else default_fee
-                if cents:
-                    instance.onboarding[(hub.org, partner)] = cents
+    instance.onboarding.update(onboarding_fees(catalog, instance.hubs, instance.participants))
     return instance

@@ -55,8 +55,9 @@ from dataclasses import dataclass, replace
 
 from modcluster.solver.deadline import check_time
 from modcluster.solver.prepare import HubOption, Instance, ModulePlan, Option
+from modcluster.solver.rules.handover import handover_days, least_handover
 
-__all__ = ["PruneStats", "lower_bound", "option_count", "prune", "restrict_hub", "slots_of"]
+__all__ = ["PruneStats", "chain_days", "lower_bound", "option_count", "prune", "restrict_hub", "slots_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,14 +303,13 @@ def restrict_hub(inst: Instance, hub: HubOption, onboarding: dict[tuple[str, str
     return replace(inst, hubs=(hub,), onboarding=onboarding)
 
 
-def _chain_days(options: list[tuple[Option, ...]], hub: str, gap: int) -> int:
+def chain_days(options: list[tuple[Option, ...]], hub: str, gap: int) -> int:
     """Shortest duration of a chain of slots ending at integration by ``hub``, with the gaps it cannot avoid."""
     days = sum(min(o.days for o in s) for s in options)
     for before, after in itertools.pairwise(options):
-        if not {o.org for o in before} & {o.org for o in after}:
-            days += gap
-    if options and all(o.org != hub for o in options[-1]):
-        days += gap
+        days += least_handover(gap, (o.org for o in before), (o.org for o in after))
+    if options:
+        days += least_handover(gap, (o.org for o in options[-1]), [hub])
     return days
 
 
@@ -333,11 +333,11 @@ def lower_bound(inst: Instance) -> tuple[int, int] | None:
             cost_options, day_options = [], []
             if plan.buy:
                 cost_options.append(min(o.cents for o in plan.buy))
-                day_options.append(min(o.days + (gap if o.org != hub.org else 0) for o in plan.buy))
+                day_options.append(min(o.days + handover_days(gap, o.org, hub.org) for o in plan.buy))
             if plan.can_make:
                 slots = slots_of(plan)
                 cost_options.append(sum(min(o.cents for o in s) for s in slots))
-                day_options.append(_chain_days(slots, hub.org, gap))
+                day_options.append(chain_days(slots, hub.org, gap))
             cents += min(cost_options)
             longest = max(longest, min(day_options))
         days = longest + hub.integration_days

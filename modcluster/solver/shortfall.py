@@ -24,7 +24,8 @@ from modcluster.domain.catalog import (
 from modcluster.domain.request import Request
 from modcluster.domain.solution import Gap
 from modcluster.graphs.taxonomy import covers, taxonomy_graph
-from modcluster.solver.prepare import Instance, org_allowed
+from modcluster.solver.prepare import Instance
+from modcluster.solver.rules.limits import org_allowed
 
 __all__ = ["static_gaps"]
 

@@ -29,7 +29,7 @@ import os
 from dataclasses import dataclass
 
 from modcluster.errors import ModelSizeError
-from modcluster.solver.compile import _cost_bound, _horizon
+from modcluster.solver.compile import cost_upper_bound, schedule_horizon
 from modcluster.solver.deadline import check_time
 from modcluster.solver.objective import INT64_SAFE
 from modcluster.solver.prepare import Instance, Option
@@ -239,10 +239,10 @@ def check_magnitudes(inst: Instance) -> None:
     Raises:
         ModelSizeError: The figures are too large to solve exactly.
     """
-    horizon = _horizon(inst)
+    horizon = schedule_horizon(inst)
     if inst.deadline is not None:
         horizon = min(horizon, inst.deadline)
-    cost_bound = _cost_bound(inst)
+    cost_bound = cost_upper_bound(inst)
     product = inst.product.id
     advice = "use smaller figures, a smaller quantity, or a deadline"
     if horizon > MAX_HORIZON_DAYS:

@@ -31,7 +31,7 @@ from modcluster.domain.request import Request
 from modcluster.domain.solution import Candidate, Explanation, Solution, Status
 from modcluster.errors import TimeLimitError
 from modcluster.solver import deadline
-from modcluster.solver.compile import Compiled, SlotVars, _cost_bound, _horizon, compile_model
+from modcluster.solver.compile import Compiled, SlotVars, compile_model, cost_upper_bound, schedule_horizon
 from modcluster.solver.cpsat import SolverSettings, run_interruptible
 from modcluster.solver.decode import candidate_of, decode, solution_system
 from modcluster.solver.exhaust import settle
@@ -41,6 +41,7 @@ from modcluster.solver.leadbound import relaxed_bound
 from modcluster.solver.objective import LexResult, Minimiser, ObjectiveOrder, objective_key
 from modcluster.solver.prepare import Instance, Option, prepare
 from modcluster.solver.prune import lower_bound, option_count, prune, restrict_hub
+from modcluster.solver.rules.distinct import candidate_signature
 from modcluster.solver.shortfall import static_gaps
 from modcluster.solver.size import check_model_size
 
@@ -236,10 +237,10 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
     whole instance, so values compare across hubs.
     """
     k = request.candidates
-    horizon = _horizon(inst)
+    horizon = schedule_horizon(inst)
     if inst.deadline is not None:
         horizon = min(horizon, inst.deadline)
-    order = ObjectiveOrder.for_request(request, cost_bound=_cost_bound(inst), lead_bound=horizon)
+    order = ObjectiveOrder.for_request(request, cost_bound=cost_upper_bound(inst), lead_bound=horizon)
     options_before = option_count(inst)
     work = prune(inst, k, dominance=False)[0] if settings.bounds else inst
     if settings.decompose:
@@ -311,7 +312,7 @@ def _search(inst: Instance, request: Request, settings: SolverSettings, began: f
                 found.append((value, cand))
                 outcome.bounds.append(float(order.pack(result.bound)))
                 compiled.exclude(compiled.signature_literals(result.solver))
-                hub.taken.add(_system_signature(cand))
+                hub.taken.add(candidate_signature(cand))
                 if proven:  # the hub's next system is no better than this one
                     heapq.heappush(queue, (max(low, value), index))
                 else:
@@ -543,18 +544,6 @@ def _rehint(hub: _Hub, cutoff: int | None) -> None:
             hub.compiled.model.proto.clear_solution_hint()
             _add_hint(hub.compiled, system)
             return
-
-
-def _system_signature(cand: Candidate) -> tuple[object, ...]:
-    """A candidate's class in the form of :meth:`GreedySystem.signature`."""
-    modules: list[object] = []
-    for m in cand.modules:
-        if m.source == "buy":
-            modules.append(("buy", m.organization))
-        else:
-            seed = None if m.seed is None else (m.seed.organization, m.seed.seed)
-            modules.append(("make", tuple(s.organization for s in m.steps), seed))
-    return (cand.hub, tuple(modules))
 
 
 def _signature_text(cand: Candidate) -> str:
