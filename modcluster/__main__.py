@@ -1,5 +1,5 @@
 """``python -m modcluster``: the command line."""
 
-from modcluster.cli.main import run
+from modcluster.cli import run
 
 run()

@@ -7,9 +7,7 @@ the engine hands out has passed :mod:`modcluster.verify`.
 
 from __future__ import annotations
 
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.request import Request
-from modcluster.domain.solution import Solution
+from modcluster.domain import Catalog, Request, Solution
 from modcluster.solver import SolverSettings, run_search
 from modcluster.verify import check_solution
 

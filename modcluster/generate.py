@@ -497,9 +497,8 @@ def _repair(
 
 def _add_requests(rng: random.Random, spec: Spec, data: dict[str, Any]) -> None:
     """A default request per product with limits met by a greedy system (so it is feasible)."""
-    from modcluster.io.loader import catalog_from_data, request_from_data
-    from modcluster.solver.hint import greedy
-    from modcluster.solver.prepare import prepare
+    from modcluster.io import catalog_from_data, request_from_data
+    from modcluster.solver import greedy, prepare
 
     span = MAGNITUDES[spec.magnitude].quantity or spec.quantity
     quantities = [rng.randint(*span) // 10 * 10 or 10 for _ in data["products"]]
@@ -546,7 +545,7 @@ def _weights(cents: int, days: int) -> dict[str, Decimal]:
 def dump_catalog(data: dict[str, Any], fmt: str) -> str:
     """Text of catalog data as ``json`` or ``yaml`` (numbers written exactly)."""
     if fmt == "json":
-        from modcluster.domain.solution import dumps
+        from modcluster.domain import dumps
 
         return dumps(data, indent=None) + "\n"
     if fmt == "yaml":
@@ -570,7 +569,7 @@ def dump_catalog(data: dict[str, Any], fmt: str) -> str:
 
 def write_catalog(data: dict[str, Any], path: str | Path, fmt: str | None = None) -> None:
     """Write catalog data atomically; the format follows the suffix unless given."""
-    from modcluster.io.atomic import atomic_write_text
+    from modcluster.io import atomic_write_text
 
     name = str(path)
     fmt = fmt or ("json" if name.endswith(".json") else "yaml")

@@ -30,7 +30,7 @@ __all__ = ["run_command", "update"]
 
 def run_command(command: str) -> str:
     """Run ``modcluster ...`` in-process from the repository root; return what it prints on stdout."""
-    from modcluster.cli.main import main
+    from modcluster.cli import main
 
     argv = shlex.split(command)[1:]
     out, err = io.StringIO(), io.StringIO()

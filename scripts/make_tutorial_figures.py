@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from modcluster.cli.main import main
+from modcluster.cli import main
 
 __all__ = ["FIGURES", "PRODUCT", "make"]
 

@@ -34,10 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from modcluster import build_request, load_catalog, load_request, solve
-from modcluster.domain.solution import Solution
+from modcluster.domain import Solution
 from modcluster.generate import dump_catalog, generate
 from modcluster.io import atomic_write_text, load_document
-from modcluster.solver.solve import SolverSettings
+from modcluster.solver import SolverSettings
 
 __all__ = ["CORPUS", "INSTANCES", "PLAIN", "Instance", "check", "expected_of", "instances", "solve_instance"]
 

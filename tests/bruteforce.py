@@ -43,13 +43,16 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from modcluster.domain.catalog import Catalog, Module, Organization, Requirement
-from modcluster.domain.request import Request
-from modcluster.domain.solution import (
+from modcluster.domain import (
     Candidate,
+    Catalog,
     CostBreakdown,
     LinkResult,
+    Module,
     ModuleChoice,
+    Organization,
+    Request,
+    Requirement,
     SeedChoice,
     Solution,
     Status,

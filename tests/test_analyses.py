@@ -11,15 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from modcluster import catalog_from_data, request_from_data, solve, verify_solution
-from modcluster.analysis.compare import compare
-from modcluster.analysis.explain import explain
-from modcluster.analysis.gaps import cluster_gaps
-from modcluster.analysis.intermediary import intermediary_value
-from modcluster.analysis.pareto import pareto_front
-from modcluster.analysis.resilience import critical_organizations, resilience
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.request import Request
-from modcluster.domain.solution import Solution, Status
+from modcluster.analysis import (
+    cluster_gaps,
+    compare,
+    critical_organizations,
+    explain,
+    intermediary_value,
+    pareto_front,
+    resilience,
+)
+from modcluster.domain import Catalog, Request, Solution, Status
 from tests.bruteforce import enumerate_systems, ranked_values
 from tests.profiles import examples
 from tests.strategies import catalogs, requests

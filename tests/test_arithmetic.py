@@ -19,10 +19,20 @@ from fractions import Fraction
 
 import pytest
 
-from modcluster.domain.catalog import Catalog, Intermediary, Organization, Relationship, Requirement, requirements_met
-from modcluster.domain.request import Request
-from modcluster.domain.solution import dumps
-from modcluster.domain.values import CENT, ceil_decimal, exact, round_money
+from modcluster.domain import (
+    CENT,
+    Catalog,
+    Intermediary,
+    Organization,
+    Relationship,
+    Request,
+    Requirement,
+    ceil_decimal,
+    dumps,
+    exact,
+    requirements_met,
+    round_money,
+)
 from modcluster.verify import objective_tuple
 from modcluster.verify.eligibility import descends
 from modcluster.verify.evaluation import lot_cost, onboarding_cost, task_days

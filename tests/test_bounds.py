@@ -14,8 +14,8 @@ from typing import Any
 from hypothesis import given, settings
 
 from modcluster import catalog_from_data, request_from_data
+from modcluster.solver import prepare
 from modcluster.solver.lagrange import lagrangian_bound, quick_bound
-from modcluster.solver.prepare import prepare
 from modcluster.solver.prune import lower_bound, restrict_hub
 from tests.bruteforce import enumerate_systems
 from tests.profiles import examples

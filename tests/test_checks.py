@@ -14,10 +14,8 @@ from typing import Any
 import pytest
 
 from modcluster import catalog_from_data
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.checks import catalog_issues
-from modcluster.io.document import Document
-from modcluster.io.validation import validate_model
+from modcluster.domain import Catalog, catalog_issues
+from modcluster.io import Document, validate_model
 
 SOUND: dict[str, Any] = {
     "schema": "modcluster/1",

@@ -213,8 +213,8 @@ def test_same_json_across_processes_with_different_hash_seeds() -> None:
 
 
 def test_graph_format_choices_match_the_exporter() -> None:
-    from modcluster.cli.main import build_parser
-    from modcluster.report.graph_export import GRAPH_FORMATS
+    from modcluster.cli import build_parser
+    from modcluster.report import GRAPH_FORMATS
 
     args = build_parser().parse_args(["graph", str(MINI), "--format", "dot"])
     assert args.format == "dot"

@@ -17,17 +17,15 @@ from pathlib import Path
 import pytest
 
 from modcluster import build_request, catalog_from_data, load_catalog
-from modcluster.domain.solution import Status
+from modcluster.domain import Status
 from modcluster.engine import solve
 from modcluster.errors import TimeLimitError
 from modcluster.generate import generate, spec_for, write_catalog
-from modcluster.solver.compile import compile_model
+from modcluster.solver import Instance, compile_model, estimate_model_size, greedy, prepare
 from modcluster.solver.deadline import check_time, time_left, time_limit, time_up
-from modcluster.solver.hint import greedy, nearby
+from modcluster.solver.hint import nearby
 from modcluster.solver.lagrange import lagrangian
-from modcluster.solver.prepare import Instance, prepare
 from modcluster.solver.prune import lower_bound, prune, restrict_hub
-from modcluster.solver.size import estimate_model_size
 from modcluster.verify import verify_solution
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from modcluster.io.schema import catalog_schema, request_schema
+from modcluster.io import catalog_schema, request_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,16 +16,14 @@ import pytest
 from hypothesis import given, settings
 
 from modcluster import build_request, catalog_from_data, request_from_data
-from modcluster.domain.request import Request
+from modcluster.domain import Request
 from modcluster.generate import generate
+from modcluster.solver import Instance, ObjectiveOrder, SolverSettings, prepare, run_search
 from modcluster.solver.compile import cost_upper_bound, schedule_horizon
 from modcluster.solver.exhaust import MAX_MODULES, settle
 from modcluster.solver.hint import GreedySystem
 from modcluster.solver.lagrange import lagrangian
-from modcluster.solver.objective import ObjectiveOrder
-from modcluster.solver.prepare import Instance, prepare
 from modcluster.solver.prune import restrict_hub, slots_of
-from modcluster.solver.solve import SolverSettings, run_search
 from modcluster.verify import objective_tuple
 from tests.bruteforce import candidate_classes
 from tests.profiles import examples

@@ -44,9 +44,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from modcluster import catalog_from_data, load_catalog, request_from_data, solve, verify_solution
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.request import Request
-from modcluster.domain.solution import Status, dumps
+from modcluster.domain import Catalog, Request, Status, dumps
 from modcluster.errors import (
     CrossReferenceError,
     InputError,
@@ -56,8 +54,7 @@ from modcluster.errors import (
     ValidationError,
 )
 from modcluster.generate import dump_catalog
-from modcluster.io import build_request
-from modcluster.io.loader import load_request_document
+from modcluster.io import build_request, load_request_document
 from tests.profiles import examples
 from tests.strategies import catalogs, requests
 

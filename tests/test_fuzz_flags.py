@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modcluster.cli.main import main
+from modcluster.cli import main
 from modcluster.errors import ExitCode
 from tests.profiles import examples
 

@@ -15,9 +15,7 @@ from typing import Any
 import pytest
 
 from modcluster import build_request, catalog_from_data, load_catalog, solve, verify_solution
-from modcluster.domain.checks import check_catalog
-from modcluster.domain.request import Objective
-from modcluster.domain.solution import Status
+from modcluster.domain import Objective, Status, check_catalog
 from modcluster.errors import InputError
 from modcluster.generate import (
     MAGNITUDES,
@@ -164,9 +162,8 @@ def test_default_profile_is_unchanged(preset: str, seed: int, catalog_digest: st
 
 def _greedy_cost(catalog: Any, product: str, quantity: int) -> Decimal:
     """Cost of the greedy system the generator sets the default limits from."""
-    from modcluster.io.loader import request_from_data
-    from modcluster.solver.hint import greedy
-    from modcluster.solver.prepare import prepare
+    from modcluster.io import request_from_data
+    from modcluster.solver import greedy, prepare
 
     system = greedy(prepare(catalog, request_from_data({"product": product, "quantity": quantity})))
     assert system is not None

@@ -67,8 +67,8 @@ def test_place_fills_a_gap_and_waits_when_full() -> None:
 def test_one_change_prices_exactly_what_a_full_repricing_does(seed: int) -> None:
     from modcluster.generate import generate, spec_for
     from modcluster.io import build_request, catalog_from_data
-    from modcluster.solver.hint import GreedyModule, _alternatives, _OneChange, greedy, system_cost
-    from modcluster.solver.prepare import prepare
+    from modcluster.solver import greedy, prepare
+    from modcluster.solver.hint import GreedyModule, _alternatives, _OneChange, system_cost
 
     catalog = catalog_from_data(generate(spec_for("small", products=2, modules=8), seed=seed))
     checked = 0

@@ -15,7 +15,7 @@ import pytest
 from modcluster import load_catalog
 from modcluster.analysis import gaps as gaps_module
 from modcluster.analysis import intermediary as intermediary_module
-from modcluster.domain.solution import Solution, Status
+from modcluster.domain import Solution, Status
 from modcluster.engine import solve as real_solve
 
 MINI = "catalogs/examples/mini.yaml"

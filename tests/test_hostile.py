@@ -291,7 +291,7 @@ def _solution_with_cost(cost: str) -> Callable[[Path], str]:
 
     def build(directory: Path) -> str:
         from modcluster import build_request, load_catalog, solve
-        from modcluster.domain.solution import dumps
+        from modcluster.domain import dumps
 
         catalog = load_catalog(MINI)
         data = solve(catalog, build_request(catalog)).to_dict()

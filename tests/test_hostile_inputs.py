@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from modcluster.cli.main import main
-from modcluster.domain.values import READ_MAX_DIGITS, READ_MAX_EXPONENT, read_number, readable
+from modcluster.cli import main
+from modcluster.domain import READ_MAX_DIGITS, READ_MAX_EXPONENT, read_number, readable
 from modcluster.errors import ExitCode, InputError, ParseError, ValidationError
 from modcluster.io import catalog_from_data, load_catalog, parse_document
 
@@ -459,8 +459,7 @@ def test_a_sweep_of_a_billion_scenarios_is_refused_before_planning(
 
 
 def test_scenario_count_and_the_limit() -> None:
-    from modcluster.sweep import plan, sweep_from_data
-    from modcluster.sweep.spec import MAX_SCENARIOS, scenario_count
+    from modcluster.sweep import MAX_SCENARIOS, plan, scenario_count, sweep_from_data
 
     catalog = load_catalog(MINI)
     products = len(catalog.products)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from modcluster.domain.frozen import FrozenDict, freeze, thaw
+from modcluster.domain import FrozenDict, freeze, thaw
 from modcluster.engine import solve
 from modcluster.io import build_request, load_catalog
 from modcluster.verify import verify_solution

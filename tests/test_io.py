@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.request import Objective
+from modcluster.domain import Catalog, Objective
 from modcluster.errors import (
     CrossReferenceError,
     InputError,
@@ -34,11 +33,11 @@ from modcluster.io import (
     load_request_document,
     parse_document,
     parse_path,
+    read_bytes,
     render_path,
     request_from_data,
     request_schema,
 )
-from modcluster.io.document import read_bytes
 from modcluster.io.json_reader import JsonLocator
 
 BAD = Path(__file__).parent / "data" / "bad"
@@ -796,7 +795,7 @@ def test_document_repr() -> None:
 )
 def test_number_limits_hold_on_the_fast_path(text: str, ok: bool) -> None:
     """Short numbers skip the digit count; the limits must hold at their edges all the same."""
-    from modcluster.domain.values import to_decimal
+    from modcluster.domain import to_decimal
 
     if ok:
         assert to_decimal(Decimal(text)) == Decimal(text)

@@ -29,16 +29,13 @@ from pathlib import Path
 import pytest
 
 from modcluster import build_request, catalog_from_data, load_catalog, request_from_data, solve, verify_solution
+from modcluster.cli import main
 from modcluster.cli.common import STATUS_EXIT
-from modcluster.cli.main import main
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.request import Request
-from modcluster.domain.solution import Solution, Status
+from modcluster.domain import Catalog, Request, Solution, Status
 from modcluster.errors import ExitCode, ModelSizeError
 from modcluster.generate import generate, spec_for, write_catalog
-from modcluster.solver.compile import compile_model
-from modcluster.solver.prepare import prepare
-from modcluster.solver.size import HINT, check_model_size, estimate_model_size
+from modcluster.solver import check_model_size, compile_model, estimate_model_size, prepare
+from modcluster.solver.size import HINT
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "catalogs" / "examples" / "mini.yaml"

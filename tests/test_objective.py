@@ -24,13 +24,13 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from modcluster import build_request, catalog_from_data, request_from_data
-from modcluster.cli.main import main
-from modcluster.domain.request import Objective, Weights
+from modcluster.cli import main
+from modcluster.domain import Objective, Weights
 from modcluster.engine import solve
 from modcluster.errors import ExitCode, ModelSizeError, SolverError
 from modcluster.generate import generate, spec_for
-from modcluster.solver.cpsat import SolverSettings
-from modcluster.solver.objective import ObjectiveOrder, objective_keys
+from modcluster.solver import ObjectiveOrder, SolverSettings
+from modcluster.solver.objective import objective_keys
 from modcluster.verify import objective_tuple
 
 PLAIN = SolverSettings(decompose=False, dominance=False, bounds=False, hint=False, fixing=False, settle=False)
@@ -189,7 +189,7 @@ def test_solver_internal_failure_is_one_line_exit_6(
 
 def test_explain_out_of_time_says_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
     """A check that CP-SAT leaves undecided is reported unknown, not feasible and not proven."""
-    from modcluster.analysis.explain import explain
+    from modcluster.analysis import explain
 
     catalog = catalog_from_data(generate("small", seed=1))
     request = build_request(catalog, catalog.products[0].id)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from modcluster.cli.main import main
+from modcluster.cli import main
 from modcluster.errors import ExitCode, InputError
 from modcluster.io import atomic_write_text, check_output, check_outputs
 

@@ -27,8 +27,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from modcluster import catalog_from_data, request_from_data, solve, verify_solution
-from modcluster.domain.solution import Status
-from modcluster.solver.solve import SolverSettings, objective_key
+from modcluster.domain import Status
+from modcluster.solver import SolverSettings, objective_key
 from tests.bruteforce import SystemResult, candidate_classes
 from tests.profiles import examples
 from tests.strategies import OBJECTIVES, instances

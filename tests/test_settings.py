@@ -70,7 +70,7 @@ def test_the_defaults_are_valid_and_unchanged() -> None:
 
 
 def test_solver_threads_flag_beyond_the_limit_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from modcluster.cli.main import main
+    from modcluster.cli import main
 
     spec = tmp_path / "s.yaml"
     spec.write_text("schema: modcluster/sweep/1\ngrid: {quantity: [1]}\n", encoding="utf-8")

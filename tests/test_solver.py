@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from modcluster import ModelSizeError, build_request, catalog_from_data, load_catalog, request_from_data, solve
-from modcluster.domain.solution import Candidate, CostBreakdown, Status
+from modcluster.domain import Candidate, CostBreakdown, Status
 from modcluster.solver.solve import _status
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 
 from modcluster import InputError, ValidationError, catalog_from_data, load_catalog
-from modcluster.domain.catalog import Catalog
+from modcluster.domain import Catalog
 from modcluster.sweep import (
+    Progress,
     ResultLog,
     ScenarioResult,
     SweepSpec,
@@ -32,7 +33,6 @@ from modcluster.sweep import (
     sweep,
     sweep_from_data,
 )
-from modcluster.sweep.progress import Progress
 
 ROOT = Path(__file__).resolve().parent.parent
 TAMA = ROOT / "catalogs" / "tama.yaml"

@@ -16,12 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modcluster.domain.catalog import (
+from modcluster.domain import (
     Capability,
     Catalog,
     Defaults,
     Interface,
     Intermediary,
+    Limits,
     Link,
     Make,
     Module,
@@ -30,13 +31,14 @@ from modcluster.domain.catalog import (
     ProcessOffer,
     Product,
     Relationship,
+    Request,
     Requirement,
     Seed,
     Step,
     Technology,
+    Weights,
+    check_catalog,
 )
-from modcluster.domain.checks import check_catalog
-from modcluster.domain.request import Limits, Request, Weights
 from modcluster.errors import VerificationError
 from modcluster.verify import (
     BuyChoice,

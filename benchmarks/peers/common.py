@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from modcluster.domain.request import Objective, Request
-from modcluster.solver.prepare import Instance, ModulePlan, Option
+from modcluster.domain import Objective, Request
+from modcluster.solver import Instance, ModulePlan, Option
 
 __all__ = ["PeerResult", "horizon", "make_slots", "objective_order", "phases", "weighted_coefficients"]
 

@@ -19,9 +19,8 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from benchmarks.peers.common import PeerResult, horizon, make_slots, phases
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.request import Request
-from modcluster.solver.prepare import Instance, prepare
+from modcluster.domain import Catalog, Request
+from modcluster.solver import Instance, prepare
 
 __all__ = ["solve_cpsat"]
 

@@ -26,9 +26,8 @@ from typing import Any
 import highspy
 
 from benchmarks.peers.common import PeerResult, horizon, make_slots, phases
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.request import Request
-from modcluster.solver.prepare import Instance, prepare
+from modcluster.domain import Catalog, Request
+from modcluster.solver import Instance, prepare
 
 __all__ = ["solve_milp"]
 

@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.request import Request
-from modcluster.domain.solution import Candidate, ModuleChoice
+from modcluster.domain import Candidate, Catalog, ModuleChoice, Request
 from modcluster.verify import choices_of, evaluate_system
 
 __all__ = ["Comparison", "Row", "compare"]

@@ -7,15 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.checks import check_request
-from modcluster.domain.request import Request
-from modcluster.domain.solution import Candidate, Gap
+from modcluster.domain import Candidate, Catalog, Gap, Request, check_request
 from modcluster.errors import UndecidedError
-from modcluster.solver.guarded import GuardedModel, minimal_conflict
-from modcluster.solver.prepare import prepare
-from modcluster.solver.shortfall import static_gaps
-from modcluster.solver.solve import SolverSettings
+from modcluster.solver import GuardedModel, SolverSettings, minimal_conflict, prepare, static_gaps
 
 __all__ = ["Diagnosis", "Relaxation", "explain"]
 

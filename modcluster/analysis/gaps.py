@@ -14,23 +14,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from modcluster.domain import default_request
-from modcluster.domain.catalog import (
+from modcluster.domain import (
     Catalog,
     ModuleOffer,
     Organization,
     ProcessOffer,
     Product,
+    Request,
     Requirement,
     Requires,
     Seed,
+    Status,
+    default_request,
 )
-from modcluster.domain.request import Request
-from modcluster.domain.solution import Status
 from modcluster.engine import solve
-from modcluster.solver.prepare import prepare
-from modcluster.solver.shortfall import static_gaps
-from modcluster.solver.solve import SolverSettings
+from modcluster.solver import SolverSettings, prepare, static_gaps
 
 __all__ = ["Addition", "ClusterGaps", "cluster_gaps"]
 

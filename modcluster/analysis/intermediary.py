@@ -6,11 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from modcluster.domain import default_request
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.solution import Status
+from modcluster.domain import Catalog, Status, default_request
 from modcluster.engine import solve
-from modcluster.solver.solve import SolverSettings
+from modcluster.solver import SolverSettings
 
 __all__ = ["IntermediaryValue", "ProductValue", "intermediary_value"]
 

@@ -6,12 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.checks import check_request
-from modcluster.domain.request import Request
-from modcluster.domain.solution import Candidate
-from modcluster.solver.pareto import pareto_points
-from modcluster.solver.solve import SolverSettings
+from modcluster.domain import Candidate, Catalog, Request, check_request
+from modcluster.solver import SolverSettings, pareto_points
 
 __all__ = ["ParetoFront", "ParetoPoint", "pareto_front"]
 

@@ -7,12 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from modcluster.domain import default_request
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.request import Request
-from modcluster.domain.solution import Candidate, Status
+from modcluster.domain import Candidate, Catalog, Request, Status, default_request
 from modcluster.engine import solve
-from modcluster.solver.solve import SolverSettings
+from modcluster.solver import SolverSettings
 
 __all__ = ["Dropout", "Resilience", "critical_organizations", "resilience"]
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from modcluster.domain import default_request
-from modcluster.domain.catalog import Catalog
-from modcluster.solver.prepare import prepare
-from modcluster.solver.shortfall import static_gaps
+from modcluster.domain import Catalog, default_request
+from modcluster.solver import prepare, static_gaps
 
 __all__ = ["summarize"]
 

@@ -12,9 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from modcluster.cli.common import add_request_flags, requests_from_args
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.request import Request
-from modcluster.domain.solution import dumps
+from modcluster.domain import Catalog, Request, dumps
 from modcluster.errors import ExitCode, InputError
 
 __all__ = ["compare", "explain", "gaps", "intermediaries", "pareto", "resilience"]
@@ -64,8 +62,8 @@ class _Command:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from modcluster.analysis.explain import explain as run
-    from modcluster.report.analyses import render_diagnosis
+    from modcluster.analysis import explain as run
+    from modcluster.report import render_diagnosis
 
     catalog, request = _one_request(args)
     diagnosis = run(catalog, request)
@@ -76,8 +74,8 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _pareto(args: argparse.Namespace) -> int:
-    from modcluster.analysis.pareto import pareto_front
-    from modcluster.report.analyses import render_pareto
+    from modcluster.analysis import pareto_front
+    from modcluster.report import render_pareto
 
     catalog, request = _one_request(args)
     front = pareto_front(catalog, request, partners=args.partners)
@@ -88,9 +86,9 @@ def _pareto(args: argparse.Namespace) -> int:
 
 
 def _resilience(args: argparse.Namespace) -> int:
-    from modcluster.analysis.resilience import critical_organizations
-    from modcluster.analysis.resilience import resilience as run
-    from modcluster.report.analyses import render_critical, render_resilience
+    from modcluster.analysis import critical_organizations
+    from modcluster.analysis import resilience as run
+    from modcluster.report import render_critical, render_resilience
 
     if args.catalog_wide:
         from modcluster.io import load_catalog
@@ -108,9 +106,9 @@ def _resilience(args: argparse.Namespace) -> int:
 
 
 def _gaps(args: argparse.Namespace) -> int:
-    from modcluster.analysis.gaps import cluster_gaps
+    from modcluster.analysis import cluster_gaps
     from modcluster.io import load_catalog
-    from modcluster.report.analyses import render_gaps
+    from modcluster.report import render_gaps
 
     catalog = load_catalog(args.catalog)
     unknown = [org for org in args.without or [] if org not in catalog.org_by_id]
@@ -122,9 +120,9 @@ def _gaps(args: argparse.Namespace) -> int:
 
 
 def _intermediaries(args: argparse.Namespace) -> int:
-    from modcluster.analysis.intermediary import intermediary_value
+    from modcluster.analysis import intermediary_value
     from modcluster.io import load_catalog
-    from modcluster.report.analyses import render_intermediary_value
+    from modcluster.report import render_intermediary_value
 
     value = intermediary_value(load_catalog(args.catalog))
     _emit(args, value.to_dict(), render_intermediary_value(value))
@@ -132,9 +130,9 @@ def _intermediaries(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from modcluster.analysis.compare import compare as run
+    from modcluster.analysis import compare as run
     from modcluster.engine import solve
-    from modcluster.report.analyses import render_comparison
+    from modcluster.report import render_comparison
 
     catalog, request = _one_request(args)
     ranks: list[int] = args.ranks

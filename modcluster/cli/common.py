@@ -7,10 +7,7 @@ import sys
 from decimal import Decimal
 from typing import Any
 
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.checks import known_ids
-from modcluster.domain.request import Request
-from modcluster.domain.solution import Status
+from modcluster.domain import Catalog, Request, Status, known_ids
 from modcluster.errors import ExitCode, InputError
 
 __all__ = ["STATUS_EXIT", "add_request_flags", "decimal_arg", "log", "requests_from_args", "worst_exit"]
@@ -36,7 +33,7 @@ def decimal_arg(text: str) -> Decimal:
     >>> decimal_arg("12.50")
     Decimal('12.50')
     """
-    from modcluster.domain.values import read_number
+    from modcluster.domain import read_number
 
     if text.strip().lstrip("+-").lower() in ("nan", "snan", "inf", "infinity"):
         raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
@@ -98,8 +95,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 def requests_from_args(catalog: Catalog, args: argparse.Namespace) -> list[Request]:
     """The requests the flags ask for: one product, or every product with a default request."""
-    from modcluster.io import build_request
-    from modcluster.io.loader import load_request_document
+    from modcluster.io import build_request, load_request_document
 
     file_data = load_request_document(args.request) if args.request else None
     product = args.product or (file_data.data.get("product") if file_data is not None else None)

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     """Write the graph; exit 0."""
     from modcluster.errors import ExitCode
     from modcluster.io import atomic_write_text, check_outputs, load_catalog
-    from modcluster.report.graph_export import format_for_path, graph_text
+    from modcluster.report import format_for_path, graph_text
 
     check_outputs({"--out": args.out}, protect=[args.catalog])
 

@@ -9,9 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from modcluster.cli.common import add_request_flags, log, requests_from_args, worst_exit
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.request import Request
-from modcluster.domain.solution import Solution
+from modcluster.domain import Catalog, Request, Solution
 from modcluster.errors import InputError, ModclusterError
 
 if TYPE_CHECKING:
@@ -43,7 +41,7 @@ def register(sub: Any) -> None:
 
 def front_for(catalog: Catalog, request: Request, solution: Solution, mode: str) -> Front | None:
     """The front to draw: the exact analysis when asked for and installed, else None (candidates only)."""
-    from modcluster.analysis.pareto import pareto_front
+    from modcluster.analysis import pareto_front
     from modcluster.report.figures import front_from_analysis
 
     if mode != "exact" or not solution.candidates:
@@ -55,8 +53,8 @@ def run(args: argparse.Namespace) -> int:
     """Solve each request, draw its figures, write the report; return the exit code of the worst status."""
     from modcluster.engine import solve
     from modcluster.io import atomic_write_bytes, atomic_write_text, check_outputs, load_catalog
+    from modcluster.report import ProductReport, build_report
     from modcluster.report.figures import require_matplotlib
-    from modcluster.report.html import ProductReport, build_report
 
     if not args.out and not args.png:
         raise InputError("nothing to write: give --out FILE (the HTML report) and/or --png DIR")

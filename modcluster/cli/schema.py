@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from modcluster.io import atomic_write_text, check_outputs
 
     check_outputs({"--out": args.out})
-    from modcluster.io.schema import catalog_schema, request_schema
+    from modcluster.io import catalog_schema, request_schema
 
     schema = catalog_schema() if args.which == "catalog" else request_schema()
     text = json.dumps(schema, indent=2) + "\n"

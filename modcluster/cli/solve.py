@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from modcluster.cli.common import add_request_flags, log, requests_from_args, worst_exit
-from modcluster.domain.solution import Solution, dumps
+from modcluster.domain import Solution, dumps
 from modcluster.errors import ExitCode, ModclusterError
 
 __all__ = ["register"]
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     """Solve, verify, print; return the exit code of the worst status."""
     from modcluster.engine import solve
     from modcluster.io import atomic_write_text, check_outputs, load_catalog
-    from modcluster.report.text import render_solution
+    from modcluster.report import render_solution
 
     protect = [args.catalog, *([args.request] if args.request else [])]
     check_outputs({"--out": args.out}, protect=protect)  # before solving, not after

@@ -104,7 +104,7 @@ def dask_address(text: str) -> str:
 
 def _worker_count(text: str) -> int:
     """``--workers``: a whole number from 1 to the most local worker processes a sweep starts."""
-    from modcluster.sweep.run import MAX_LOCAL_WORKERS
+    from modcluster.sweep import MAX_LOCAL_WORKERS
 
     value = _positive(text)
     if value > MAX_LOCAL_WORKERS:
@@ -154,8 +154,16 @@ def run(args: argparse.Namespace) -> int:
     """Run the sweep; exit 0 when every scenario has a result and none failed (see docs/sweeps.md)."""
     from modcluster.io import atomic_write_text, check_outputs, load_catalog
     from modcluster.solver import SolverSettings
-    from modcluster.sweep import Progress, ResultLog, finished, latest, load_sweep, read_results, sweep
-    from modcluster.sweep.spec import check_scenario_count
+    from modcluster.sweep import (
+        Progress,
+        ResultLog,
+        check_scenario_count,
+        finished,
+        latest,
+        load_sweep,
+        read_results,
+        sweep,
+    )
 
     inputs = [args.catalog, args.sweep]
     check_outputs({"--out": args.out, "--csv": args.csv}, protect=inputs)  # no two outputs one file
@@ -203,14 +211,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _money(value: Any) -> str:
-    from modcluster.report.text import format_money
+    from modcluster.report import format_money
 
     return "" if value is None else format_money(value)
 
 
 def summary_lines(results: list[Any], total: int) -> list[str]:
     """The summary table: one row per scenario, then the count by status."""
-    from modcluster.report.text import table
+    from modcluster.report import table
 
     rows = []
     for r in results:
@@ -239,7 +247,7 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
         return " ".join(_cell(v) for v in value)
-    from modcluster.domain.solution import dumps
+    from modcluster.domain import dumps
 
     return value if isinstance(value, str) else dumps(value, indent=None)
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from modcluster.domain.solution import dumps
+from modcluster.domain import dumps
 from modcluster.errors import ExitCode
 
 __all__ = ["register"]
@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from modcluster.io import load_catalog
 
     catalog = load_catalog(args.catalog)  # first: a bad file is refused before the solver is imported
-    from modcluster.analysis.summary import summarize
+    from modcluster.analysis import summarize
 
     summary = summarize(catalog)
     if args.json:

@@ -54,8 +54,7 @@ def _looks_like_a_solution(data: dict[str, Any], file: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Verify every solution in the file; exit 5 on any problem."""
-    from modcluster.io import build_request, load_catalog, load_document, request_from_data
-    from modcluster.io.loader import load_request_document
+    from modcluster.io import build_request, load_catalog, load_document, load_request_document, request_from_data
     from modcluster.verify import verify_solution
 
     if len(args.files) > 2:

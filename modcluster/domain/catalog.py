@@ -37,10 +37,12 @@ __all__ = [
     "Product",
     "Relationship",
     "Requirement",
+    "Requires",
     "Seed",
     "Step",
     "Technology",
     "Units",
+    "requirements_met",
 ]
 
 

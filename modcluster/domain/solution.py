@@ -16,6 +16,7 @@ from typing import Any
 from modcluster.domain.frozen import FrozenDict, freeze, thaw
 
 __all__ = [
+    "SOLUTION_SCHEMA",
     "Candidate",
     "CostBreakdown",
     "Explanation",

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import networkx as nx
 
-from modcluster.domain.catalog import Product
+from modcluster.domain import Product
 
 __all__ = ["INTEGRATION", "Slot", "critical_path_bound", "precedence_graph"]
 

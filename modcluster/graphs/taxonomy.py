@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from modcluster.domain.catalog import Catalog
+from modcluster.domain import Catalog
 
 __all__ = ["covers", "taxonomy_graph"]
 

@@ -5,7 +5,7 @@
 """
 
 from modcluster.io.atomic import atomic_write_bytes, atomic_write_text, check_output, check_outputs
-from modcluster.io.document import Document, Position, parse_path, render_path
+from modcluster.io.document import Document, Position, parse_path, read_bytes, render_path
 from modcluster.io.loader import (
     SUFFIXES,
     build_request,
@@ -18,6 +18,7 @@ from modcluster.io.loader import (
     request_from_data,
 )
 from modcluster.io.schema import catalog_schema, request_schema
+from modcluster.io.validation import locate_issues, validate_model
 
 __all__ = [
     "SUFFIXES",
@@ -34,9 +35,12 @@ __all__ = [
     "load_document",
     "load_request",
     "load_request_document",
+    "locate_issues",
     "parse_document",
     "parse_path",
+    "read_bytes",
     "render_path",
     "request_from_data",
     "request_schema",
+    "validate_model",
 ]

@@ -17,8 +17,7 @@ from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from modcluster.domain.issues import Key, Path, render_path, type_name
-from modcluster.domain.values import read_number
+from modcluster.domain import Key, Path, read_number, render_path, type_name
 from modcluster.errors import InputError, Issue, ParseError
 
 __all__ = [

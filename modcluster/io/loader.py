@@ -18,10 +18,17 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.checks import check_catalog, check_request
-from modcluster.domain.layering import RequestLayer, choose_product, layered_request, override_layer, unknown_product
-from modcluster.domain.request import Request
+from modcluster.domain import (
+    Catalog,
+    Request,
+    RequestLayer,
+    check_catalog,
+    check_request,
+    choose_product,
+    layered_request,
+    override_layer,
+    unknown_product,
+)
 from modcluster.errors import CrossReferenceError, Issue, ParseError, RequestError, ValidationError
 from modcluster.io.document import (
     MAX_FILE_BYTES,

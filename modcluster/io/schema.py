@@ -21,9 +21,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from modcluster.domain import values
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.request import Request
+from modcluster.domain import Catalog, Request, values
 
 __all__ = ["CATALOG_SCHEMA_ID", "DIALECT", "REQUEST_SCHEMA_ID", "catalog_schema", "request_schema"]
 

@@ -15,7 +15,7 @@ from typing import TypeVar
 import pydantic
 from pydantic import BaseModel
 
-from modcluster.domain.issues import pydantic_problems
+from modcluster.domain import pydantic_problems
 from modcluster.errors import InputError, Issue, ValidationError
 from modcluster.io.document import Document, parse_path
 

@@ -25,7 +25,7 @@ import yaml
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from modcluster.domain.values import read_number
+from modcluster.domain import read_number
 from modcluster.errors import Issue, ParseError
 from modcluster.io.document import (
     MAX_ALIAS_EXPANSION,

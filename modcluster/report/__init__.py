@@ -4,9 +4,43 @@ Terminal tables (:mod:`modcluster.report.text`, :mod:`modcluster.report.analyses
 need nothing extra; the HTML report and its figures
 (:mod:`modcluster.report.html`, :mod:`modcluster.report.figures`) need the
 ``plot`` extra (matplotlib), imported only when used; graph export
-(:mod:`modcluster.report.graph_export`) needs networkx alone.
+(:mod:`modcluster.report.graph_export`) needs networkx alone. Importing this
+package imports neither matplotlib nor the solver. The figures are drawn by
+:mod:`modcluster.report.figures`, imported by path where a figure is wanted.
 """
 
-from modcluster.report.text import format_money, render_candidate, render_solution
+from modcluster.report.analyses import (
+    render_comparison,
+    render_critical,
+    render_diagnosis,
+    render_gaps,
+    render_intermediary_value,
+    render_pareto,
+    render_resilience,
+)
+from modcluster.report.graph_export import GRAPH_FORMATS, export_graph, format_for_path, graph_text, to_dot
+from modcluster.report.html import ProductReport, Report, build_report, product_figures
+from modcluster.report.text import format_money, render_candidate, render_solution, table
 
-__all__ = ["format_money", "render_candidate", "render_solution"]
+__all__ = [
+    "GRAPH_FORMATS",
+    "ProductReport",
+    "Report",
+    "build_report",
+    "export_graph",
+    "format_for_path",
+    "format_money",
+    "graph_text",
+    "product_figures",
+    "render_candidate",
+    "render_comparison",
+    "render_critical",
+    "render_diagnosis",
+    "render_gaps",
+    "render_intermediary_value",
+    "render_pareto",
+    "render_resilience",
+    "render_solution",
+    "table",
+    "to_dot",
+]

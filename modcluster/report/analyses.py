@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from modcluster.analysis.compare import Comparison
-from modcluster.analysis.explain import Diagnosis
-from modcluster.analysis.gaps import ClusterGaps
-from modcluster.analysis.intermediary import IntermediaryValue
-from modcluster.analysis.pareto import ParetoFront
-from modcluster.analysis.resilience import Resilience
+from typing import TYPE_CHECKING
+
 from modcluster.report.text import format_money, table
+
+if TYPE_CHECKING:  # the results are only read here: importing the analyses would load the solver
+    from modcluster.analysis import (
+        ClusterGaps,
+        Comparison,
+        Diagnosis,
+        IntermediaryValue,
+        ParetoFront,
+        Resilience,
+    )
 
 __all__ = [
     "render_comparison",

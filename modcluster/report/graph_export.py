@@ -13,7 +13,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from modcluster.domain.catalog import Catalog
+from modcluster.domain import Catalog
 from modcluster.errors import InputError
 from modcluster.graphs import collaboration_graph
 from modcluster.report.figures import ROLE_COLOURS

@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING
 
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.request import Request
-from modcluster.domain.solution import Candidate, ModuleChoice, Solution, Status
+from modcluster.domain import Candidate, Catalog, ModuleChoice, Request, Solution, Status
 from modcluster.report import figures
 from modcluster.report.text import format_money
 

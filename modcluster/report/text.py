@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.solution import Candidate, Solution, Status
+from modcluster.domain import Candidate, Catalog, Solution, Status
 
 __all__ = ["format_money", "render_candidate", "render_solution", "table"]
 

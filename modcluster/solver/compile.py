@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from modcluster.errors import ModelSizeError
-from modcluster.graphs.precedence import critical_path_bound
+from modcluster.graphs import critical_path_bound
 from modcluster.solver.objective import Minimiser, ObjectiveOrder, minimiser
 from modcluster.solver.prepare import Instance
 from modcluster.solver.rules.capacity import post_capacity

@@ -6,14 +6,7 @@ from decimal import Decimal
 
 from ortools.sat.python import cp_model
 
-from modcluster.domain.solution import (
-    Candidate,
-    CostBreakdown,
-    LinkResult,
-    ModuleChoice,
-    SeedChoice,
-    StepChoice,
-)
+from modcluster.domain import Candidate, CostBreakdown, LinkResult, ModuleChoice, SeedChoice, StepChoice
 from modcluster.errors import SolverError
 from modcluster.solver.compile import Compiled, SlotVars
 from modcluster.solver.hint import GreedyModule, GreedySystem

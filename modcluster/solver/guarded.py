@@ -21,9 +21,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.request import Request
-from modcluster.domain.solution import Candidate
+from modcluster.domain import Candidate, Catalog, Request
 from modcluster.errors import UndecidedError
 from modcluster.solver.compile import Compiled, SlotVars, compile_model
 from modcluster.solver.cpsat import SolverSettings, run_interruptible

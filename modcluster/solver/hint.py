@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from modcluster.domain.request import Objective
+from modcluster.domain import Objective
 from modcluster.solver.deadline import check_time
 from modcluster.solver.prepare import HubOption, Instance, LinkPlan, ModulePlan, Option
 from modcluster.solver.prune import slots_of

@@ -44,7 +44,7 @@ from typing import Any, Protocol
 
 from ortools.sat.python import cp_model
 
-from modcluster.domain.request import Objective, Request, Weights
+from modcluster.domain import Objective, Request, Weights
 from modcluster.errors import SolverError
 from modcluster.solver.cpsat import SolverSettings, run_interruptible
 

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.request import Request
-from modcluster.domain.solution import Candidate
+from modcluster.domain import Candidate, Catalog, Request
 from modcluster.solver.cpsat import SolverSettings
 from modcluster.solver.decode import decode
 from modcluster.solver.guarded import GuardedModel

@@ -13,17 +13,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from modcluster.domain.catalog import (
+from modcluster.domain import (
     Catalog,
     Module,
     ModuleOffer,
     Organization,
     ProcessOffer,
     Product,
+    Request,
     requirements_met,
 )
-from modcluster.domain.request import Request
-from modcluster.graphs.taxonomy import covers, taxonomy_graph
+from modcluster.graphs import covers, taxonomy_graph
 from modcluster.solver.deadline import check_time
 from modcluster.solver.rules.interfaces import bridge_figures
 from modcluster.solver.rules.limits import budget_cents, org_allowed

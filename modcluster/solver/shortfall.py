@@ -12,18 +12,18 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from modcluster.domain.catalog import (
+from modcluster.domain import (
     Catalog,
+    Gap,
     Organization,
+    Request,
     Requirement,
     Requires,
     Step,
     Technology,
     requirements_met,
 )
-from modcluster.domain.request import Request
-from modcluster.domain.solution import Gap
-from modcluster.graphs.taxonomy import covers, taxonomy_graph
+from modcluster.graphs import covers, taxonomy_graph
 from modcluster.solver.prepare import Instance
 from modcluster.solver.rules.limits import org_allowed
 

@@ -25,10 +25,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.checks import check_request
-from modcluster.domain.request import Request
-from modcluster.domain.solution import Candidate, Explanation, Solution, Status
+from modcluster.domain import Candidate, Catalog, Explanation, Request, Solution, Status, check_request
 from modcluster.errors import TimeLimitError
 from modcluster.solver import deadline
 from modcluster.solver.compile import Compiled, SlotVars, compile_model, cost_upper_bound, schedule_horizon

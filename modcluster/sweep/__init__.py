@@ -14,6 +14,7 @@ from modcluster.errors import SweepError
 from modcluster.sweep.progress import Progress
 from modcluster.sweep.results import FAILED, ResultLog, ScenarioResult, finished, latest, read_results
 from modcluster.sweep.run import (
+    MAX_LOCAL_WORKERS,
     SWEEP_SETTINGS,
     SweepRun,
     cache_info,
@@ -23,19 +24,24 @@ from modcluster.sweep.run import (
     sweep,
 )
 from modcluster.sweep.spec import (
+    MAX_SCENARIOS,
     SWEEP_SCHEMA,
     Grid,
     NamedScenario,
     Scenario,
     SweepSpec,
     build_scenario_request,
+    check_scenario_count,
     load_sweep,
     plan,
+    scenario_count,
     sweep_from_data,
 )
 
 __all__ = [
     "FAILED",
+    "MAX_LOCAL_WORKERS",
+    "MAX_SCENARIOS",
     "SWEEP_SCHEMA",
     "SWEEP_SETTINGS",
     "Grid",
@@ -50,12 +56,14 @@ __all__ = [
     "build_scenario_request",
     "cache_info",
     "catalog_payload",
+    "check_scenario_count",
     "default_workers",
     "finished",
     "latest",
     "load_sweep",
     "plan",
     "read_results",
+    "scenario_count",
     "solve_task",
     "sweep",
     "sweep_from_data",

@@ -20,9 +20,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any
 
-from modcluster.domain.frozen import freeze, thaw
-from modcluster.domain.solution import dumps
-from modcluster.domain.values import read_number
+from modcluster.domain import dumps, freeze, read_number, thaw
 from modcluster.errors import InputError, Issue
 from modcluster.sweep.spec import Scenario
 

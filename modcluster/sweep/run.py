@@ -35,9 +35,9 @@ from collections.abc import Callable, Collection, Generator, Iterator
 from types import TracebackType
 from typing import Any
 
-from modcluster.domain.catalog import Catalog
+from modcluster.domain import Catalog
 from modcluster.errors import ExitCode, ModclusterError, SweepError
-from modcluster.solver.solve import SolverSettings
+from modcluster.solver import SolverSettings
 from modcluster.sweep.results import ScenarioResult
 from modcluster.sweep.spec import Scenario, SweepSpec, build_scenario_request, canonical_json, digest, plain, plan
 

@@ -41,16 +41,27 @@ from pydantic import (
     model_validator,
 )
 
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.frozen import FrozenModel
-from modcluster.domain.layering import RequestLayer
-from modcluster.domain.request import Objective, Request
-from modcluster.domain.solution import dumps
-from modcluster.domain.values import Count, Days, Id, Money, Positive, PositiveDecimal, Text, normal_id
+from modcluster.domain import (
+    Catalog,
+    Count,
+    Days,
+    FrozenModel,
+    Id,
+    Key,
+    Money,
+    Objective,
+    Positive,
+    PositiveDecimal,
+    Request,
+    RequestLayer,
+    Text,
+    dumps,
+    normal_id,
+    render_path,
+    type_name,
+)
 from modcluster.errors import InputError, Issue, RequestError, ValidationError
-from modcluster.io.document import Document, Key, render_path, type_name
-from modcluster.io.loader import build_request, load_document
-from modcluster.io.validation import validate_model
+from modcluster.io import Document, build_request, load_document, validate_model
 
 __all__ = [
     "MAX_SCENARIOS",

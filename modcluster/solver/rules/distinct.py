@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from modcluster.domain.solution import Candidate
+from modcluster.domain import Candidate
 
 if TYPE_CHECKING:
     from modcluster.solver.hint import GreedyModule

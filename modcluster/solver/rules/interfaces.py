@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from modcluster.domain.catalog import Interface
-from modcluster.domain.values import ceil_decimal, exact, to_cents
+from modcluster.domain import Interface, ceil_decimal, exact, to_cents
 from modcluster.solver.deadline import check_time
 from modcluster.solver.rules.variables import ModelParts, linear_sum
 

@@ -17,9 +17,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from modcluster.domain.catalog import Organization
-from modcluster.domain.request import Request
-from modcluster.domain.values import exact
+from modcluster.domain import Organization, Request, exact
 from modcluster.solver.rules.variables import ModelParts, linear_sum
 
 if TYPE_CHECKING:

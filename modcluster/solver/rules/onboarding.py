@@ -17,8 +17,7 @@ from collections.abc import Iterable, Sequence
 from decimal import localcontext
 from typing import TYPE_CHECKING
 
-from modcluster.domain.catalog import Catalog
-from modcluster.domain.values import exact, to_cents
+from modcluster.domain import Catalog, exact, to_cents
 from modcluster.solver.deadline import check_time
 from modcluster.solver.rules.variables import ModelParts
 

@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from modcluster.domain.catalog import ModuleOffer, ProcessOffer
-from modcluster.domain.values import ceil_decimal, exact, to_cents
+from modcluster.domain import ModuleOffer, ProcessOffer, ceil_decimal, exact, to_cents
 from modcluster.solver.rules.capacity import task_interval
 from modcluster.solver.rules.variables import ModelParts, SlotVars, linear_sum
 
