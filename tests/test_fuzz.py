@@ -538,14 +538,6 @@ def _module(cand: dict[str, Any], module_id: str) -> dict[str, Any]:
     return next(m for m in cand["modules"] if m["id"] == module_id)
 
 
-def _set_many(cand: dict[str, Any], **changes: Any) -> None:
-    for key, value in changes.items():
-        if key in ("integration", "steps", "modules", "licences", "onboarding") and key != "integration":
-            cand["cost_breakdown"][key] = value
-        else:
-            cand[key] = value
-
-
 def _half_even(cand: dict[str, Any]) -> None:
     # half-even rounding: 20.125 -> 20.12 (twice), 10.005 -> 10.00, 6.005 -> 6.00; the bridge stays 50.00
     cand["cost_breakdown"]["steps"] = Decimal("50.24")

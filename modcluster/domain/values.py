@@ -24,7 +24,6 @@ __all__ = [
     "Days",
     "Id",
     "Money",
-    "NonNegDecimal",
     "Positive",
     "PositiveDecimal",
     "Text",
@@ -305,10 +304,8 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValida
 #: Free text: NFC-normalised, lone surrogates refused (control characters are escaped when printed).
 Text = Annotated[str, AfterValidator(normal_text)]
 Money = Annotated[Decimal, BeforeValidator(_money)]
-NonNegDecimal = Money
 PositiveDecimal = Annotated[Decimal, BeforeValidator(_positive)]
 Days = Annotated[int, BeforeValidator(_days)]
-Whole = Annotated[int, BeforeValidator(_whole)]
 Count = Annotated[int, BeforeValidator(_days)]
 Positive = Annotated[int, BeforeValidator(_whole), Field(ge=1)]
 AttrValue = Annotated[Decimal | str | bool, BeforeValidator(_attr)]
