@@ -25,6 +25,7 @@ __all__ = [
     "ModclusterError",
     "ModelSizeError",
     "ParseError",
+    "PlotUnavailableError",
     "RequestError",
     "SettingsError",
     "SolverError",
@@ -184,6 +185,12 @@ class SweepError(ModclusterError):
 
 class ClusterError(ModclusterError):
     """The Dask scheduler cannot be reached or the ``distributed`` package is missing."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+class PlotUnavailableError(ModclusterError):
+    """matplotlib (the ``plot`` extra) is not installed: figures cannot be drawn."""
 
     exit_code = ExitCode.BAD_INPUT
 

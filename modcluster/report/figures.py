@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from modcluster.domain.catalog import Catalog
 from modcluster.domain.solution import Candidate
-from modcluster.errors import ExitCode, ModclusterError
+from modcluster.errors import PlotUnavailableError
 from modcluster.report.text import format_money
 
 if TYPE_CHECKING:
@@ -84,12 +84,6 @@ _HANDOVER_COLOUR = "#8a8a8a"
 _PALETTE = "tab10"
 _STRETCH = 1.7
 _ROLE_ORDER = ["developer", "processor", "enterprise", "university", "lab", ""]
-
-
-class PlotUnavailableError(ModclusterError):
-    """matplotlib (the ``plot`` extra) is not installed."""
-
-    exit_code = ExitCode.BAD_INPUT
 
 
 def require_matplotlib() -> ModuleType:
