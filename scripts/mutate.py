@@ -9,10 +9,10 @@ the copy, and prints a table: mutant, rule family, file, tests run, caught,
 seconds, and the first test that failed. A mutant that no test catches is a
 gap in the tests: add the missing test, never drop the mutant.
 
-Where the solver has several homes for one rule (the CP-SAT model in
-``modcluster/solver/compile.py`` and branch and bound in
-``modcluster/solver/exhaust.py``), the CP-SAT one is mutated: the golden
-fixtures also run with settling switched off, so they reach the model.
+Each rule of the solver has one home in ``modcluster/solver/rules/``, with its
+integer arithmetic (used by the hints, settling and pruning) next to its
+``post_*`` function for the CP-SAT model; where a mutant targets the model's
+half, the golden fixtures also run with settling switched off, so they reach it.
 Figures that both paths take from one place (durations, cents, eligibility in
 ``prepare.py``; the objective's keys in ``objective.py``; requirement bounds
 and rounding in ``modcluster/domain``) are mutated there. The verifier's
@@ -51,6 +51,14 @@ __all__ = ["MUTANTS", "SELECTIONS", "Mutant", "main"]
 ROOT = Path(__file__).resolve().parent.parent
 
 COMPILE = "modcluster/solver/compile.py"
+HANDOVER = "modcluster/solver/rules/handover.py"
+CAPACITY = "modcluster/solver/rules/capacity.py"
+TASKS = "modcluster/solver/rules/tasks.py"
+ONBOARDING = "modcluster/solver/rules/onboarding.py"
+INTERFACES = "modcluster/solver/rules/interfaces.py"
+LIMITS = "modcluster/solver/rules/limits.py"
+SOURCES = "modcluster/solver/rules/sources.py"
+DISTINCT = "modcluster/solver/rules/distinct.py"
 PREPARE = "modcluster/solver/prepare.py"
 OBJECTIVE = "modcluster/solver/objective.py"
 SOLVE = "modcluster/solver/solve.py"
@@ -97,17 +105,25 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "no handover gap in the model",
         "handover",
-        COMPILE,
-        "    gap = inst.handover_days\n",
-        "    gap = 0\n",
+        HANDOVER,
+        "    model, gap = parts.model, parts.inst.handover_days\n",
+        "    model, gap = parts.model, 0\n",
         SOLVER_TESTS,
     ),
     Mutant(
         "a gap even within one organisation",
         "handover",
-        COMPILE,
-        "model.add(b_start >= a.end + gap - gap * _sum(same))",
+        HANDOVER,
+        "model.add(b_start >= a.end + gap - gap * linear_sum(same))",
         "model.add(b_start >= a.end + gap)",
+        SOLVER_TESTS,
+    ),
+    Mutant(
+        "no handover gap in the hints and settling",
+        "handover",
+        HANDOVER,
+        "    return gap if before != after else 0\n",
+        "    return 0\n",
         SOLVER_TESTS,
     ),
     Mutant(
@@ -122,16 +138,16 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "capacity 1 not enforced",
         "capacity",
-        COMPILE,
-        "            model.add_no_overlap(ivs)\n",
+        CAPACITY,
+        "            parts.model.add_no_overlap(ivs)\n",
         "            pass\n",
         SOLVER_TESTS,
     ),
     Mutant(
         "capacity above 1 off by one",
         "capacity",
-        COMPILE,
-        "model.add_cumulative(ivs, [1] * len(ivs), cap)",
+        CAPACITY,
+        "parts.model.add_cumulative(ivs, [1] * len(ivs), cap)",
         "model.add_cumulative(ivs, [1] * len(ivs), cap + 1)",
         SOLVER_TESTS,
     ),
@@ -147,13 +163,13 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "0-day tasks take a day of capacity",
         "0-day tasks",
-        COMPILE,
-        "            if option.days > 0:\n"
-        "                intervals[option.org].append(\n"
-        "                    model.new_optional_interval_var(slot.start, option.days, slot.end, lit,",
-        "            if option.days >= 0:\n"
-        "                intervals[option.org].append(\n"
-        "                    model.new_optional_interval_var(slot.start, 1, slot.start + 1, lit,",
+        CAPACITY,
+        "    if takes_capacity(option.days):\n"
+        "        parts.intervals[option.org].append(\n"
+        "            parts.model.new_optional_interval_var(slot.start, option.days, slot.end, lit,",
+        "    if True:\n"
+        "        parts.intervals[option.org].append(\n"
+        "            parts.model.new_optional_interval_var(slot.start, 1, slot.start + 1, lit,",
         SOLVER_TESTS,
     ),
     Mutant(
@@ -171,7 +187,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "floor of quantity / units_per_day",
         "ceil of units_per_day",
-        PREPARE,
+        TASKS,
         "return setup_days + ceil_decimal(Decimal(quantity) / units_per_day)",
         "return setup_days + int(Decimal(quantity) / units_per_day)",
         SOLVER_TESTS,
@@ -247,7 +263,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "unit cost rounded before the lot",
         "rounding",
-        PREPARE,
+        TASKS,
         "return to_cents(offer.setup_cost + offer.unit_cost * quantity)",
         "return to_cents(offer.setup_cost) + to_cents(offer.unit_cost) * quantity",
         SOLVER_TESTS,
@@ -264,7 +280,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "onboarding at the highest shared fee",
         "onboarding minimum",
-        PREPARE,
+        ONBOARDING,
         "cents = to_cents(min(shared)) if shared else default_fee",
         "cents = to_cents(max(shared)) if shared else default_fee",
         SOLVER_TESTS,
@@ -280,7 +296,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "a tie does not spare onboarding",
         "onboarding minimum",
-        PREPARE,
+        ONBOARDING,
         "if partner == hub.org or frozenset((hub.org, partner)) in ties:",
         "if partner == hub.org:",
         SOLVER_TESTS,
@@ -297,17 +313,17 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "bridge days without the hub's factor",
         "bridging and house variants",
-        PREPARE,
-        "bridge_days[hub.org] = ceil_decimal(kind.bridge_days * hub.bridging)",
-        "bridge_days[hub.org] = ceil_decimal(kind.bridge_days)",
+        INTERFACES,
+        "ceil_decimal(interface.bridge_days * bridging)",
+        "ceil_decimal(interface.bridge_days)",
         SOLVER_TESTS,
     ),
     Mutant(
         "no house variants in the model",
         "bridging and house variants",
-        COMPILE,
-        "                value = h.house(kind)\n",
-        "                value = None\n",
+        INTERFACES,
+        "            value = h.house(kind)\n",
+        "            value = None\n",
         SOLVER_TESTS,
     ),
     Mutant(
@@ -322,15 +338,15 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "max_partners off by one",
         "partner limits",
-        COMPILE,
-        "model.add(_sum(list(partner.values())) <= limits.max_partners)",
-        "model.add(_sum(list(partner.values())) <= limits.max_partners + 1)",
+        LIMITS,
+        "model.add(linear_sum(list(parts.partners.values())) <= limits.max_partners)",
+        "model.add(linear_sum(list(parts.partners.values())) <= limits.max_partners + 1)",
         SOLVER_TESTS,
     ),
     Mutant(
         "the hub counts as a partner",
         "partner limits",
-        COMPILE,
+        ONBOARDING,
         "            model.add(p >= part - hub[org])\n            model.add(p <= part)\n"
         "            model.add(p <= 1 - hub[org])\n",
         "            model.add(p == part)\n",
@@ -348,7 +364,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "budget exclusive",
         "budget and deadline",
-        COMPILE,
+        LIMITS,
         "model.add(cost <= inst.budget_cents)",
         "model.add(cost < inst.budget_cents)",
         SOLVER_TESTS,
@@ -356,9 +372,9 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "deadline exclusive",
         "budget and deadline",
-        COMPILE,
-        "model.add(lead <= limits.deadline)",
-        "model.add(lead < limits.deadline)",
+        LIMITS,
+        "model.add(parts.lead <= limits.deadline)",
+        "model.add(parts.lead < limits.deadline)",
         SOLVER_TESTS,
     ),
     Mutant(
@@ -373,7 +389,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "exclude ignored",
         "sites/exclude/require",
-        PREPARE,
+        LIMITS,
         "    if org.id in request.exclude:\n        return False\n",
         "    if False:\n        return False\n",
         SOLVER_TESTS,
@@ -381,7 +397,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "an organisation without site passes sites",
         "sites/exclude/require",
-        PREPARE,
+        LIMITS,
         "(org.site is not None and org.site in request.sites)",
         "(org.site is None or org.site in request.sites)",
         SOLVER_TESTS,
@@ -389,8 +405,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "a required organisation must be a partner",
         "sites/exclude/require",
-        COMPILE,
-        "        if org in hub:\n            terms.append(hub[org])\n",
+        LIMITS,
+        "        if org in parts.hub:\n            terms.append(parts.hub[org])\n",
         "",
         SOLVER_TESTS,
     ),
@@ -422,7 +438,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "seed transfer after the steps",
         "seeds",
-        COMPILE,
+        SOURCES,
         "chain = ([seed] if seed else []) + steps",
         "chain = steps + ([seed] if seed else [])",
         SOLVER_TESTS,
@@ -447,9 +463,9 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "the seed does not make candidates different",
         "distinctness",
-        COMPILE,
-        "                    if slot is mv.seed:\n",
-        "                    if False:\n",
+        DISTINCT,
+        "                if slot is mv.seed:\n",
+        "                if False:\n",
         SOLVER_TESTS,
     ),
     Mutant(

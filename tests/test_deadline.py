@@ -76,7 +76,7 @@ def test_a_limit_passing_before_the_model_gives_the_systems_tried_unproven(
     instance: Instance, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The limit passes after the hints: the greedy system and its neighbours answer, marked unproven."""
-    search = sys.modules["modcluster.solver.solve"]
+    search = sys.modules["modcluster.solver.search"]
 
     def too_late(*args: object, **kwargs: object) -> None:
         raise TimeLimitError("the time limit passed during the solve")

@@ -248,7 +248,7 @@ def test_an_interrupt_outside_cp_sat_returns_instead_of_raising(monkeypatch: pyt
     What was found stays: the complete systems the hub tried before it would
     have been settled (the greedy one and its neighbours) come back, unproven.
     """
-    engine = sys.modules["modcluster.solver.solve"]
+    engine = sys.modules["modcluster.solver.search"]
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt

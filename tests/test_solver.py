@@ -10,7 +10,7 @@ import pytest
 
 from modcluster import ModelSizeError, build_request, catalog_from_data, load_catalog, request_from_data, solve
 from modcluster.domain import Candidate, CostBreakdown, Status
-from modcluster.solver.solve import _status
+from modcluster.solver.solve import solution_status
 
 ROOT = Path(__file__).resolve().parent.parent
 TAMA = load_catalog(ROOT / "catalogs" / "tama.yaml")
@@ -22,12 +22,12 @@ def cand(rank: int, cost: int, lead: int, proven: bool) -> Candidate:
 
 
 def test_status_is_never_optimal_with_an_unproven_candidate() -> None:
-    assert _status([cand(1, 10, 5, True), cand(2, 12, 5, False)], 3, False, None) is Status.FEASIBLE
-    assert _status([cand(1, 10, 5, True)], 1, False, None) is Status.OPTIMAL
-    assert _status([cand(1, 10, 5, True)], 3, True, None) is Status.OPTIMAL  # no further system exists
-    assert _status([cand(1, 10, 5, True)], 3, False, None) is Status.FEASIBLE  # clock stopped the search for #2
-    assert _status([], 3, True, None) is Status.INFEASIBLE
-    assert _status([], 3, False, None) is Status.UNKNOWN
+    assert solution_status([cand(1, 10, 5, True), cand(2, 12, 5, False)], 3, False, None) is Status.FEASIBLE
+    assert solution_status([cand(1, 10, 5, True)], 1, False, None) is Status.OPTIMAL
+    assert solution_status([cand(1, 10, 5, True)], 3, True, None) is Status.OPTIMAL  # no further system exists
+    assert solution_status([cand(1, 10, 5, True)], 3, False, None) is Status.FEASIBLE  # clock stopped the search for #2
+    assert solution_status([], 3, True, None) is Status.INFEASIBLE
+    assert solution_status([], 3, False, None) is Status.UNKNOWN
 
 
 def test_same_input_same_json() -> None:
