@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,40 @@ def test_readme_library_example_runs_and_prints_what_it_says() -> None:
     with contextlib.redirect_stdout(out), contextlib.chdir(ROOT):
         exec(compile(code, "README.md", "exec"), {})  # the README's own example, run as a user would
     assert out.getvalue().splitlines()[0] == promised.group(1).strip()
+
+
+RULES = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def _rules_rows() -> list[list[str]]:
+    rows = []
+    for line in RULES.read_text(encoding="utf-8").splitlines():
+        if line.startswith("| ") and not line.startswith("| rule ") and not line.startswith("|---"):
+            rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+def test_every_name_in_the_rules_table_resolves() -> None:
+    """docs/rules.md: each dotted name imports, each fixture exists, and every rule has all three homes."""
+    rows = _rules_rows()
+    assert len(rows) >= 20, "the rules table was not found"
+    for rule, _section, solver, verifier, golden in rows:
+        for column, cell in (("solver", solver), ("verifier", verifier)):
+            names = re.findall(r"`(modcluster\.[\w.]+)`", cell)
+            assert names, f"{rule}: no {column} function named"
+            for name in names:
+                module_name, _, attribute = name.rpartition(".")
+                module = importlib.import_module(module_name)
+                assert hasattr(module, attribute), f"{rule}: {name} does not exist"
+        assert "modcluster.solver" not in verifier, f"{rule}: the verifier's home must not be the solver's"
+        fixtures = re.findall(r"`(\d\d_\w+)`", golden)
+        assert fixtures, f"{rule}: no golden fixture"
+        for fixture in fixtures:
+            assert (GOLDEN / f"{fixture}.yaml").is_file(), f"{rule}: tests/golden/{fixture}.yaml is missing"
+
+
+def test_every_golden_fixture_pins_some_rule() -> None:
+    named = {f for row in _rules_rows() for f in re.findall(r"`(\d\d_\w+)`", row[4])}
+    unnamed = sorted(p.stem for p in GOLDEN.glob("*.yaml") if p.stem not in named)
+    assert not unnamed, f"golden fixtures no rule in docs/rules.md names: {unnamed}"
