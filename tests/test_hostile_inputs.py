@@ -412,6 +412,27 @@ def test_non_ascii_output_under_an_ascii_encoding(tmp_path: Path) -> None:
             assert b"\\u6771\\u4eac-seller" in done.stdout
 
 
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "dot"])
+def test_graph_under_an_ascii_encoding_keeps_non_ascii_ids_readable_by_the_tools(tmp_path: Path, fmt: str) -> None:
+    r"""XML and Graphviz both read ``&#NNNN;``; a terminal escape (``\u6771``) would end up in the picture."""
+    import os
+    import subprocess
+    import sys
+
+    path = _catalog_json(tmp_path, name="Tōkyō ☕ cluster", seller="東京-seller")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run(
+        [sys.executable, "-m", "modcluster", "graph", str(path), "--format", fmt],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == ExitCode.OPTIMAL, done.stderr
+    assert done.stdout.isascii()
+    assert b"&#26481;&#20140;-seller" in done.stdout
+    assert b"\\u" not in done.stdout
+
+
 # --------------------------------------------------------------------------- verify: many candidates
 
 

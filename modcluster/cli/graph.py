@@ -45,5 +45,20 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(_for_stream(text, fmt, getattr(sys.stdout, "encoding", None)))
     return ExitCode.OPTIMAL
+
+
+def _for_stream(text: str, fmt: str, encoding: str | None) -> str:
+    r"""The graph as the stream can carry it: what its encoding cannot hold as a character reference.
+
+    XML has ``&#233;`` for any character and Graphviz reads the same references
+    in DOT strings, where the generic terminal escape (``\u00e9``) would be
+    printed literally.
+
+    >>> _for_stream('"café" -> "b"', "dot", "ascii")
+    '"caf&#233;" -> "b"'
+    """
+    if not encoding:
+        return text
+    return text.encode(encoding, errors="xmlcharrefreplace").decode(encoding)
