@@ -40,12 +40,17 @@ def _kind(catalog: Catalog, org: str) -> str:
 
 
 def _onboarding_note(catalog: Catalog, hub: str, partner: str) -> str:
-    """How the hub on-boards a partner it has no tie to: via the cheapest shared intermediary, or the default."""
-    shared = [i for i in catalog.intermediaries if hub in i.members and partner in i.members]
-    if shared:
-        best = min(shared, key=lambda i: (i.onboarding_cost, i.id))
-        return f"new tie {format_money(best.onboarding_cost)} ({best.id})"
-    return f"new tie {format_money(catalog.defaults.onboarding_cost)}"
+    """The label of a new tie: the hub's on-boarding fee for the partner, and the intermediary offering it.
+
+    The fee is the contract's, :meth:`Catalog.onboarding_cost`; the intermediary
+    named is the first by id of the shared ones asking exactly that fee (none
+    when the catalog's default applies).
+    """
+    fee = catalog.onboarding_cost(hub, partner)
+    via = sorted(
+        i.id for i in catalog.intermediaries if i.onboarding_cost == fee and hub in i.members and partner in i.members
+    )
+    return f"new tie {format_money(fee)} ({via[0]})" if via else f"new tie {format_money(fee)}"
 
 
 def _positions(candidate: Candidate, partners: list[str], seeds: Sequence[_Seed]) -> _Positions:
