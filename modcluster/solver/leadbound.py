@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,10 +35,11 @@ from ortools.sat.python import cp_model
 
 from modcluster.solver.cpsat import SolverSettings, run_interruptible
 from modcluster.solver.hint import GreedyModule, made_module
+from modcluster.solver.lagrange import SCALE, Dual
 from modcluster.solver.objective import ObjectiveOrder, proven_lower_bound
 from modcluster.solver.prepare import Instance, ModulePlan, Option
-from modcluster.solver.prune import chain_days, slots_of
-from modcluster.solver.rules.handover import chain_schedule, handover_days
+from modcluster.solver.prune import slots_of
+from modcluster.solver.rules.handover import chain_schedule, handover_days, quickest_ready
 
 __all__ = ["SECONDS", "RelaxedBound", "relaxed_bound"]
 
@@ -76,6 +78,7 @@ class _Profile:
     ready: int
     cents: int
     source: GreedyModule | None  # None: the made chain, fitted once the start is known
+    price: int | None = None  # the least dual price of the made chains this profile stands for
 
 
 def _fitted(plan: ModulePlan, hub: str, gap: int, days: int) -> GreedyModule:
@@ -110,7 +113,13 @@ def _fitted(plan: ModulePlan, hub: str, gap: int, days: int) -> GreedyModule:
 
 
 def _profiles(
-    plan: ModulePlan, kinds: list[str], hub: str, house: dict[str, str], gap: int, share: dict[str, int]
+    plan: ModulePlan,
+    kinds: list[str],
+    hub: str,
+    house: dict[str, str],
+    gap: int,
+    share: dict[str, int],
+    priced: tuple[int, Dual] | None = None,
 ) -> list[_Profile]:
     """The module's sources as profiles: each bought offer with its share of on-boarding, and the made chain.
 
@@ -127,12 +136,62 @@ def _profiles(
     if plan.can_make:
         slots = slots_of(plan)
         cents = sum(min(o.cents for o in slot) for slot in slots)
-        found.append(_Profile(tuple(house.get(k) for k in kinds), chain_days(slots, hub, gap), cents, None))
+        vector = tuple(house.get(k) for k in kinds)
+        if priced is None:
+            found.append(_Profile(vector, quickest_ready(slots, hub, gap), cents, None))
+        else:
+            m, dual = priced
+            for ready, price in _chain_front(slots, hub, gap, lambda s, o: dual.price(m, s, o)):
+                found.append(_Profile(vector, ready, cents, None, price + dual.make_price(m)))
     return found
 
 
+def _chain_front(
+    slots: list[tuple[Option, ...]], hub: str, gap: int, price: Callable[[int, Option], int]
+) -> list[tuple[int, int]]:
+    """The made chains' (ready day, least dual price) front: for each day a chain can be ready by, the least price.
+
+    A shortest-path sweep through the slots keeping, per organisation of the
+    last task, only the chains no other beats in both ready day and price;
+    every chain is then matched by a point of the front that is no later
+    and no dearer, which is all the relaxation needs (the quickest chain is
+    the first point, the cheapest the last).
+
+    >>> from modcluster.solver.prepare import Option
+    >>> quick, cheap = Option("a", "q", 1, 50), Option("b", "c", 5, 10)
+    >>> _chain_front([(quick, cheap)], "h", 0, lambda s, o: o.cents)
+    [(1, 50), (5, 10)]
+    """
+    states: dict[str, list[tuple[int, int]]] = {}
+    for s, slot in enumerate(slots, start=1):
+        flat = _pareto([point for points in states.values() for point in points])
+        now: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for option in slot:
+            cost = price(s, option)
+            if not states:
+                now[option.org].append((option.days, cost))
+                continue
+            for ready, value in flat:
+                now[option.org].append((ready + gap + option.days, value + cost))
+            for ready, value in states.get(option.org, ()):
+                now[option.org].append((ready + option.days, value + cost))
+        states = {org: _pareto(points) for org, points in now.items()}
+    return _pareto(
+        [(ready + handover_days(gap, org, hub), value) for org, points in states.items() for ready, value in points]
+    )
+
+
+def _pareto(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The points no other is at least as good as in both coordinates, by the first ascending."""
+    front: list[tuple[int, int]] = []
+    for ready, value in sorted(points):
+        if not front or value < front[-1][1]:
+            front.append((ready, value))
+    return front
+
+
 def relaxed_bound(
-    inst: Instance, order: ObjectiveOrder, settings: SolverSettings, stop_at: float
+    inst: Instance, order: ObjectiveOrder, settings: SolverSettings, stop_at: float, dual: Dual | None = None
 ) -> RelaxedBound | None:
     """Lower bounds of a one-hub instance's lead time and first key; None when proven to have no system.
 
@@ -141,6 +200,11 @@ def relaxed_bound(
         order: The objective.
         settings: CP-SAT parameters (one worker is plenty).
         stop_at: ``time.monotonic()`` by which to stop; at most :data:`SECONDS` are spent.
+        dual: The hub's Lagrangian dual function on ``inst``. With a budget,
+            its value over the chosen sources bounds every system's cost from
+            below (weak duality), far closer than the profiles' own cents,
+            which leave most of the on-boarding and bridges out: the budget
+            then says much more about which quick sources fit.
     """
     (hub,) = inst.hubs
     gap = inst.handover_days
@@ -153,6 +217,7 @@ def relaxed_bound(
     model = cp_model.CpModel()
     choices: list[list[tuple[_Profile, cp_model.IntVar]]] = []
     cents_terms: list[cp_model.LinearExprT] = []
+    dual_terms: list[cp_model.LinearExprT] = []
     start = model.new_int_var(0, 10**9, "integration_start")
     # An organisation that may take part in n modules is charged floor(fee / n) by each module it takes part
     # in: what a system is charged is never more than the on-boarding it pays.
@@ -162,7 +227,8 @@ def relaxed_bound(
             modules_of[org] += 1
     share = {org: inst.onboarding_cents(hub.org, org) // n for org, n in modules_of.items() if org != hub.org}
     for m, plan in enumerate(inst.modules):
-        profiles = _profiles(plan, kinds_of[m], hub.org, house, gap, share)
+        priced = (m, dual) if dual is not None and inst.budget_cents is not None else None
+        profiles = _profiles(plan, kinds_of[m], hub.org, house, gap, share, priced)
         if not profiles:
             return None
         lits = []
@@ -170,6 +236,12 @@ def relaxed_bound(
             lit = model.new_bool_var(f"{m}:{profile.vector}")
             model.add(start >= profile.ready).only_enforce_if(lit)
             cents_terms.append(profile.cents * lit)
+            if dual is not None:
+                price = profile.price
+                if price is None:
+                    price = dual.source(m, profile.source) if profile.source is not None else dual.make_total[m]
+                assert price is not None
+                dual_terms.append(price * lit)
             lits.append((profile, lit))
         model.add_exactly_one(lit for _, lit in lits)
         choices.append(lits)
@@ -199,6 +271,8 @@ def relaxed_bound(
     cost = _sum([hub.design_cents, *cents_terms])
     if inst.budget_cents is not None:
         model.add(cost <= inst.budget_cents)
+        if dual is not None:  # cost * SCALE >= constant + prices (weak duality), and cost <= budget
+            model.add(_sum([dual.constant, *dual_terms]) <= inst.budget_cents * SCALE)
     if inst.deadline is not None:
         model.add(lead <= inst.deadline)
     c, d = order.keys[0]

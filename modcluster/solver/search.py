@@ -251,7 +251,8 @@ def _refine(hub: _Hub, k: int, order: ObjectiveOrder, settings: SolverSettings, 
     if cents is not None:
         hub.bound = (max(hub.bound[0], cents), hub.bound[1])
     if hub.level == 2 and len(hub.sub.hubs) == 1 and settings.bounds and order.keys[0] == LEAD_FIRST:
-        relaxed = relaxed_bound(hub.sub, order, settings, stop_at)
+        dual = hub.prices.dual(hub.sub) if hub.prices is not None else None
+        relaxed = relaxed_bound(hub.sub, order, settings, stop_at, dual)
         if relaxed is None:
             return False
         hub.bound = (hub.bound[0], max(hub.bound[1], relaxed.days))

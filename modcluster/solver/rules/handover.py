@@ -21,7 +21,7 @@ from modcluster.solver.rules.variables import ModelParts, linear_sum
 if TYPE_CHECKING:
     from modcluster.solver.prepare import Option
 
-__all__ = ["chain_schedule", "handover_days", "least_handover", "post_handovers"]
+__all__ = ["chain_schedule", "handover_days", "least_handover", "post_handovers", "quickest_ready"]
 
 Place = Callable[[str, int, int], int]
 """Where a task may start: ``place(org, ready, days)`` -> start day >= ready (capacity, in the hints)."""
@@ -72,6 +72,36 @@ def chain_schedule(
         starts.append(start)
         ready, previous = start + option.days, option.org
     return tuple(starts), ready + handover_days(gap, previous, hub)
+
+
+def quickest_ready(slots: Sequence[Sequence[Option]], hub: str, gap: int) -> int:
+    """The least day integration may start after a chain with one option per slot, over every such chain.
+
+    Exact when capacity does not delay a task: a shortest path through the
+    slots where a step from one organisation to another costs the handover,
+    kept per organisation of the last task (linear in the options).
+
+    >>> from modcluster.solver.prepare import Option
+    >>> quick, near = Option("a", "x", 1, 0), Option("b", "y", 3, 0)
+    >>> quickest_ready([[quick, near], [Option("b", "z", 1, 0)]], "b", 2)
+    4
+    """
+    best: dict[str, int] = {}
+    for slot in slots:
+        overall = min(best.values(), default=None)
+        now: dict[str, int] = {}
+        for option in slot:
+            if overall is None:
+                ready = 0
+            else:
+                ready = overall + gap
+                if option.org in best:
+                    ready = min(ready, best[option.org])
+            end = ready + option.days
+            if end < now.get(option.org, end + 1):
+                now[option.org] = end
+        best = now
+    return min((end + handover_days(gap, org, hub) for org, end in best.items()), default=0)
 
 
 def post_handovers(parts: ModelParts) -> None:
