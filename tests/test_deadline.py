@@ -116,3 +116,19 @@ def test_time_limit_holds_at_500_modules(tmp_path: Path, limit: float) -> None:
     took = time.monotonic() - began
     assert solution.status in (Status.FEASIBLE, Status.UNKNOWN)
     assert took <= 2 * (limit + 1.0), f"{took:.2f} s for a limit of {limit} s"
+
+
+def test_analyses_keep_their_limit_while_preparing(instance: Instance, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The explain analysis and the Pareto front with no time left: unknown, incomplete, no model built."""
+    from modcluster.analysis import explain, pareto_front
+
+    def too_late(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a model was built after the time limit")
+
+    monkeypatch.setattr(sys.modules["modcluster.solver.guarded"], "compile_model", too_late)
+
+    diagnosis = explain(instance.catalog, instance.request, seconds=0)
+    assert diagnosis.feasible is None
+    assert diagnosis.relaxations and all(r.status == "unknown" for r in diagnosis.relaxations)
+    front = pareto_front(instance.catalog, instance.request, seconds=0)
+    assert not front.points and not front.complete

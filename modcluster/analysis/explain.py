@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from modcluster.domain import Candidate, Catalog, Gap, Request, check_request
-from modcluster.errors import UndecidedError
-from modcluster.solver import GuardedModel, SolverSettings, minimal_conflict, prepare, static_gaps
+from modcluster.errors import TimeLimitError, UndecidedError
+from modcluster.solver import GuardedModel, SolverSettings, minimal_conflict, prepare, static_gaps, time_limit
 
 __all__ = ["Diagnosis", "Relaxation", "explain"]
 
@@ -119,6 +119,23 @@ def explain(
     check_request(catalog, request)
     total = float(seconds if seconds is not None else request.time_limit)
     stop_at = began + total
+    try:
+        with time_limit(stop_at):  # preparing and building a large model count against the limit too
+            return _explain(catalog, request, stop_at, settings)
+    except TimeLimitError:
+        unknown = tuple(
+            Relaxation(limit, current, None, None, False, "unknown")
+            for limit, current in (
+                ("budget", request.limits.budget),
+                ("deadline", request.limits.deadline),
+                ("max_partners", request.limits.max_partners),
+            )
+        )
+        return Diagnosis(request.product, None, (), (), False, unknown)
+
+
+def _explain(catalog: Catalog, request: Request, stop_at: float, settings: SolverSettings | None) -> Diagnosis:
+    """:func:`explain` once the request is checked, within ``stop_at``."""
     gaps = tuple(static_gaps(prepare(catalog, request)))
     if gaps:
         return Diagnosis(request.product, False, gaps, (), True, ())

@@ -8,10 +8,12 @@ runs :func:`run_search` and then the independent verifier.
 Other layers import from here: the search, the guarded model of the request's
 rules (:class:`GuardedModel`, used by the explain analysis and the Pareto
 front), the slots with no eligible option (:func:`static_gaps`), the greedy
-system (:func:`greedy`) and the model-size check.
+system (:func:`greedy`), the model-size check, and :func:`time_limit`, the
+limit every stage that grows with the input checks.
 """
 
 from modcluster.solver.compile import Compiled, compile_model
+from modcluster.solver.deadline import time_limit
 from modcluster.solver.guarded import GuardedModel, Least, Rule, minimal_conflict
 from modcluster.solver.hint import greedy
 from modcluster.solver.objective import ObjectiveOrder
@@ -42,4 +44,5 @@ __all__ = [
     "prepare",
     "run_search",
     "static_gaps",
+    "time_limit",
 ]

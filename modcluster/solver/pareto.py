@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from modcluster.domain import Candidate, Catalog, Request
+from modcluster.errors import TimeLimitError
 from modcluster.solver.cpsat import SolverSettings
+from modcluster.solver.deadline import time_limit
 from modcluster.solver.decode import decode
 from modcluster.solver.guarded import GuardedModel
 from modcluster.solver.objective import Lexicographic
@@ -94,7 +96,11 @@ def pareto_points(
     """
     settings = settings or SolverSettings()
     deadline = time.monotonic() + float(seconds if seconds is not None else request.time_limit)
-    gm = GuardedModel(catalog, request, settings)
+    try:
+        with time_limit(deadline):  # preparing and building a large model count against the limit too
+            gm = GuardedModel(catalog, request, settings)
+    except TimeLimitError:
+        return [], False
     if not partners:
         return _sweep(gm, [], deadline, settings)
     # The 2-D front F first: no non-dominated point needs more partners than F's largest count
