@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modcluster import catalog_from_data, request_from_data, solve, verify_solution
+from modcluster import catalog_from_data, load_catalog, request_from_data, solve, verify_solution
 from modcluster.analysis import (
     cluster_gaps,
     compare,
@@ -243,3 +245,37 @@ def test_explain_refuses_figures_too_large_like_solve() -> None:
     request = request_from_data({"product": "p", "quantity": 10**6, "objective": "lead_time"})
     with pytest.raises(ModelSizeError):
         explain(catalog_from_data(data), request)
+
+
+@pytest.mark.parametrize("analysis", ["intermediaries", "gaps"])
+def test_a_catalog_wide_analysis_shares_one_time_limit_among_its_solves(
+    analysis: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each solve gets at most its even share of what is left, so the whole analysis keeps ``seconds``."""
+    import sys
+
+    from modcluster.engine import solve as real_solve
+
+    module = sys.modules[
+        "modcluster.analysis.intermediary" if analysis == "intermediaries" else "modcluster.analysis.gaps"
+    ]
+    handed: list[tuple[float, float]] = []  # (limit given, time left when given)
+    seconds = 30.0
+    began = time.monotonic()
+
+    def watched(catalog: Catalog, request: Request, settings: object = None) -> Solution:
+        handed.append((float(request.time_limit), seconds - (time.monotonic() - began)))
+        return real_solve(catalog, request)
+
+    monkeypatch.setattr(module, "solve", watched)
+    catalog = load_catalog(Path(__file__).resolve().parent.parent / "catalogs" / "tama.yaml")
+    if analysis == "intermediaries":
+        intermediary_value(catalog, seconds=seconds)
+        solves = 2 * len(catalog.products)
+    else:
+        cluster_gaps(catalog.without(["hino-micro-machining", "ebina-heat", "yamato-netsu"]), seconds=seconds)
+        solves = len(catalog.products)  # the products share the time first, then the additions what is left
+    assert handed, "no solve was made"
+    first_limit, _ = handed[0]
+    assert first_limit <= seconds / max(solves, 1) + 0.01, (first_limit, solves)
+    assert all(limit <= max(left, 0.001) + 0.01 for limit, left in handed), "a solve was given more than what was left"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from modcluster.analysis.timing import stop_at, within
 from modcluster.domain import (
     Catalog,
     ModuleOffer,
@@ -141,10 +142,20 @@ def _with_addition(catalog: Catalog, request: Request, kind: str, what: str, req
     return catalog.replace(organizations=(*catalog.organizations, org))
 
 
-def cluster_gaps(catalog: Catalog, settings: SolverSettings | None = None) -> ClusterGaps:
+def cluster_gaps(
+    catalog: Catalog, settings: SolverSettings | None = None, seconds: float | Decimal | None = None
+) -> ClusterGaps:
     """Which products cannot be built under their default requests, and what would unlock them.
 
-    Examples
+    Args:
+        catalog: The catalog.
+        settings: CP-SAT parameters.
+        seconds: Time for the whole analysis, shared among the solves
+            (:func:`~modcluster.analysis.timing.within`); None: each solve
+            keeps its request's time limit. What the time did not decide is
+            undecided, never buildable or blocked.
+
+    Examples:
     --------
     >>> from modcluster import load_catalog
     >>> cat = load_catalog("catalogs/tama.yaml")
@@ -161,11 +172,12 @@ def cluster_gaps(catalog: Catalog, settings: SolverSettings | None = None) -> Cl
     undecided: list[str] = []
     requests: dict[str, Request] = {}
     proposals: dict[tuple[str, str, str], Requires] = {}
-    for product in catalog.products:
+    end = stop_at(seconds)
+    for done, product in enumerate(catalog.products):
         request = default_request(catalog, product.id).with_changes(candidates=1)
         gaps = static_gaps(prepare(catalog, request))
         if not gaps:
-            solution = solve(catalog, request, settings)
+            solution = solve(catalog, within(request, end, len(catalog.products) - done), settings)
             if solution.best is not None:
                 buildable.append(product.id)
                 continue
@@ -179,11 +191,13 @@ def cluster_gaps(catalog: Catalog, settings: SolverSettings | None = None) -> Cl
         for kind, what, require in _candidates(catalog, product, request):
             proposals.setdefault((kind, what, _requirement_text(require)), require)
     additions = []
+    left = len(proposals) * len(requests)
     for (kind, what, text), require in sorted(proposals.items()):
         unlocks, open_ = [], []
         for product_id, request in requests.items():
             extended = _with_addition(catalog, request, kind, what, require)
-            solution = solve(extended, request, settings)
+            solution = solve(extended, within(request, end, left), settings)
+            left -= 1
             if solution.best is not None:
                 unlocks.append(product_id)
             elif solution.status is not Status.INFEASIBLE:

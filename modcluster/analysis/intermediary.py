@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from modcluster.analysis.timing import stop_at, within
 from modcluster.domain import Catalog, Status, default_request
 from modcluster.engine import solve
 from modcluster.solver import SolverSettings
@@ -65,10 +66,20 @@ class IntermediaryValue:
         return {"total_saving": self.total_saving, "products": [p.to_dict() for p in self.products]}
 
 
-def intermediary_value(catalog: Catalog, settings: SolverSettings | None = None) -> IntermediaryValue:
+def intermediary_value(
+    catalog: Catalog, settings: SolverSettings | None = None, seconds: float | Decimal | None = None
+) -> IntermediaryValue:
     """Solve each product's default request with and without the intermediaries.
 
-    Examples
+    Args:
+        catalog: The catalog.
+        settings: CP-SAT parameters.
+        seconds: Time for the whole analysis, shared among the solves
+            (:func:`~modcluster.analysis.timing.within`); None: each solve
+            keeps its request's time limit. A product the time did not
+            reach is not proven (``proven`` False).
+
+    Examples:
     --------
     >>> from modcluster import load_catalog
     >>> value = intermediary_value(load_catalog("catalogs/examples/mini.yaml"))
@@ -76,10 +87,13 @@ def intermediary_value(catalog: Catalog, settings: SolverSettings | None = None)
     [('mini-sensor', '220.00', 3)]
     """
     bare = catalog.replace(intermediaries=())
+    end = stop_at(seconds)
     results = []
-    for product in catalog.products:
+    for done, product in enumerate(catalog.products):
         request = default_request(catalog, product.id).with_changes(candidates=1)
-        with_solution, alone_solution = solve(catalog, request, settings), solve(bare, request, settings)
+        solves = 2 * (len(catalog.products) - done)
+        with_solution = solve(catalog, within(request, end, solves), settings)
+        alone_solution = solve(bare, within(request, end, solves - 1), settings)
         best, alone = with_solution.best, alone_solution.best
         proven = all(s.status in (Status.OPTIMAL, Status.INFEASIBLE) for s in (with_solution, alone_solution))
         introductions = []

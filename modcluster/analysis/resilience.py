@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from modcluster.analysis.timing import within
 from modcluster.domain import Candidate, Catalog, Request, Status, default_request
 from modcluster.engine import solve
 from modcluster.solver import SolverSettings
@@ -80,7 +81,7 @@ def resilience(
     stop_at = time.monotonic() + float(request.time_limit)
     one = request.with_changes(candidates=1)
     if candidate is None:
-        best = solve(catalog, _within(one, stop_at, 2), settings).best  # half for the best, half for the rest
+        best = solve(catalog, within(one, stop_at, 2), settings).best  # half for the best, half for the rest
         if best is None:
             raise ValueError("the request has no system to test: explain it first")
         candidate = best
@@ -96,24 +97,13 @@ def resilience(
         if stop_at - time.monotonic() <= 0:
             dropouts.append(Dropout(org, role, None, None, None, False))  # no time left: unknown
             continue
-        solution = solve(catalog, _within(without, stop_at, len(roles) - done), settings)
+        solution = solve(catalog, within(without, stop_at, len(roles) - done), settings)
         best = solution.best
         if best is None:
             dropouts.append(Dropout(org, role, None, None, None, solution.status is Status.INFEASIBLE))
         else:
             dropouts.append(Dropout(org, role, best, best.cost - candidate.cost, best.lead_time - candidate.lead_time))
     return Resilience(request.product, candidate, tuple(dropouts))
-
-
-def _within(request: Request, stop_at: float, solves: int) -> Request:
-    """The request with an even share of the time left for the next of ``solves`` solves.
-
-    The request's time limit covers the whole analysis: each solve gets its
-    share of what is left, so a solve that finishes early leaves its time to
-    the next ones.
-    """
-    seconds = max(stop_at - time.monotonic(), 0.001) / max(solves, 1)
-    return request.with_changes(time_limit=Decimal(f"{seconds:.3f}") or Decimal("0.001"))
 
 
 def critical_organizations(catalog: Catalog, settings: SolverSettings | None = None) -> dict[str, list[str]]:

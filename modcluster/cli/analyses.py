@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
-from modcluster.cli.common import add_request_flags, requests_from_args
+from modcluster.cli.common import add_request_flags, decimal_arg, requests_from_args
 from modcluster.domain import Catalog, Request, dumps
 from modcluster.errors import ExitCode, InputError
 
@@ -114,7 +115,7 @@ def _gaps(args: argparse.Namespace) -> int:
     unknown = [org for org in args.without or [] if org not in catalog.org_by_id]
     if unknown:
         raise InputError(f"--without names unknown organisations: {', '.join(unknown)}")
-    result = cluster_gaps(catalog.without(args.without or []))
+    result = cluster_gaps(catalog.without(args.without or []), seconds=args.time_limit)
     _emit(args, result.to_dict(), render_gaps(result))
     return ExitCode.OPTIMAL
 
@@ -124,7 +125,7 @@ def _intermediaries(args: argparse.Namespace) -> int:
     from modcluster.io import load_catalog
     from modcluster.report import render_intermediary_value
 
-    value = intermediary_value(load_catalog(args.catalog))
+    value = intermediary_value(load_catalog(args.catalog), seconds=args.time_limit)
     _emit(args, value.to_dict(), render_intermediary_value(value))
     return ExitCode.OPTIMAL
 
@@ -193,9 +194,28 @@ resilience = _Command(
 )  # fmt: skip
 
 
+def seconds_arg(text: str) -> Decimal:
+    """Parse a whole command's ``--time-limit``: a positive number of seconds.
+
+    >>> seconds_arg("90")
+    Decimal('90')
+    """
+    seconds = decimal_arg(text)
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError(f"the time limit must be a positive number of seconds, got {text[:40]!r}")
+    return seconds
+
+
+def _time_limit_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--time-limit", type=seconds_arg, metavar="SECONDS",
+                   help="seconds for the whole analysis, shared among its solves "
+                        "(default: each product's request keeps its own limit)")  # fmt: skip
+
+
 def _gaps_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--without", action="append", metavar="ORG",
                    help="what if this organisation left the cluster (repeatable)")  # fmt: skip
+    _time_limit_flag(p)
 
 
 gaps = _Command(
@@ -203,6 +223,7 @@ gaps = _Command(
     extra=_gaps_flags,
 )  # fmt: skip
 intermediaries = _Command(
-    "intermediaries", "savings the intermediaries bring and the introductions to make", _intermediaries, request=False
-)
+    "intermediaries", "savings the intermediaries bring and the introductions to make", _intermediaries, request=False,
+    extra=_time_limit_flag,
+)  # fmt: skip
 compare = _Command("compare", "candidates side by side: what differs and what it costs", _compare, extra=_compare_flags)
