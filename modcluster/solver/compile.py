@@ -61,7 +61,6 @@ class Compiled:
     order: ObjectiveOrder
     guards: dict[str, cp_model.IntVar] = field(default_factory=dict)
     partners: dict[str, cp_model.IntVar] = field(default_factory=dict)
-    nogoods: int = 0
     cost_terms: int = 0
 
     def signature_literals(self, solver: cp_model.CpSolver) -> list[cp_model.IntVar]:
@@ -75,7 +74,6 @@ class Compiled:
     def exclude(self, literals: list[cp_model.IntVar]) -> None:
         """Add a no-good: at least one of ``literals`` must be false from now on."""
         self.model.add_bool_or([lit.negated() for lit in literals])
-        self.nogoods += 1
 
 
 def schedule_horizon(inst: Instance) -> int:

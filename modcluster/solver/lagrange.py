@@ -42,7 +42,7 @@ from modcluster.solver.hint import GreedyModule, made_module
 from modcluster.solver.prepare import Instance, LinkPlan, ModulePlan, Option
 from modcluster.solver.prune import lower_bound, slots_of
 
-__all__ = ["SCALE", "Dual", "Lagrangian", "lagrangian", "lagrangian_bound", "quick_bound"]
+__all__ = ["SCALE", "Dual", "Lagrangian", "lagrangian", "quick_bound"]
 
 SCALE = 1024
 """Multipliers are integers in units of 1/SCALE cent."""
@@ -333,12 +333,6 @@ def lagrangian(inst: Instance) -> Lagrangian | None:
     if cents < _evaluate(rel, {}, {}):  # the duals were poor: the plain bound, with no multipliers
         return Lagrangian(_evaluate(rel, {}, {}), {}, {}, primal, made)
     return Lagrangian(cents, lam, mu, primal, made)
-
-
-def lagrangian_bound(inst: Instance) -> int | None:
-    """:func:`lagrangian`'s bound alone (cents)."""
-    result = lagrangian(inst)
-    return None if result is None else result.cents
 
 
 _Primal = dict[tuple[int, int, str, str], float]

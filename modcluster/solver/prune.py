@@ -57,17 +57,7 @@ from modcluster.solver.deadline import check_time
 from modcluster.solver.prepare import HubOption, Instance, ModulePlan, Option
 from modcluster.solver.rules.handover import handover_days, least_handover
 
-__all__ = ["PruneStats", "chain_days", "lower_bound", "option_count", "prune", "restrict_hub", "slots_of"]
-
-
-@dataclass(frozen=True, slots=True)
-class PruneStats:
-    """How many options and hubs went in and came out."""
-
-    options_before: int
-    options_after: int
-    hubs_before: int
-    hubs_after: int
+__all__ = ["chain_days", "lower_bound", "option_count", "prune", "restrict_hub", "slots_of"]
 
 
 def option_count(inst: Instance) -> int:
@@ -221,7 +211,7 @@ def _bounds(inst: Instance) -> Instance:
     return replace(inst, hubs=hubs, modules=tuple(plans))
 
 
-def prune(inst: Instance, k: int, *, dominance: bool = True, bounds: bool = True) -> tuple[Instance, PruneStats]:
+def prune(inst: Instance, k: int, *, dominance: bool = True, bounds: bool = True) -> Instance:
     """Remove options and hubs that cannot change the ranked values of the best ``k`` candidates.
 
     Args:
@@ -231,14 +221,13 @@ def prune(inst: Instance, k: int, *, dominance: bool = True, bounds: bool = True
         bounds: Apply the deadline and budget bounds.
 
     Returns:
-        The pruned instance (options keep their catalog order) and counts.
+        The pruned instance (options keep their catalog order).
     """
-    before, hubs_before = option_count(inst), len(inst.hubs)
     if bounds:
         inst = _bounds(inst)
     if dominance and inst.hubs:
         inst = _dominance(inst, k)
-    return inst, PruneStats(before, option_count(inst), hubs_before, len(inst.hubs))
+    return inst
 
 
 def _dominance(inst: Instance, k: int) -> Instance:

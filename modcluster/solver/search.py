@@ -119,7 +119,7 @@ def search_hubs(inst: Instance, request: Request, settings: SolverSettings, bega
         horizon = min(horizon, inst.deadline)
     order = ObjectiveOrder.for_request(request, cost_bound=cost_upper_bound(inst), lead_bound=horizon)
     options_before = option_count(inst)
-    work = prune(inst, k, dominance=False)[0] if settings.bounds else inst
+    work = prune(inst, k, dominance=False) if settings.bounds else inst
     if settings.decompose:
         fees: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
         for key, cents in work.onboarding.items():
@@ -237,7 +237,7 @@ def _refine(hub: _Hub, k: int, order: ObjectiveOrder, settings: SolverSettings, 
     """
     hub.level += 1
     if hub.level == 1:
-        hub.sub = prune(hub.sub, k, dominance=False)[0]
+        hub.sub = prune(hub.sub, k, dominance=False)
         plain = lower_bound(hub.sub)
         if plain is None:
             return False
@@ -300,7 +300,7 @@ def _compile(
     cannot improve the best k.
     """
     if settings.dominance:
-        hub.sub = prune(hub.sub, k, bounds=False)[0]
+        hub.sub = prune(hub.sub, k, bounds=False)
     sub, prices = hub.sub, hub.prices if len(hub.sub.hubs) == 1 else None
     weights = order.weights
     systems = hub.tried  # kept on the hub: if the time limit stops what follows, the best of them is an answer
@@ -343,7 +343,7 @@ def _compile(
         # Lead-time fixing: a system worth finding ends by the limit's lead time, so that is a deadline here.
         lead_cap = order.split(limit)[0]
         if sub.deadline is None or lead_cap < sub.deadline:
-            hub.sub = sub = prune(replace(sub, deadline=lead_cap), k, dominance=False)[0]
+            hub.sub = sub = prune(replace(sub, deadline=lead_cap), k, dominance=False)
             if lower_bound(sub) is None:
                 return False  # nothing here ends by the limit's lead time
     if settings.settle and len(sub.hubs) == 1:
