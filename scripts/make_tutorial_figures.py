@@ -1,6 +1,6 @@
 """Regenerate the pictures of docs/tutorial.md from the bundled catalog.
 
-Runs the tutorial's own commands (through ``modcluster.cli.main.main``) in a
+Runs the tutorial's own commands (through ``modcluster.cli.app.main``) in a
 temporary directory and copies what they write into docs/img/:
 
 - ``modcluster report catalogs/tama.yaml --product laser-displacement-sensor

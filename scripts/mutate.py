@@ -14,7 +14,7 @@ integer arithmetic (used by the hints, settling and pruning) next to its
 ``post_*`` function for the CP-SAT model; where a mutant targets the model's
 half, the golden fixtures also run with settling switched off, so they reach it.
 Figures that both paths take from one place (durations, cents, eligibility in
-``prepare.py``; the objective's keys in ``objective.py``; requirement bounds
+``instance.py``; the objective's keys in ``objective.py``; requirement bounds
 and rounding in ``modcluster/domain``) are mutated there. The verifier's
 mutants go to the one home each rule has in ``modcluster/verify/``.
 
@@ -59,7 +59,7 @@ INTERFACES = "modcluster/solver/rules/interfaces.py"
 LIMITS = "modcluster/solver/rules/limits.py"
 SOURCES = "modcluster/solver/rules/sources.py"
 DISTINCT = "modcluster/solver/rules/distinct.py"
-PREPARE = "modcluster/solver/prepare.py"
+PREPARE = "modcluster/solver/instance.py"
 OBJECTIVE = "modcluster/solver/objective.py"
 SOLVE = "modcluster/solver/solve.py"
 VERIFY_ELIGIBILITY = "modcluster/verify/eligibility.py"

@@ -45,7 +45,7 @@ CALIBRATE = """
 import json, sys
 from modcluster import load_catalog, build_request
 from modcluster.solver.compile import compile_model
-from modcluster.solver.prepare import prepare
+from modcluster.solver.instance import prepare
 from modcluster.solver.size import estimate_model_size
 from modcluster.solver.solve import SolverSettings, run_interruptible
 from ortools.sat.python import cp_model

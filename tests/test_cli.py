@@ -225,7 +225,7 @@ def test_graph_format_choices_match_the_exporter() -> None:
 
 def test_a_bad_file_is_refused_without_importing_the_solver() -> None:
     code = (
-        "import sys; from modcluster.cli.main import main; main(['validate', 'no/such.yaml']); "
+        "import sys; from modcluster.cli.app import main; main(['validate', 'no/such.yaml']); "
         "print('ortools' in ' '.join(sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)

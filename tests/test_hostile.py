@@ -55,7 +55,7 @@ KILL_AFTER = 120.0
 HARNESS = """
 import json, os, sys, time
 t0, c0 = time.perf_counter(), time.process_time()
-from modcluster.cli.main import main
+from modcluster.cli.app import main
 t1, c1 = time.perf_counter(), time.process_time()
 code = 70
 try:
@@ -77,7 +77,7 @@ sys.exit(code)
 #: with its stderr in a file, and answers with the child's exit code, times and peak RSS (wait4).
 SERVER = """
 import json, os, sys, time, traceback
-from modcluster.cli.main import main
+from modcluster.cli.app import main
 for line in sys.stdin:
     job = json.loads(line)
     err = os.open(job["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

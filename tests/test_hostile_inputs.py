@@ -4,7 +4,7 @@ Numbers go through one bounded reader (:func:`modcluster.domain.values.read_numb
 wherever they are written: catalog, request and sweep files, flags and
 solution files; values given from Python are bounded by the models without
 ever raising :class:`decimal.Overflow`. The commands run in this process
-(``modcluster.cli.main.main``): the exit code and the message are what is
+(``modcluster.cli.app.main``): the exit code and the message are what is
 checked, never the time taken.
 """
 

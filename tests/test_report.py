@@ -315,8 +315,7 @@ def test_same_input_same_picture(catalog: Catalog, items: list[ProductReport]) -
 
 def test_core_does_not_import_matplotlib() -> None:
     code = (
-        "import sys, modcluster, modcluster.cli.main, modcluster.report.graph_export; "
-        "print('matplotlib' in sys.modules)"
+        "import sys, modcluster, modcluster.cli.app, modcluster.report.graph_export; print('matplotlib' in sys.modules)"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)

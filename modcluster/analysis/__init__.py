@@ -1,11 +1,11 @@
 """Analyses built on the engine: explain, Pareto fronts, resilience, gaps, intermediary value, compare."""
 
-from modcluster.analysis.compare import Comparison, compare
-from modcluster.analysis.explain import Diagnosis, Relaxation, explain
+from modcluster.analysis.comparison import Comparison, compare
+from modcluster.analysis.diagnosis import Diagnosis, Relaxation, explain
+from modcluster.analysis.dropouts import Dropout, Resilience, critical_organizations, resilience
 from modcluster.analysis.gaps import Addition, ClusterGaps, cluster_gaps
 from modcluster.analysis.intermediary import IntermediaryValue, ProductValue, intermediary_value
 from modcluster.analysis.pareto import ParetoFront, ParetoPoint, pareto_front
-from modcluster.analysis.resilience import Dropout, Resilience, critical_organizations, resilience
 from modcluster.analysis.summary import summarize
 
 __all__ = [

@@ -1,5 +1,5 @@
 """Command-line interface (a thin layer over the library)."""
 
-from modcluster.cli.main import build_parser, main, run
+from modcluster.cli.app import build_parser, main, run
 
 __all__ = ["build_parser", "main", "run"]

@@ -16,9 +16,9 @@ from modcluster.solver.compile import Compiled, compile_model
 from modcluster.solver.deadline import time_limit
 from modcluster.solver.guarded import GuardedModel, Least, Rule, minimal_conflict
 from modcluster.solver.hint import greedy
+from modcluster.solver.instance import Instance, ModulePlan, Option, prepare
 from modcluster.solver.objective import ObjectiveOrder
 from modcluster.solver.pareto import SolvedPoint, pareto_points
-from modcluster.solver.prepare import Instance, ModulePlan, Option, prepare
 from modcluster.solver.shortfall import static_gaps
 from modcluster.solver.size import check_model_size, estimate_model_size
 from modcluster.solver.solve import SolverSettings, objective_key, run_search

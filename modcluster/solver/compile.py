@@ -1,4 +1,4 @@
-"""Compile an :class:`~modcluster.solver.prepare.Instance` into one CP-SAT model: the list of the contract's rules.
+"""Compile an :class:`~modcluster.solver.instance.Instance` into one CP-SAT model: the list of the contract's rules.
 
 Each rule is posted by its home in :mod:`modcluster.solver.rules`. Variables
 (all booleans unless said):
@@ -29,8 +29,8 @@ from ortools.sat.python import cp_model
 
 from modcluster.errors import ModelSizeError
 from modcluster.graphs import critical_path_bound
+from modcluster.solver.instance import Instance
 from modcluster.solver.objective import Minimiser, ObjectiveOrder, minimiser
-from modcluster.solver.prepare import Instance
 from modcluster.solver.rules.capacity import post_capacity
 from modcluster.solver.rules.distinct import signature_literals
 from modcluster.solver.rules.handover import post_handovers

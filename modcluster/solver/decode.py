@@ -10,7 +10,7 @@ from modcluster.domain import Candidate, CostBreakdown, LinkResult, ModuleChoice
 from modcluster.errors import SolverError
 from modcluster.solver.compile import Compiled, SlotVars
 from modcluster.solver.hint import GreedyModule, GreedySystem
-from modcluster.solver.prepare import Instance, Option
+from modcluster.solver.instance import Instance, Option
 from modcluster.solver.rules.onboarding import onboarding_total, partners_of
 
 __all__ = ["candidate_of", "decode", "solution_system"]

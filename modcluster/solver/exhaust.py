@@ -35,8 +35,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from modcluster.solver.hint import GreedyModule, GreedySystem, made_module, system_of
+from modcluster.solver.instance import HubOption, Instance, ModulePlan
 from modcluster.solver.lagrange import SCALE, Dual
-from modcluster.solver.prepare import HubOption, Instance, ModulePlan
 from modcluster.solver.prune import slots_of
 from modcluster.solver.rules.capacity import over_capacity
 from modcluster.solver.rules.handover import chain_schedule
@@ -127,7 +127,7 @@ def settle(
 
     >>> from modcluster.generate import generate
     >>> from modcluster.io import build_request, catalog_from_data
-    >>> from modcluster.solver.prepare import prepare
+    >>> from modcluster.solver.instance import prepare
     >>> from modcluster.solver.prune import restrict_hub
     >>> cat = catalog_from_data(generate("small", seed=1))
     >>> inst = prepare(cat, build_request(cat, cat.products[1].id))

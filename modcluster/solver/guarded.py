@@ -26,8 +26,8 @@ from modcluster.errors import UndecidedError
 from modcluster.solver.compile import Compiled, SlotVars, compile_model
 from modcluster.solver.cpsat import SolverSettings, run_interruptible
 from modcluster.solver.decode import decode
+from modcluster.solver.instance import prepare
 from modcluster.solver.objective import Lexicographic
-from modcluster.solver.prepare import prepare
 from modcluster.solver.rules.limits import org_allowed
 from modcluster.solver.size import check_model_size
 

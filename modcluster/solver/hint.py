@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from modcluster.domain import Objective
 from modcluster.solver.deadline import check_time
-from modcluster.solver.prepare import HubOption, Instance, LinkPlan, ModulePlan, Option
+from modcluster.solver.instance import HubOption, Instance, LinkPlan, ModulePlan, Option
 from modcluster.solver.prune import slots_of
 from modcluster.solver.rules.capacity import takes_capacity
 from modcluster.solver.rules.distinct import Signature, module_class, signature
@@ -362,7 +362,7 @@ def greedy(inst: Instance) -> GreedySystem | None:
     """The best greedy system over all hubs under the request's objective (None without hub or source).
 
     >>> from modcluster import load_catalog, build_request
-    >>> from modcluster.solver.prepare import prepare
+    >>> from modcluster.solver.instance import prepare
     >>> cat = load_catalog("catalogs/examples/mini.yaml")
     >>> system = greedy(prepare(cat, build_request(cat)))
     >>> system is not None and system.cents > 0 and system.lead > 0

@@ -39,7 +39,7 @@ from typing import Any
 
 from modcluster.solver.deadline import check_time, time_left
 from modcluster.solver.hint import GreedyModule, made_module
-from modcluster.solver.prepare import Instance, LinkPlan, ModulePlan, Option
+from modcluster.solver.instance import Instance, LinkPlan, ModulePlan, Option
 from modcluster.solver.prune import lower_bound, slots_of
 
 __all__ = ["SCALE", "Dual", "Lagrangian", "lagrangian", "quick_bound"]
@@ -314,7 +314,7 @@ def lagrangian(inst: Instance) -> Lagrangian | None:
 
     >>> from modcluster.generate import generate
     >>> from modcluster.io import build_request, catalog_from_data
-    >>> from modcluster.solver.prepare import prepare
+    >>> from modcluster.solver.instance import prepare
     >>> from modcluster.solver.prune import restrict_hub
     >>> cat = catalog_from_data(generate("small", seed=1))
     >>> inst = prepare(cat, build_request(cat, cat.products[0].id))

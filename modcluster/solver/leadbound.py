@@ -35,9 +35,9 @@ from ortools.sat.python import cp_model
 
 from modcluster.solver.cpsat import SolverSettings, run_interruptible
 from modcluster.solver.hint import GreedyModule, made_module
+from modcluster.solver.instance import Instance, ModulePlan, Option
 from modcluster.solver.lagrange import SCALE, Dual
 from modcluster.solver.objective import ObjectiveOrder, proven_lower_bound
-from modcluster.solver.prepare import Instance, ModulePlan, Option
 from modcluster.solver.prune import slots_of
 from modcluster.solver.rules.handover import chain_schedule, handover_days, quickest_ready
 
@@ -157,7 +157,7 @@ def _chain_front(
     and no dearer, which is all the relaxation needs (the quickest chain is
     the first point, the cheapest the last).
 
-    >>> from modcluster.solver.prepare import Option
+    >>> from modcluster.solver.instance import Option
     >>> quick, cheap = Option("a", "q", 1, 50), Option("b", "c", 5, 10)
     >>> _chain_front([(quick, cheap)], "h", 0, lambda s, o: o.cents)
     [(1, 50), (5, 10)]

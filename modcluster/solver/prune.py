@@ -1,4 +1,4 @@
-"""Exact pruning of an :class:`~modcluster.solver.prepare.Instance` before it is compiled.
+"""Exact pruning of an :class:`~modcluster.solver.instance.Instance` before it is compiled.
 
 Every rule here removes only options (or hubs) whose removal cannot change the
 ranked objective values of the best ``k`` distinct candidates. The argument is
@@ -54,7 +54,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from modcluster.solver.deadline import check_time
-from modcluster.solver.prepare import HubOption, Instance, ModulePlan, Option
+from modcluster.solver.instance import HubOption, Instance, ModulePlan, Option
 from modcluster.solver.rules.handover import handover_days, least_handover
 
 __all__ = ["chain_days", "lower_bound", "option_count", "prune", "restrict_hub", "slots_of"]

@@ -28,10 +28,10 @@ from modcluster.solver.cpsat import SolverSettings
 from modcluster.solver.decode import candidate_of, decode, solution_system
 from modcluster.solver.exhaust import settle
 from modcluster.solver.hint import GreedyModule, GreedySystem, greedy, nearby, system_of
+from modcluster.solver.instance import Instance, Option
 from modcluster.solver.lagrange import Lagrangian, lagrangian, quick_bound
 from modcluster.solver.leadbound import relaxed_bound
 from modcluster.solver.objective import LexResult, Minimiser, ObjectiveOrder, objective_key
-from modcluster.solver.prepare import Instance, Option
 from modcluster.solver.prune import lower_bound, option_count, prune, restrict_hub
 from modcluster.solver.rules.distinct import candidate_signature
 

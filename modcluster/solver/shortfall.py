@@ -24,7 +24,7 @@ from modcluster.domain import (
     requirements_met,
 )
 from modcluster.graphs import covers, taxonomy_graph
-from modcluster.solver.prepare import Instance
+from modcluster.solver.instance import Instance
 from modcluster.solver.rules.limits import org_allowed
 
 __all__ = ["static_gaps"]

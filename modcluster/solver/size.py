@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from modcluster.errors import ModelSizeError
 from modcluster.solver.compile import cost_upper_bound, schedule_horizon
 from modcluster.solver.deadline import check_time
+from modcluster.solver.instance import Instance, Option
 from modcluster.solver.objective import INT64_SAFE
-from modcluster.solver.prepare import Instance, Option
 
 __all__ = [
     "BASE_BYTES",
@@ -95,7 +95,7 @@ def estimate_model_size(inst: Instance) -> ModelSize:
     """Count the elements of the CP-SAT model of ``inst`` without building it (linear time).
 
     >>> from modcluster import load_catalog, build_request
-    >>> from modcluster.solver.prepare import prepare
+    >>> from modcluster.solver.instance import prepare
     >>> catalog = load_catalog("catalogs/examples/mini.yaml")
     >>> size = estimate_model_size(prepare(catalog, build_request(catalog)))
     >>> size.elements > 0 and size.bytes > size.elements

@@ -25,8 +25,8 @@ from modcluster.domain import Candidate, Catalog, Explanation, Request, Solution
 from modcluster.errors import TimeLimitError
 from modcluster.solver import deadline
 from modcluster.solver.cpsat import SolverSettings, run_interruptible
+from modcluster.solver.instance import Instance, prepare
 from modcluster.solver.objective import objective_key
-from modcluster.solver.prepare import Instance, prepare
 from modcluster.solver.search import SearchOutcome, search_hubs
 from modcluster.solver.shortfall import static_gaps
 from modcluster.solver.size import check_model_size

@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 from modcluster.solver.rules.variables import ModelParts, SlotVars
 
 if TYPE_CHECKING:
-    from modcluster.solver.prepare import Option
+    from modcluster.solver.instance import Option
 
 __all__ = ["over_capacity", "post_capacity", "takes_capacity", "task_interval"]
 

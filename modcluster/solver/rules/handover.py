@@ -19,7 +19,7 @@ from modcluster.solver.deadline import check_time
 from modcluster.solver.rules.variables import ModelParts, linear_sum
 
 if TYPE_CHECKING:
-    from modcluster.solver.prepare import Option
+    from modcluster.solver.instance import Option
 
 __all__ = ["chain_schedule", "handover_days", "least_handover", "post_handovers", "quickest_ready"]
 
@@ -59,7 +59,7 @@ def chain_schedule(
     Returns:
         The start of each task, and the first day integration may start after the chain.
 
-    >>> from modcluster.solver.prepare import Option
+    >>> from modcluster.solver.instance import Option
     >>> chain_schedule([Option("a", "x", 3, 0), Option("b", "y", 2, 0)], "h", 1)
     ((0, 4), 7)
     """
@@ -81,7 +81,7 @@ def quickest_ready(slots: Sequence[Sequence[Option]], hub: str, gap: int) -> int
     slots where a step from one organisation to another costs the handover,
     kept per organisation of the last task (linear in the options).
 
-    >>> from modcluster.solver.prepare import Option
+    >>> from modcluster.solver.instance import Option
     >>> quick, near = Option("a", "x", 1, 0), Option("b", "y", 3, 0)
     >>> quickest_ready([[quick, near], [Option("b", "z", 1, 0)]], "b", 2)
     4

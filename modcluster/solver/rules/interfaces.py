@@ -22,7 +22,7 @@ from modcluster.solver.deadline import check_time
 from modcluster.solver.rules.variables import ModelParts, linear_sum
 
 if TYPE_CHECKING:
-    from modcluster.solver.prepare import HubOption, Option
+    from modcluster.solver.instance import HubOption, Option
 
 __all__ = ["bridge_figures", "link_matched", "module_variant", "post_interfaces"]
 

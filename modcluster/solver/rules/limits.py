@@ -21,7 +21,7 @@ from modcluster.domain import Organization, Request, exact
 from modcluster.solver.rules.variables import ModelParts, linear_sum
 
 if TYPE_CHECKING:
-    from modcluster.solver.prepare import Instance
+    from modcluster.solver.instance import Instance
 
 __all__ = ["budget_cents", "meets_limits", "org_allowed", "post_limits"]
 

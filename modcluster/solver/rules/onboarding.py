@@ -22,7 +22,7 @@ from modcluster.solver.deadline import check_time
 from modcluster.solver.rules.variables import ModelParts
 
 if TYPE_CHECKING:
-    from modcluster.solver.prepare import HubOption, Instance
+    from modcluster.solver.instance import HubOption, Instance
 
 __all__ = ["onboarding_fees", "onboarding_total", "partners_of", "post_onboarding"]
 

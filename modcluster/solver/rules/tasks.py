@@ -5,7 +5,7 @@ units_per_day)`` and costs ``setup_cost + unit_cost * quantity``, rounded
 half-up to the cent as one term; a seed's transfer lasts ``transfer_days``
 and costs its ``license_fee``. :func:`task_days` and :func:`lot_cents` are
 the only places these sums are computed in the solver (prepare turns every
-offer into an :class:`~modcluster.solver.prepare.Option` with them);
+offer into an :class:`~modcluster.solver.instance.Option` with them);
 :func:`post_task_slot` is the same rule in the CP-SAT model: one task slot,
 one option literal per eligible offer, its duration and its cost term.
 """
@@ -23,7 +23,7 @@ from modcluster.solver.rules.capacity import task_interval
 from modcluster.solver.rules.variables import ModelParts, SlotVars, linear_sum
 
 if TYPE_CHECKING:
-    from modcluster.solver.prepare import Option
+    from modcluster.solver.instance import Option
 
 __all__ = ["lot_cents", "money_cents", "post_task_slot", "task_days"]
 

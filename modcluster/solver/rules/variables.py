@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ortools.sat.python import cp_model
 
 if TYPE_CHECKING:
-    from modcluster.solver.prepare import Instance, Option
+    from modcluster.solver.instance import Instance, Option
 
 __all__ = ["ModelParts", "ModuleVars", "Precedence", "SlotVars", "linear_sum"]
 
