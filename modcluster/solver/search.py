@@ -20,8 +20,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from modcluster.domain.request import Request
-from modcluster.domain.solution import Candidate
+from modcluster.domain import Candidate, Request
 from modcluster.errors import TimeLimitError
 from modcluster.solver.compile import Compiled, SlotVars, compile_model, cost_upper_bound, schedule_horizon
 from modcluster.solver.cpsat import SolverSettings

@@ -19,8 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from modcluster.domain.catalog import Catalog, Make, Module, Product
-from modcluster.domain.request import Request
+from modcluster.domain import Catalog, Make, Module, Product, Request
 from modcluster.verify.eligibility import (
     Parents,
     deadline_problem,

@@ -20,10 +20,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from modcluster.domain.catalog import Catalog, Product
-from modcluster.domain.request import Objective, Request
-from modcluster.domain.solution import SOLUTION_SCHEMA, Solution
-from modcluster.domain.values import exact
+from modcluster.domain import SOLUTION_SCHEMA, Catalog, Objective, Product, Request, Solution, exact
 from modcluster.errors import VerificationError
 from modcluster.verify.candidate import check_candidate
 from modcluster.verify.eligibility import taxonomy_parents

@@ -19,8 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from modcluster.domain.catalog import Catalog, Make, Module, Organization, Product, requirements_met
-from modcluster.domain.request import Request
+from modcluster.domain import Catalog, Make, Module, Organization, Product, Request, requirements_met
 from modcluster.verify.figures import (
     BuyChoice,
     MakeChoice,

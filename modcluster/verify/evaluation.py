@@ -23,10 +23,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from modcluster.domain.catalog import Catalog, Interface, Module, Organization, Product
-from modcluster.domain.request import Request
-from modcluster.domain.solution import CostBreakdown
-from modcluster.domain.values import ceil_decimal, exact, round_money
+from modcluster.domain import (
+    Catalog,
+    CostBreakdown,
+    Interface,
+    Module,
+    Organization,
+    Product,
+    Request,
+    ceil_decimal,
+    exact,
+    round_money,
+)
 from modcluster.errors import VerificationError
 from modcluster.verify.figures import (
     BREAKDOWN_KEYS,

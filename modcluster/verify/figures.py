@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from modcluster.domain.catalog import ModuleOffer, Organization, ProcessOffer, Seed
-from modcluster.domain.solution import CostBreakdown
+from modcluster.domain import CostBreakdown, ModuleOffer, Organization, ProcessOffer, Seed
 
 __all__ = [
     "BREAKDOWN_KEYS",

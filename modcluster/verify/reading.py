@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from modcluster.domain.request import Request
-from modcluster.domain.values import CENT, exact, read_number, readable
+from modcluster.domain import CENT, Request, exact, read_number, readable
 from modcluster.errors import VerificationError
 from modcluster.verify.figures import BREAKDOWN_KEYS, BuyChoice, MakeChoice, ModuleSource, Problem, render
 
