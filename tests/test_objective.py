@@ -157,6 +157,51 @@ def test_contract_edge_figures_are_solved(objective: str, weights: Any, expected
     assert {c.modules[0].organization for c in solution.candidates} == {"maker", "quick"}
 
 
+@pytest.mark.parametrize("objective", ["cost", "lead_time", "weighted"])
+def test_contract_edge_figures_with_a_budget(objective: str) -> None:
+    """A budget at 10^12 money units: the bounds that price the budget keep within 64 bits and stay exact."""
+    catalog = _one_module("999999.999", 99_997, 1_000_000)
+    data: dict[str, Any] = {
+        "product": "p",
+        "quantity": 1_000_000,
+        "objective": objective,
+        "candidates": 2,
+        "limits": {"budget": Decimal("999999999998.99")},  # the quick supplier (999,999,999,999.00) is over it
+    }
+    if objective == "weighted":
+        data["weights"] = {"cost": Decimal("0.3333"), "lead_time": Decimal("1234.5678")}
+    solution = solve(catalog, request_from_data(data))
+    assert solution.status.value == "optimal"
+    assert [(c.modules[0].organization, c.lead_time) for c in solution.candidates] == [("maker", 99_998)]
+
+
+def test_many_sellers_at_the_contract_edge_within_a_budget() -> None:
+    """Sixty sellers near 10^12 money units each under a budget: the priced budget would need over 64 bits."""
+    sellers = [
+        {
+            "id": f"s{i:02d}",
+            "modules": [{"type": "t", "setup_cost": Decimal(999_999_999_000 - i), "setup_days": 1 + i}],
+        }
+        for i in range(60)
+    ]
+    catalog = catalog_from_data(
+        {
+            "schema": "modcluster/1",
+            "name": "many sellers at the contract's edge",
+            "defaults": {"handover_days": 1, "onboarding_cost": 0},
+            "organizations": [{"id": "hub", "develops": ["f"]}, *sellers],
+            "products": [{"id": "p", "family": "f", "modules": [{"id": "m", "type": "t"}]}],
+        }
+    )
+    request = request_from_data(
+        {"product": "p", "objective": "lead_time", "limits": {"budget": Decimal(999_999_998_990)}, "candidates": 1}
+    )
+    solution = solve(catalog, request)
+    assert solution.status.value == "optimal"
+    best = solution.best
+    assert best is not None and (best.modules[0].organization, best.lead_time) == ("s10", 12)
+
+
 def test_refusal_only_beyond_the_contract_naming_the_figure() -> None:
     """A cost beyond what 64 bits hold is refused, naming the largest cost term; weights are never refused."""
     catalog = _one_module("999999999999999", 1, 1_000_000)

@@ -37,7 +37,7 @@ from modcluster.solver.cpsat import SolverSettings, run_interruptible
 from modcluster.solver.hint import GreedyModule, made_module
 from modcluster.solver.instance import Instance, ModulePlan, Option
 from modcluster.solver.lagrange import SCALE, Dual
-from modcluster.solver.objective import ObjectiveOrder, proven_lower_bound
+from modcluster.solver.objective import INT64_SAFE, ObjectiveOrder, proven_lower_bound
 from modcluster.solver.prune import slots_of
 from modcluster.solver.rules.handover import chain_schedule, handover_days, quickest_ready
 
@@ -218,6 +218,7 @@ def relaxed_bound(
     choices: list[list[tuple[_Profile, cp_model.IntVar]]] = []
     cents_terms: list[cp_model.LinearExprT] = []
     dual_terms: list[cp_model.LinearExprT] = []
+    dual_size = 0  # the sum of the dual terms' coefficients, for the 64-bit check
     start = model.new_int_var(0, 10**9, "integration_start")
     # An organisation that may take part in n modules is charged floor(fee / n) by each module it takes part
     # in: what a system is charged is never more than the on-boarding it pays.
@@ -242,6 +243,7 @@ def relaxed_bound(
                     price = dual.source(m, profile.source) if profile.source is not None else dual.make_total[m]
                 assert price is not None
                 dual_terms.append(price * lit)
+                dual_size += abs(price)
             lits.append((profile, lit))
         model.add_exactly_one(lit for _, lit in lits)
         choices.append(lits)
@@ -271,11 +273,22 @@ def relaxed_bound(
     cost = _sum([hub.design_cents, *cents_terms])
     if inst.budget_cents is not None:
         model.add(cost <= inst.budget_cents)
-        if dual is not None:  # cost * SCALE >= constant + prices (weak duality), and cost <= budget
+        if dual is not None and dual_size + abs(dual.constant) + inst.budget_cents * SCALE < INT64_SAFE:
+            # cost * SCALE >= constant + prices (weak duality), and cost <= budget (kept within 64 bits)
             model.add(_sum([dual.constant, *dual_terms]) <= inst.budget_cents * SCALE)
     if inst.deadline is not None:
         model.add(lead <= inst.deadline)
     c, d = order.keys[0]
+    if c and d:
+        # The weighted key over the relaxation's variables must stay within CP-SAT's 64 bits (start < 10^9).
+        top_cents = (
+            hub.design_cents
+            + sum(max((p.cents for p, _ in lits), default=0) for lits in choices)
+            + sum(link.bridge_cents[hub.org] for link in inst.links)
+        )
+        top_days = 10**9 + hub.integration_days + sum(link.bridge_days[hub.org] for link in inst.links)
+        if c * top_cents + d * top_days >= INT64_SAFE:
+            return RelaxedBound(0, 0, None)  # no bound from here: the search does without it
     first_key = cp_model.LinearExpr.weighted_sum([cost, lead], [c, d])
     model.minimize(first_key)
     solver = cp_model.CpSolver()
