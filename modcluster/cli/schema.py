@@ -1,4 +1,4 @@
-"""``modcluster schema``: print the JSON Schema of catalogs or requests."""
+"""``modcluster schema``: print the JSON Schema of catalogs, requests or plan requests."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ __all__ = ["register"]
 
 def register(sub: Any) -> None:
     """Add the subcommand to the parser's subparsers."""
-    p = sub.add_parser("schema", help="print the JSON Schema of catalogs or requests")
-    p.add_argument("which", nargs="?", choices=["catalog", "request"], default="catalog")
+    p = sub.add_parser("schema", help="print the JSON Schema of catalogs, requests or plan requests")
+    p.add_argument("which", nargs="?", choices=["catalog", "request", "plan-request"], default="catalog")
     p.add_argument("--out", metavar="FILE")
     p.set_defaults(func=run)
 
@@ -25,9 +25,10 @@ def run(args: argparse.Namespace) -> int:
     from modcluster.io import atomic_write_text, check_outputs
 
     check_outputs({"--out": args.out})
-    from modcluster.io import catalog_schema, request_schema
+    from modcluster.io import catalog_schema, plan_request_schema, request_schema
 
-    schema = catalog_schema() if args.which == "catalog" else request_schema()
+    make = {"catalog": catalog_schema, "request": request_schema, "plan-request": plan_request_schema}
+    schema = make[args.which]()
     text = json.dumps(schema, indent=2) + "\n"
     if args.out:
         atomic_write_text(args.out, text)

@@ -1,4 +1,4 @@
-"""Reading and writing files: catalogs, requests, schemas, atomic output.
+"""Reading and writing files: catalogs, requests, plans, schemas, atomic output.
 
 >>> from modcluster.io import load_catalog, build_request
 >>> catalog = load_catalog("catalogs/tama.yaml")  # doctest: +SKIP
@@ -12,12 +12,14 @@ from modcluster.io.loader import (
     catalog_from_data,
     load_catalog,
     load_document,
+    load_plan_request,
     load_request,
     load_request_document,
     parse_document,
+    plan_request_from_data,
     request_from_data,
 )
-from modcluster.io.schema import catalog_schema, request_schema
+from modcluster.io.schema import catalog_schema, plan_request_schema, request_schema
 from modcluster.io.validation import locate_issues, validate_model
 
 __all__ = [
@@ -33,11 +35,14 @@ __all__ = [
     "check_outputs",
     "load_catalog",
     "load_document",
+    "load_plan_request",
     "load_request",
     "load_request_document",
     "locate_issues",
     "parse_document",
     "parse_path",
+    "plan_request_from_data",
+    "plan_request_schema",
     "read_bytes",
     "render_path",
     "request_from_data",

@@ -9,7 +9,7 @@ and, for YAML and JSON, the line and column:
 - :class:`~modcluster.errors.ValidationError`: wrong shape, type or value;
 - :class:`~modcluster.errors.CrossReferenceError`: duplicate ids, dangling
   references, a cycle in the taxonomy;
-- :class:`~modcluster.errors.RequestError`: the request does not fit the catalog.
+- :class:`~modcluster.errors.RequestError`: the request (or plan) does not fit the catalog.
 """
 
 from __future__ import annotations
@@ -19,10 +19,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from modcluster.domain import (
+    PLAN_REQUEST_SCHEMA,
     Catalog,
+    PlanRequest,
     Request,
     RequestLayer,
     check_catalog,
+    check_plan_request,
     check_request,
     choose_product,
     layered_request,
@@ -50,9 +53,11 @@ __all__ = [
     "catalog_from_data",
     "load_catalog",
     "load_document",
+    "load_plan_request",
     "load_request",
     "load_request_document",
     "parse_document",
+    "plan_request_from_data",
     "request_from_data",
 ]
 
@@ -176,22 +181,27 @@ def load_request_document(path: str | os.PathLike[str]) -> Document:
 
 
 def _unwrap_request(doc: Document) -> Document:
+    return _unwrap(doc, "request", "a request")
+
+
+def _unwrap(doc: Document, wrapper: str, what: str) -> Document:
+    """The mapping under a single top-level ``wrapper:`` key, else the document itself."""
     data = doc.data
     if not isinstance(data, Mapping):
-        raise ValidationError(doc.issue((), f"a request is a mapping, not {type_name(data)}"), file=doc.file)
-    if "request" not in data:
+        raise ValidationError(doc.issue((), f"{what} is a mapping, not {type_name(data)}"), file=doc.file)
+    if wrapper not in data:
         return doc
-    others = [key for key in data if key != "request"]
+    others = [key for key in data if key != wrapper]
     if others:
         raise ValidationError(
-            doc.issue((others[0],), f"extra key {others[0]!r} is not allowed beside 'request'", key=True),
+            doc.issue((others[0],), f"extra key {others[0]!r} is not allowed beside {wrapper!r}", key=True),
             file=doc.file,
         )
-    if not isinstance(data["request"], Mapping):
+    if not isinstance(data[wrapper], Mapping):
         raise ValidationError(
-            doc.issue(("request",), f"expected a mapping, got {type_name(data['request'])}"), file=doc.file
+            doc.issue((wrapper,), f"expected a mapping, got {type_name(data[wrapper])}"), file=doc.file
         )
-    return doc.child("request")
+    return doc.child(wrapper)
 
 
 def load_request(path: str | os.PathLike[str]) -> Request:
@@ -274,3 +284,57 @@ def build_request(
             for issue in exc.issues
         ]
         raise RequestError(issues, file=file) from None
+
+
+# --------------------------------------------------------------------------- plans
+
+
+def load_plan_request(path: str | os.PathLike[str], catalog: Catalog | None = None) -> PlanRequest:
+    """Read and validate a plan file (``schema: modcluster/plan-request/1``, contract v1.1).
+
+    The file is a plan mapping, or a mapping with a single ``plan:`` key.
+
+    Args:
+        path: The plan file (YAML, JSON or TOML, by suffix).
+        catalog: When given, the plan is checked against it (:func:`~modcluster.domain.check_plan_request`)
+            and each problem is located in the file.
+
+    Raises:
+        InputError: As :func:`load_document`.
+        ValidationError: A key, type or value is wrong.
+        RequestError: With ``catalog``: an entry names what the catalog lacks, or two entries share an id.
+    """
+    return plan_request_from_data(load_document(path), catalog=catalog)
+
+
+def plan_request_from_data(
+    data: Mapping[str, Any] | Document, file: str | None = None, catalog: Catalog | None = None
+) -> PlanRequest:
+    """Validate a plan request given as plain data (or a :class:`Document`).
+
+    A mapping with a single ``plan:`` key is unwrapped. Entries are not merged
+    with the catalog's default requests here: see
+    :func:`~modcluster.domain.entry_requests` for that.
+
+    Args:
+        data: The plan mapping, as it would be read from a file.
+        file: A name for error messages.
+        catalog: When given, check the plan against it, locating each problem in ``data``.
+
+    Raises:
+        ValidationError: A key, type or value is wrong (e.g. ``schema`` is not
+            ``modcluster/plan-request/1``, or ``entries`` is empty).
+        RequestError: With ``catalog``: an entry names what the catalog lacks, or two entries share an id.
+    """
+    doc = _unwrap(_as_document(data, file), "plan", "a plan")
+    schema = doc.data.get("schema")
+    if schema is not None and schema != PLAN_REQUEST_SCHEMA:
+        message = f"expected {PLAN_REQUEST_SCHEMA!r}, got {schema!r}: a plan file gives that schema or none"
+        raise ValidationError(doc.issue(("schema",), message), file=doc.file)
+    plan = validate_model(PlanRequest, doc)
+    if catalog is not None:
+        try:
+            check_plan_request(catalog, plan, file=doc.file)
+        except RequestError as exc:
+            raise RequestError(locate_issues(exc.issues, doc), file=doc.file) from None
+    return plan

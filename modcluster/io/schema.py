@@ -1,4 +1,4 @@
-"""JSON Schemas (draft 2020-12) of catalog and request files, for editors and other tools.
+"""JSON Schemas (draft 2020-12) of catalog, request and plan files, for editors and other tools.
 
 Generated from the pydantic models, with the keys as written in files
 (``schema``, ``in``) and exact decimal fields typed as JSON numbers: pydantic
@@ -21,13 +21,22 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from modcluster.domain import Catalog, Request, values
+from modcluster.domain import Catalog, PlanRequest, Request, values
 
-__all__ = ["CATALOG_SCHEMA_ID", "DIALECT", "REQUEST_SCHEMA_ID", "catalog_schema", "request_schema"]
+__all__ = [
+    "CATALOG_SCHEMA_ID",
+    "DIALECT",
+    "PLAN_REQUEST_SCHEMA_ID",
+    "REQUEST_SCHEMA_ID",
+    "catalog_schema",
+    "plan_request_schema",
+    "request_schema",
+]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 CATALOG_SCHEMA_ID = "urn:modcluster:schema:catalog:1"
 REQUEST_SCHEMA_ID = "urn:modcluster:schema:request:1"
+PLAN_REQUEST_SCHEMA_ID = "urn:modcluster:schema:plan-request:1"
 
 
 def _plain(value: Any) -> Any:
@@ -137,6 +146,19 @@ def _request_schema() -> dict[str, Any]:
     return schema
 
 
+@cache
+def _plan_request_schema() -> dict[str, Any]:
+    return _schema(
+        PlanRequest,
+        PLAN_REQUEST_SCHEMA_ID,
+        "modcluster plan request (schema modcluster/plan-request/1)",
+        "Several products planned at once in one cluster (contract v1.1): one system per entry, "
+        "capacity shared, each tie paid once. An entry takes a request's fields except `candidates`, "
+        "`objective`, `weights` and `time_limit`, plus `id` and `release`; "
+        "`limits.budget` bounds the plan's total cost.",
+    )
+
+
 def catalog_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of a catalog file.
 
@@ -154,3 +176,13 @@ def request_schema() -> dict[str, Any]:
     '#/$defs/Limits'
     """
     return copy.deepcopy(_request_schema())
+
+
+def plan_request_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of a plan file.
+
+    >>> schema = plan_request_schema()
+    >>> schema["required"], schema["properties"]["entries"]["items"]["$ref"]
+    (['entries'], '#/$defs/PlanEntry')
+    """
+    return copy.deepcopy(_plan_request_schema())
