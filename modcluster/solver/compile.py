@@ -40,7 +40,17 @@ from modcluster.solver.rules.onboarding import post_onboarding
 from modcluster.solver.rules.sources import post_hub, post_integration, post_sources
 from modcluster.solver.rules.variables import ModelParts, ModuleVars, SlotVars, linear_sum
 
-__all__ = ["Compiled", "ModuleVars", "SlotVars", "compile_model", "cost_upper_bound", "schedule_horizon"]
+__all__ = [
+    "Compiled",
+    "ModuleVars",
+    "SlotVars",
+    "compile_model",
+    "cost_terms",
+    "cost_upper_bound",
+    "post_lead_floor",
+    "post_system",
+    "schedule_horizon",
+]
 
 
 @dataclass
@@ -118,16 +128,10 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
     if horizon > 10**9:
         raise ModelSizeError(f"the schedule could last {horizon} days; durations this long are refused")
     parts = ModelParts(inst, cp_model.CpModel(), horizon, guarded)
-    post_hub(parts)
-    post_sources(parts)
-    post_interfaces(parts)
-    post_integration(parts)
-    post_handovers(parts)
-    post_capacity(parts)
-    post_onboarding(parts)
+    post_system(parts)
     cost = linear_sum(parts.costs)
     post_limits(parts, cost)
-    _post_lead_floor(parts)
+    post_lead_floor(parts)
     assert parts.lead is not None and parts.integration_start is not None
     cost_bound = cost_upper_bound(inst)
     compiled = Compiled(
@@ -145,14 +149,35 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
         ObjectiveOrder.for_request(inst.request, cost_bound=cost_bound, lead_bound=horizon),
         parts.guards,
         partners=parts.partners,
-        cost_terms=_cost_terms(inst),
+        cost_terms=cost_terms(inst),
     )
     compiled.model.minimize(compiled.cost)  # a placeholder: the search minimises the keys (Compiled.lexicographic)
     return compiled
 
 
-def _post_lead_floor(parts: ModelParts) -> None:
-    """Not a rule, a help to the search: the lead time is at least the critical path of the quickest options."""
+def post_system(parts: ModelParts, *, shared: bool = False) -> None:
+    """Post one system's rules, in the order that fixes the model's variables.
+
+    Args:
+        parts: The model under construction, for one instance.
+        shared: The system is one entry of a plan: capacity and onboarding fees are
+            posted across the plan's entries (:mod:`modcluster.solver.plan`), not here.
+    """
+    post_hub(parts)
+    post_sources(parts)
+    post_interfaces(parts)
+    post_integration(parts)
+    post_handovers(parts)
+    if not shared:
+        post_capacity(parts)
+    post_onboarding(parts, fees=not shared)
+
+
+def post_lead_floor(parts: ModelParts, release: int = 0) -> None:
+    """Not a rule, a help to the search: the lead time is at least the critical path of the quickest options.
+
+    ``release`` is the first day the system's tasks may start (a plan entry's).
+    """
     inst = parts.inst
     min_days: dict[tuple[str, ...] | tuple[str, str, int], int | None] = {}
     for plan in inst.modules:
@@ -164,12 +189,13 @@ def _post_lead_floor(parts: ModelParts) -> None:
             if plan.seeds is not None:
                 min_days[("seed", mid)] = min(o.days for o in plan.seeds)
     bound = critical_path_bound(inst.product, min_days, min((h.integration_days for h in inst.hubs), default=0))
-    if bound:
+    floor = release + (bound or 0)
+    if floor:
         assert parts.lead is not None
-        parts.model.add(parts.lead >= bound)
+        parts.model.add(parts.lead >= floor)
 
 
-def _cost_terms(inst: Instance) -> int:
+def cost_terms(inst: Instance) -> int:
     """The sum of every cost coefficient the model has: what CP-SAT bounds the cost expression by."""
     total = sum(h.design_cents for h in inst.hubs)
     for plan in inst.modules:

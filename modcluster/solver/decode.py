@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Protocol
 
 from ortools.sat.python import cp_model
 
 from modcluster.domain import Candidate, CostBreakdown, LinkResult, ModuleChoice, SeedChoice, StepChoice
 from modcluster.errors import SolverError
-from modcluster.solver.compile import Compiled, SlotVars
+from modcluster.solver.compile import Compiled, ModuleVars, SlotVars
 from modcluster.solver.hint import GreedyModule, GreedySystem
 from modcluster.solver.instance import Instance, Option
 from modcluster.solver.rules.onboarding import onboarding_total, partners_of
 
-__all__ = ["candidate_of", "decode", "solution_system"]
+__all__ = ["SystemVars", "candidate_of", "decode", "solution_system", "system_of_candidate"]
+
+
+class SystemVars(Protocol):
+    """The variables of one system in a model: a v1 model (:class:`Compiled`) or a plan entry's."""
+
+    @property
+    def hub(self) -> dict[str, cp_model.IntVar]: ...  # noqa: D102
+    @property
+    def modules(self) -> list[ModuleVars]: ...  # noqa: D102
+    @property
+    def matched(self) -> list[cp_model.LinearExpr]: ...  # noqa: D102
+    @property
+    def integration_start(self) -> cp_model.IntVar: ...  # noqa: D102
+    @property
+    def lead(self) -> cp_model.IntVar: ...  # noqa: D102
+    @property
+    def cost(self) -> cp_model.LinearExpr: ...  # noqa: D102
 
 
 def _chosen(solver: cp_model.CpSolver, slot: SlotVars) -> Option:
@@ -37,7 +56,7 @@ def decode(compiled: Compiled, solver: cp_model.CpSolver, rank: int, proven: boo
     return candidate_of(compiled.instance, solution_system(compiled, solver), rank, proven)
 
 
-def solution_system(compiled: Compiled, solver: cp_model.CpSolver) -> GreedySystem:
+def solution_system(compiled: SystemVars, solver: cp_model.CpSolver) -> GreedySystem:
     """The solver's current solution as a system with its schedule and figures (as the model has them)."""
     hub = next(org for org, lit in compiled.hub.items() if solver.boolean_value(lit))
     chosen: list[GreedyModule] = []
@@ -61,12 +80,15 @@ def solution_system(compiled: Compiled, solver: cp_model.CpSolver) -> GreedySyst
     )
 
 
-def candidate_of(inst: Instance, system: GreedySystem, rank: int, proven: bool) -> Candidate:
+def candidate_of(
+    inst: Instance, system: GreedySystem, rank: int, proven: bool, *, pays_for: frozenset[str] | None = None
+) -> Candidate:
     """Build the candidate of a complete system with its schedule.
 
     The cost is summed again from the options' prepared cents, and the lead
     time from the integration's start and days; either differing from the
-    system's own figures is an internal error.
+    system's own figures is an internal error. ``pays_for``: the partners
+    whose onboarding this system pays (a plan entry's; default: every partner).
     """
     hub = system.hub
     hub_option = next(h for h in inst.hubs if h.org == hub)
@@ -109,7 +131,7 @@ def candidate_of(inst: Instance, system: GreedySystem, rank: int, proven: bool) 
             integration_days += link_plan.bridge_days[hub]
         links.append(LinkResult(link.between, link.interface, matched))
     partners = tuple(sorted(system.partners))
-    onboarding_cents = onboarding_total(inst, hub, partners)
+    onboarding_cents = onboarding_total(inst, hub, partners if pays_for is None else sorted(pays_for))
     total = integration_cents + steps_cents + modules_cents + licence_cents + onboarding_cents
     if total != system.cents:
         raise SolverError(f"internal: summed cost {total} differs from the system's {system.cents}")
@@ -133,4 +155,44 @@ def candidate_of(inst: Instance, system: GreedySystem, rank: int, proven: bool) 
             licences=_money(licence_cents),
             onboarding=_money(onboarding_cents),
         ),
+    )
+
+
+def system_of_candidate(inst: Instance, candidate: Candidate, shift: int = 0) -> GreedySystem:
+    """The system of a candidate of ``inst`` in the instance's own options, its schedule moved ``shift`` days later.
+
+    (What a plan hints with: each entry's system found alone.)
+
+    Raises:
+        SolverError: The candidate uses an option the instance does not have.
+    """
+
+    def option(options: Sequence[Option], org: str | None, offer: str | None) -> Option:
+        for o in options:
+            if o.org == org and o.offer == offer:
+                return o
+        raise SolverError(f"internal: the candidate's offer {org}/{offer} is not an option of the instance")
+
+    chosen: list[GreedyModule] = []
+    for plan, choice in zip(inst.modules, candidate.modules, strict=True):
+        if choice.source == "buy":
+            assert choice.start is not None
+            chosen.append(
+                GreedyModule(option(plan.buy, choice.organization, choice.offer), starts=(choice.start + shift,))
+            )
+            continue
+        seed = None if choice.seed is None else option(plan.seeds or (), choice.seed.organization, choice.seed.seed)
+        steps = tuple(
+            option(opts, s.organization, s.offer) for opts, s in zip(plan.steps or (), choice.steps, strict=True)
+        )
+        starts = ([choice.seed.start] if choice.seed is not None else []) + [s.start for s in choice.steps]
+        chosen.append(GreedyModule(None, steps, seed, tuple(day + shift for day in starts)))
+    return GreedySystem(
+        candidate.hub,
+        tuple(chosen),
+        candidate.integration[0] + shift,
+        candidate.lead_time + shift,
+        int(candidate.cost * 100),
+        frozenset(candidate.partners),
+        tuple(link.matched for link in candidate.links),
     )

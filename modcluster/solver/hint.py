@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
+
+from ortools.sat.python import cp_model
 
 from modcluster.domain import Objective
 from modcluster.solver.deadline import check_time
@@ -28,10 +30,12 @@ from modcluster.solver.rules.handover import chain_schedule
 from modcluster.solver.rules.interfaces import link_matched, module_variant
 from modcluster.solver.rules.limits import meets_limits
 from modcluster.solver.rules.onboarding import onboarding_total, partners_of
+from modcluster.solver.rules.variables import ModuleVars, SlotVars
 
 __all__ = [
     "GreedyModule",
     "GreedySystem",
+    "add_system_hint",
     "greedy",
     "made_module",
     "nearby",
@@ -381,3 +385,28 @@ def greedy(inst: Instance) -> GreedySystem | None:
         return (s.cents, s.lead)
 
     return min((_system(inst, h) for h in inst.hubs), key=key)
+
+
+def add_system_hint(
+    model: cp_model.CpModel, hub: Mapping[str, cp_model.IntVar], modules: Sequence[ModuleVars], system: GreedySystem
+) -> None:
+    """Hint a complete system (its hub, sources, options and schedule) on a model's variables of one system."""
+    for org, lit in hub.items():
+        model.add_hint(lit, org == system.hub)
+    for gm, mv in zip(system.modules, modules, strict=True):
+        if mv.make is not None:
+            model.add_hint(mv.make, gm.buy is None)
+        slots: list[tuple[SlotVars | None, tuple[Option, ...]]] = [(mv.buy, (gm.buy,) if gm.buy is not None else ())]
+        if mv.make is not None:
+            chain = ([mv.seed] if mv.seed is not None else []) + mv.steps
+            made = gm.tasks if gm.buy is None else ()
+            slots += [(slot, (made[i],) if made else ()) for i, slot in enumerate(chain)]
+        starts = dict(zip(map(id, gm.tasks), gm.starts, strict=True))
+        for slot, chosen in slots:
+            if slot is None:
+                continue
+            for option, lit in zip(slot.options, slot.lits, strict=True):
+                model.add_hint(lit, bool(chosen) and option is chosen[0])
+            if chosen:
+                model.add_hint(slot.start, starts[id(chosen[0])])
+                model.add_hint(slot.end, starts[id(chosen[0])] + chosen[0].days)

@@ -22,12 +22,12 @@ from ortools.sat.python import cp_model
 
 from modcluster.domain import Candidate, Request
 from modcluster.errors import TimeLimitError
-from modcluster.solver.compile import Compiled, SlotVars, compile_model, cost_upper_bound, schedule_horizon
+from modcluster.solver.compile import Compiled, compile_model, cost_upper_bound, schedule_horizon
 from modcluster.solver.cpsat import SolverSettings
 from modcluster.solver.decode import candidate_of, decode, solution_system
 from modcluster.solver.exhaust import settle
-from modcluster.solver.hint import GreedyModule, GreedySystem, greedy, nearby, system_of
-from modcluster.solver.instance import Instance, Option
+from modcluster.solver.hint import GreedyModule, GreedySystem, add_system_hint, greedy, nearby, system_of
+from modcluster.solver.instance import Instance
 from modcluster.solver.lagrange import Lagrangian, lagrangian, quick_bound
 from modcluster.solver.leadbound import relaxed_bound
 from modcluster.solver.objective import LexResult, Minimiser, ObjectiveOrder, objective_key
@@ -430,26 +430,7 @@ def _signature_text(cand: Candidate) -> str:
 
 def _add_hint(compiled: Compiled, system: GreedySystem) -> None:
     """Hint a complete system (its hub, sources, options and schedule)."""
-    model = compiled.model
-    for org, lit in compiled.hub.items():
-        model.add_hint(lit, org == system.hub)
-    for gm, mv in zip(system.modules, compiled.modules, strict=True):
-        if mv.make is not None:
-            model.add_hint(mv.make, gm.buy is None)
-        slots: list[tuple[SlotVars | None, tuple[Option, ...]]] = [(mv.buy, (gm.buy,) if gm.buy is not None else ())]
-        if mv.make is not None:
-            chain = ([mv.seed] if mv.seed is not None else []) + mv.steps
-            made = gm.tasks if gm.buy is None else ()
-            slots += [(slot, (made[i],) if made else ()) for i, slot in enumerate(chain)]
-        starts = dict(zip(map(id, gm.tasks), gm.starts, strict=True))
-        for slot, chosen in slots:
-            if slot is None:
-                continue
-            for option, lit in zip(slot.options, slot.lits, strict=True):
-                model.add_hint(lit, bool(chosen) and option is chosen[0])
-            if chosen:
-                model.add_hint(slot.start, starts[id(chosen[0])])
-                model.add_hint(slot.end, starts[id(chosen[0])] + chosen[0].days)
+    add_system_hint(compiled.model, compiled.hub, compiled.modules, system)
 
 
 def _replace(cand: Candidate, **changes: Any) -> Candidate:

@@ -36,6 +36,12 @@ instances by exhaustive search.
 candidate and the place (``candidate 2, module housing step 1: ...``);
 :func:`check_solution` raises :class:`~modcluster.errors.VerificationError`.
 :func:`evaluate_system` gives the figures of one system, for tests and tools.
+
+Plans (contract v1.1, :mod:`~modcluster.verify.plan`): :func:`verify_plan`
+and :func:`check_plan` check each entry's system with the same functions, with
+capacity shared across the entries, a hub-partner tie's onboarding paid once
+(by the first entry that has the pair), release days, the deadline on the
+plan's calendar, the totals, the plan's budget and the status.
 """
 
 from modcluster.verify.candidate import system_problems
@@ -52,6 +58,7 @@ from modcluster.verify.figures import (
     SystemFigures,
     TaskFigure,
 )
+from modcluster.verify.plan import check_plan, onboarding_paid, verify_plan
 from modcluster.verify.reading import choices_of
 
 __all__ = [
@@ -64,10 +71,13 @@ __all__ = [
     "Precedence",
     "SystemFigures",
     "TaskFigure",
+    "check_plan",
     "check_solution",
     "choices_of",
     "evaluate_system",
     "objective_tuple",
+    "onboarding_paid",
     "system_problems",
+    "verify_plan",
     "verify_solution",
 ]

@@ -7,12 +7,16 @@ no-overlap or cumulative per organisation with more possible tasks than its
 capacity); :func:`over_capacity` checks a schedule (settling uses it), and
 the list scheduler of the hints (:class:`~modcluster.solver.hint.Calendar`)
 places each task where it fits.
+
+In a plan (MODEL.md v1.1) capacity is counted across every entry, and each
+entry's integration is a task of its hub like any other: it competes with
+the other entries' tasks (:func:`post_shared_capacity`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -22,7 +26,7 @@ from modcluster.solver.rules.variables import ModelParts, SlotVars
 if TYPE_CHECKING:
     from modcluster.solver.instance import Option
 
-__all__ = ["over_capacity", "post_capacity", "takes_capacity", "task_interval"]
+__all__ = ["over_capacity", "post_capacity", "post_shared_capacity", "takes_capacity", "task_interval"]
 
 
 def takes_capacity(days: int) -> bool:
@@ -77,3 +81,51 @@ def post_capacity(parts: ModelParts) -> None:
             parts.model.add_no_overlap(ivs)
         else:
             parts.model.add_cumulative(ivs, [1] * len(ivs), cap)
+
+
+def _integration_intervals(parts: ModelParts) -> dict[str, cp_model.IntervalVar]:
+    """The optional interval of the entry's integration at each possible hub, when it lasts a day or more."""
+    model = parts.model
+    start, end = parts.integration_start, parts.lead
+    assert start is not None and end is not None
+    out: dict[str, cp_model.IntervalVar] = {}
+    days = model.new_int_var(0, parts.horizon, "integration.days")  # an interval's size must be one variable
+    model.add(days == end - start)
+    busy: cp_model.IntVar | None = None
+    for h in parts.inst.hubs:
+        present = parts.hub[h.org]
+        if not takes_capacity(h.integration_days):
+            if busy is None:  # integration of 0 days takes no capacity: present only when it lasts
+                busy = model.new_bool_var("integration.busy")
+                model.add(days >= 1).only_enforce_if(busy)
+                model.add(days == 0).only_enforce_if(busy.negated())
+            present = parts.both(f"integrates:{h.org}", present, busy)
+        out[h.org] = model.new_optional_interval_var(start, days, end, present, f"integration:{h.org}")
+    return out
+
+
+def post_shared_capacity(entries: Sequence[ModelParts]) -> None:
+    """A plan's capacity: at most ``capacity`` tasks of one organisation at once across every entry.
+
+    Every entry's task intervals and its integration at its hub count; an
+    organisation with no more possible tasks than its capacity needs no
+    constraint.
+    """
+    if not entries:
+        return
+    pooled: dict[str, list[cp_model.IntervalVar]] = {}
+    for parts in entries:
+        for org, ivs in parts.intervals.items():
+            pooled.setdefault(org, []).extend(ivs)
+        for org, iv in _integration_intervals(parts).items():
+            pooled.setdefault(org, []).append(iv)
+    model, capacity = entries[0].model, entries[0].inst.capacity
+    for org in sorted(pooled):
+        ivs = pooled[org]
+        cap = capacity[org]
+        if len(ivs) <= cap:
+            continue
+        if cap == 1:
+            model.add_no_overlap(ivs)
+        else:
+            model.add_cumulative(ivs, [1] * len(ivs), cap)

@@ -12,7 +12,7 @@ guarded, so an infeasible core maps back to the request).
 from __future__ import annotations
 
 from collections.abc import Collection
-from decimal import localcontext
+from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -23,7 +23,7 @@ from modcluster.solver.rules.variables import ModelParts, linear_sum
 if TYPE_CHECKING:
     from modcluster.solver.instance import Instance
 
-__all__ = ["budget_cents", "meets_limits", "org_allowed", "post_limits"]
+__all__ = ["budget_cents", "cents_within", "meets_limits", "org_allowed", "post_limits"]
 
 
 def org_allowed(org: Organization, request: Request) -> bool:
@@ -34,11 +34,20 @@ def org_allowed(org: Organization, request: Request) -> bool:
 
 
 def budget_cents(request: Request) -> int | None:
-    """The budget in whole cents (rounded down: a cost in cents meets it exactly when it meets the budget)."""
-    if request.limits.budget is None:
+    """The request's budget in whole cents (:func:`cents_within`)."""
+    return cents_within(request.limits.budget)
+
+
+def cents_within(budget: Decimal | None) -> int | None:
+    """A budget in whole cents, rounded down: a cost in cents meets it exactly when it meets the budget.
+
+    >>> cents_within(Decimal("10.019")), cents_within(None)
+    (1001, None)
+    """
+    if budget is None:
         return None
     with localcontext(exact()):
-        return int((request.limits.budget * 100).to_integral_value(rounding="ROUND_FLOOR"))
+        return int((budget * 100).to_integral_value(rounding="ROUND_FLOOR"))
 
 
 def meets_limits(inst: Instance, hub: str, cents: int, lead: int, partners: Collection[str]) -> bool:
@@ -52,15 +61,27 @@ def meets_limits(inst: Instance, hub: str, cents: int, lead: int, partners: Coll
     )
 
 
-def post_limits(parts: ModelParts, cost: cp_model.LinearExpr) -> None:
-    """Budget, deadline, max_partners and each require, as named (optionally guarded) constraints."""
+def post_limits(
+    parts: ModelParts,
+    cost: cp_model.LinearExpr,
+    *,
+    extra_days: cp_model.IntVar | None = None,
+    extra_cents: cp_model.IntVar | None = None,
+) -> None:
+    """Budget, deadline, max_partners and each require, as named (optionally guarded) constraints.
+
+    ``extra_days`` and ``extra_cents`` loosen the deadline and the budget by
+    a variable amount (what a plan's explanation minimises).
+    """
     model, inst = parts.model, parts.inst
     request, limits = inst.request, inst.request.limits
     assert parts.lead is not None
     if inst.budget_cents is not None:
-        model.add(cost <= inst.budget_cents).only_enforce_if(parts.guard("budget"))
+        budget = inst.budget_cents + (extra_cents if extra_cents is not None else 0)
+        model.add(cost <= budget).only_enforce_if(parts.guard("budget"))
     if limits.deadline is not None:
-        model.add(parts.lead <= limits.deadline).only_enforce_if(parts.guard("deadline"))
+        deadline = limits.deadline + (extra_days if extra_days is not None else 0)
+        model.add(parts.lead <= deadline).only_enforce_if(parts.guard("deadline"))
     if limits.max_partners is not None:
         model.add(linear_sum(list(parts.partners.values())) <= limits.max_partners).only_enforce_if(
             parts.guard("max_partners")
