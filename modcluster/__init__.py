@@ -23,6 +23,8 @@ if TYPE_CHECKING:
         LinkResult,
         ModuleChoice,
         Objective,
+        Plan,
+        PlanRequest,
         Request,
         SeedChoice,
         Solution,
@@ -43,9 +45,18 @@ if TYPE_CHECKING:
         ValidationError,
         VerificationError,
     )
-    from modcluster.io import build_request, catalog_from_data, load_catalog, load_request, request_from_data
+    from modcluster.io import (
+        build_request,
+        catalog_from_data,
+        load_catalog,
+        load_plan_request,
+        load_request,
+        plan_request_from_data,
+        request_from_data,
+    )
+    from modcluster.plans import plan
     from modcluster.solver import SolverSettings
-    from modcluster.verify import check_solution, verify_solution
+    from modcluster.verify import check_plan, check_solution, verify_plan, verify_solution
 
 #: Where each public name lives; imported on first use so that ``import modcluster`` (and the
 #: command line's error paths) do not pay for OR-Tools until something solves.
@@ -65,6 +76,8 @@ _LAZY = {
     "ModuleChoice": "modcluster.domain",
     "Objective": "modcluster.domain",
     "ParseError": "modcluster.errors",
+    "Plan": "modcluster.domain",
+    "PlanRequest": "modcluster.domain",
     "Request": "modcluster.domain",
     "RequestError": "modcluster.errors",
     "SeedChoice": "modcluster.domain",
@@ -77,11 +90,16 @@ _LAZY = {
     "VerificationError": "modcluster.errors",
     "build_request": "modcluster.io",
     "catalog_from_data": "modcluster.io",
+    "check_plan": "modcluster.verify",
     "check_solution": "modcluster.verify",
     "load_catalog": "modcluster.io",
+    "load_plan_request": "modcluster.io",
     "load_request": "modcluster.io",
+    "plan": "modcluster.plans",
+    "plan_request_from_data": "modcluster.io",
     "request_from_data": "modcluster.io",
     "solve": "modcluster.engine",
+    "verify_plan": "modcluster.verify",
     "verify_solution": "modcluster.verify",
 }
 
@@ -118,6 +136,8 @@ __all__ = [
     "ModuleChoice",
     "Objective",
     "ParseError",
+    "Plan",
+    "PlanRequest",
     "Request",
     "RequestError",
     "SeedChoice",
@@ -131,10 +151,15 @@ __all__ = [
     "__version__",
     "build_request",
     "catalog_from_data",
+    "check_plan",
     "check_solution",
     "load_catalog",
+    "load_plan_request",
     "load_request",
+    "plan",
+    "plan_request_from_data",
     "request_from_data",
     "solve",
+    "verify_plan",
     "verify_solution",
 ]

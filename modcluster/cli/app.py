@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from modcluster.cli import analyses, generate, graph, report, schema, solve, sweep, validate, verify
+from modcluster.cli import analyses, generate, graph, plan, report, schema, solve, sweep, validate, verify
 from modcluster.cli.output import escaping_output
 from modcluster.errors import ExitCode, ModclusterError
 
@@ -22,6 +22,7 @@ __all__ = ["SUBCOMMANDS", "build_parser", "main", "run"]
 SUBCOMMANDS: list[Any] = [
     validate,
     solve,
+    plan,
     verify,
     schema,
     analyses.explain,

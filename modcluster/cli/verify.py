@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from modcluster.domain import PLAN_SCHEMA, Catalog
 from modcluster.errors import ExitCode, InputError
 
 __all__ = ["register"]
@@ -14,20 +15,27 @@ __all__ = ["register"]
 
 def register(sub: Any) -> None:
     """Add the subcommand to the parser's subparsers."""
-    p = sub.add_parser("verify", help="re-check a solution file against the catalog and request, without the solver")
+    p = sub.add_parser(
+        "verify", help="re-check a solution or plan file against the catalog and request, without the solver"
+    )
     p.add_argument("catalog")
     p.add_argument(
         "files",
         nargs="+",
         metavar="[REQUEST] SOLUTION",
-        help="a request file and a solution JSON; without the request, the one stored in the solution",
+        help="a request file and a solution JSON (or a plan file and a plan JSON); without the request, "
+        "the one stored in the solution or plan",
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run)
 
 
 #: The schema line of each kind of file modcluster reads, to say what a misplaced file is.
-_KINDS = {"modcluster/1": "a catalog", "modcluster/sweep/1": "a sweep file"}
+_KINDS = {
+    "modcluster/1": "a catalog",
+    "modcluster/sweep/1": "a sweep file",
+    "modcluster/plan-request/1": "a plan request",
+}
 
 
 def _looks_like_a_solution(data: dict[str, Any], file: str) -> None:
@@ -63,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
     request_file = args.files[0] if len(args.files) == 2 else None
     solution_file = args.files[-1]
     doc = load_document(solution_file, require_mapping=False)
+    if isinstance(doc.data, dict) and doc.data.get("schema") == PLAN_SCHEMA:
+        return _verify_plan(args, catalog, request_file, solution_file, doc.data)
     solutions = doc.data if isinstance(doc.data, list) else [doc.data]
     fixed_request = None
     if request_file:
@@ -90,4 +100,29 @@ def run(args: argparse.Namespace) -> int:
     else:
         count = sum(len(s.get("candidates", [])) for s in solutions)
         print(f"{solution_file}: verified ({len(solutions)} solution(s), {count} candidate(s))")
+    return ExitCode.VERIFY_FAILED if problems else ExitCode.OPTIMAL
+
+
+def _verify_plan(
+    args: argparse.Namespace, catalog: Catalog, request_file: str | None, plan_file: str, data: dict[str, Any]
+) -> int:
+    """Verify a plan JSON against its plan request (the file given, else the one stored in the plan)."""
+    from modcluster.io import load_plan_request, plan_request_from_data
+    from modcluster.verify import verify_plan
+
+    if request_file:
+        request = load_plan_request(request_file, catalog)
+    elif isinstance(data.get("request"), dict):
+        request = plan_request_from_data(data["request"], file=plan_file, catalog=catalog)
+    else:
+        raise InputError(f"{plan_file}: the plan stores no plan request; give the plan file too")
+    problems = verify_plan(catalog, request, data)
+    if args.json:
+        sys.stdout.write(json.dumps({"verified": not problems, "problems": problems}, indent=2) + "\n")
+    elif problems:
+        print(f"{plan_file}: {len(problems)} problem(s)")
+        for problem in problems:
+            print(f"  - {problem}")
+    else:
+        print(f"{plan_file}: verified (a plan of {len(data.get('entries') or [])} entries)")
     return ExitCode.VERIFY_FAILED if problems else ExitCode.OPTIMAL
