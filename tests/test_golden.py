@@ -52,9 +52,14 @@ _ExactLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
 
 
 def _load(path: Path) -> dict[str, Any]:
+    return _load_any(path, {"catalog", "request", "expect"})
+
+
+def _load_any(path: Path, keys: set[str]) -> dict[str, Any]:
+    """A fixture with exactly ``keys`` at the top, numbers read as exact Decimals."""
     with path.open(encoding="utf-8") as fh:
         data: dict[str, Any] = yaml.load(fh, Loader=_ExactLoader)  # a SafeLoader subclass: safe
-    assert set(data) == {"catalog", "request", "expect"}, f"{path.name}: unexpected top-level keys"
+    assert set(data) == keys, f"{path.name}: unexpected top-level keys"
     return data
 
 

@@ -96,10 +96,17 @@ def smallest_conflict(
     return tuple(current), True
 
 
-def _relief(setup: PlanSetup, subset: Sequence[int], kind: str, settings: SolverSettings, stop_at: float) -> int | None:
-    """The least relief of ``kind`` that lets ``subset`` through, when proven; else None."""
+def _relief(
+    setup: PlanSetup, subset: Sequence[int], kind: str, settings: SolverSettings, stop_at: float
+) -> tuple[Feasibility, int | None]:
+    """Whether relief of ``kind`` can let ``subset`` through, and the least amount when proven.
+
+    Returns:
+        ``(True, amount)``: proven least; ``(False, None)``: proven that no amount helps;
+        ``(None, None)``: not decided within the time limit.
+    """
     if time.monotonic() >= stop_at:
-        return None
+        return None, None
     try:
         status, amount = plan_relief(
             [setup.instances[i] for i in subset],
@@ -110,8 +117,12 @@ def _relief(setup: PlanSetup, subset: Sequence[int], kind: str, settings: Solver
             budget_cents=setup.budget_cents,
         )
     except TimeLimitError:
-        return None
-    return amount if status == cp_model.OPTIMAL else None
+        return None, None
+    if status == cp_model.OPTIMAL:
+        return True, amount
+    if status == cp_model.INFEASIBLE:
+        return False, None
+    return None, None
 
 
 def explain_plan(
@@ -139,19 +150,25 @@ def explain_plan(
             False,
             alone_status,
         )
-    days = _relief(setup, conflict, "days", settings, stop_at)
-    cents = _relief(setup, conflict, "money", settings, stop_at)
+    days_help, days = _relief(setup, conflict, "days", settings, stop_at)
+    money_help, cents = _relief(setup, conflict, "money", settings, stop_at)
     names = ", ".join(keys[i] for i in conflict)
     what = "cannot be planned alone" if len(conflict) == 1 else "cannot be planned together"
     size = "a smallest set" if smallest else "an irreducible set (a smaller one was not ruled out)"
     summary = f"{names} {what} ({size})"
     reliefs = []
     if days is not None:
-        reliefs.append(f"{days} more day(s) on every deadline")
+        reliefs.append(f"{days} more day(s) on every deadline of the set")
     if cents is not None:
-        reliefs.append(f"{_money(cents)} more on every budget")
+        reliefs.append(f"{_money(cents)} more on every budget of the set and the plan's")
     if reliefs:
-        summary += "; it goes through with " + " or ".join(reliefs)
+        summary += "; it goes through with " + " or with ".join(reliefs)
+    hopeless = [what for what, helps in (("later deadlines", days_help), ("more money", money_help)) if helps is False]
+    if hopeless:
+        summary += "; " + " and ".join(hopeless) + (" do not help" if len(hopeless) > 1 else " does not help")
+    undecided = [what for what, helps in (("days", days_help), ("money", money_help)) if helps is None]
+    if undecided:
+        summary += "; the least relief in " + " and ".join(undecided) + " was not proven within the time limit"
     return PlanExplanation(
         summary,
         tuple(keys[i] for i in conflict),

@@ -318,10 +318,13 @@ def search_plan(
 
     Components are solved one after another, each with an equal share of
     the time left; the totals are sums, so the best plans of the groups make
-    the best plan.
+    the best plan. ``settings.decompose=False`` solves every entry in one
+    model, and ``settings.hint=False`` drops the hints: together, the plain
+    CP-SAT model of the plan (the benchmarks' peer).
     """
-    groups = components(instances, budget_cents is not None)
-    hinted = list(hints) + [None] * (len(instances) - len(hints))
+    groups = components(instances, budget_cents is not None or not settings.decompose)
+    hinted = list(hints) if settings.hint else []
+    hinted += [None] * (len(instances) - len(hinted))
     found: dict[int, Candidate] = {}
     statuses: list[cp_model.CpSolverStatus] = []
     bound_total: Fraction | None = Fraction(0)

@@ -88,6 +88,9 @@ from modcluster.verify.reading import Reader, Reported, read_candidate
 __all__ = [
     "check_plan",
     "onboarding_paid",
+    "release_problems",
+    "shared_capacity_problems",
+    "totals_problems",
     "verify_plan",
 ]
 
@@ -124,7 +127,7 @@ def _pairs(figures: SystemFigures | None, rep: Reported) -> set[Pair]:
     return {frozenset((rep.hub, p)) for p in rep.partners if isinstance(p, str) and p != rep.hub}
 
 
-def _release_problems(rep: Reported, release: int) -> list[Problem]:
+def release_problems(rep: Reported, release: int) -> list[Problem]:
     """Every task the entry reports starts on its release day or later (the integration named last)."""
     if release <= 0:
         return []  # day 0 is check_durations' rule
@@ -168,7 +171,7 @@ def _entry_problems(
     onboarding of the pairs in ``payers`` (tied by earlier entries) waived,
     and the release day.
     """
-    problems: list[Problem] = _release_problems(rep, release)
+    problems: list[Problem] = release_problems(rep, release)
     if rep.hub is None:
         return problems, None
     problems += hub_problems(catalog, request, product, rep.hub)
@@ -251,7 +254,7 @@ def _read_system(system: Mapping[str, Any], reader: Reader) -> Reported:
     return read_candidate({**system, "rank": 1, "proven_optimal": True}, reader)
 
 
-def _totals_problems(
+def totals_problems(
     top: Mapping[str, Any],
     reader: Reader,
     listed: Sequence[tuple[Mapping[str, Any] | None, SystemFigures | None]],
@@ -390,6 +393,28 @@ def _status_problems(top: Mapping[str, Any], status: Any, listed: int, keys: Seq
     return problems
 
 
+def shared_capacity_problems(
+    tasks: Sequence[TaskFigure], times: Sequence[tuple[int, int] | None], catalog: Catalog
+) -> list[Problem]:
+    """Capacity across a plan: every entry's tasks (integrations included) against each organisation's capacity."""
+    if not tasks:
+        return []
+    # check_capacity reads only the tasks of the figures it is given: all entries' tasks at once.
+    everything = SystemFigures(
+        hub="",
+        sources=(),
+        terms=(),
+        cost=Decimal(0),
+        breakdown=cost_breakdown(())[0],
+        integration_days=0,
+        tasks=tuple(tasks),
+        precedences=(),
+        partners=(),
+        links=(),
+    )
+    return check_capacity(everything, list(times), catalog)
+
+
 def verify_plan(catalog: Catalog, plan_request: PlanRequest, plan: Plan | Mapping[str, Any]) -> list[str]:
     """Every disagreement between a plan and the catalog and plan request (empty: verified).
 
@@ -462,28 +487,14 @@ def verify_plan(catalog: Catalog, plan_request: PlanRequest, plan: Plan | Mappin
             for task in figures.tasks:
                 shared_tasks.append(dataclasses.replace(task, name=f"{label} {task.name}"))
                 shared_times.append(rep.times.get(task.name))
-    if shared_tasks:
-        # check_capacity reads only the tasks of the figures it is given: all entries' tasks at once.
-        everything = SystemFigures(
-            hub="",
-            sources=(),
-            terms=(),
-            cost=Decimal(0),
-            breakdown=cost_breakdown(())[0],
-            integration_days=0,
-            tasks=tuple(shared_tasks),
-            precedences=(),
-            partners=(),
-            links=(),
-        )
-        problems += check_capacity(everything, shared_times, catalog)
+    problems += shared_capacity_problems(shared_tasks, shared_times, catalog)
 
     # An entry's recomputed figures stand for the first system listed under its id only.
     figured = [
         (system, recomputed.get(key) if key is not None and systems.get(key) is system else None)
         for key, system in listed
     ]
-    totals, want_cost, want_lead = _totals_problems(top, reader, figured, plan_request.limits.budget)
+    totals, want_cost, want_lead = totals_problems(top, reader, figured, plan_request.limits.budget)
     problems += totals
     status = top.get("status")
     problems += _status_problems(top, status, len(entries), keys)
