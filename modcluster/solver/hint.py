@@ -36,6 +36,7 @@ __all__ = [
     "GreedyModule",
     "GreedySystem",
     "add_system_hint",
+    "fix_system",
     "greedy",
     "made_module",
     "nearby",
@@ -410,3 +411,27 @@ def add_system_hint(
             if chosen:
                 model.add_hint(slot.start, starts[id(chosen[0])])
                 model.add_hint(slot.end, starts[id(chosen[0])] + chosen[0].days)
+
+
+def fix_system(
+    model: cp_model.CpModel, hub: Mapping[str, cp_model.IntVar], modules: Sequence[ModuleVars], system: GreedySystem
+) -> list[int]:
+    """Fix a system's choices (its hub, each module's route and chosen options) in a model; the schedule stays free.
+
+    Returns:
+        The indices of the constraints added (clear them to undo: ``proto.constraints[i].clear_linear()``).
+    """
+    added = [model.add(hub[system.hub] == 1).index]
+    for gm, mv in zip(system.modules, modules, strict=True):
+        if mv.make is not None:
+            added.append(model.add(mv.make == (1 if gm.buy is None else 0)).index)
+        if gm.buy is not None:
+            assert mv.buy is not None
+            added += [
+                model.add(lit == 1).index for o, lit in zip(mv.buy.options, mv.buy.lits, strict=True) if o is gm.buy
+            ]
+            continue
+        chain = ([mv.seed] if mv.seed is not None else []) + mv.steps
+        for slot, chosen in zip(chain, gm.tasks, strict=True):
+            added += [model.add(lit == 1).index for o, lit in zip(slot.options, slot.lits, strict=True) if o is chosen]
+    return added

@@ -410,7 +410,7 @@ class Lexicographic:
             if last is not None:
                 for j in range(len(self._added), i):  # fix every key proven so far
                     self._added.append(model.add(exprs[j] == fixed[j]).index)
-                _hint_solution(model, last)
+                hint_solution(model, last)
             solver = cp_model.CpSolver()
             settings.apply(solver, remaining)
             status, stopped = run_interruptible(solver, model)
@@ -516,7 +516,7 @@ def proven_lower_bound(solver: cp_model.CpSolver, model: cp_model.CpModel) -> in
     return int(response.inner_objective_lower_bound) + round(model.proto.objective.offset)
 
 
-def _hint_solution(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+def hint_solution(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
     """Hint the solver's whole solution (a complete, feasible hint is the kind CP-SAT uses)."""
     values = list(solver.response_proto.solution)
     proto = model.proto

@@ -24,20 +24,28 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
 from modcluster.domain import Candidate, Objective, Status
-from modcluster.errors import ModelSizeError
+from modcluster.errors import ModelSizeError, SolverError
 from modcluster.solver.compile import cost_terms, cost_upper_bound, post_lead_floor, post_system, schedule_horizon
 from modcluster.solver.cpsat import SolverSettings, run_interruptible
 from modcluster.solver.decode import candidate_of, solution_system
-from modcluster.solver.hint import GreedySystem, add_system_hint
-from modcluster.solver.instance import Instance
-from modcluster.solver.objective import Lexicographic, LexResult, ObjectiveOrder, minimiser
+from modcluster.solver.hint import GreedySystem, add_system_hint, fix_system
+from modcluster.solver.instance import HubOption, Instance
+from modcluster.solver.objective import (
+    Lexicographic,
+    LexResult,
+    ObjectiveOrder,
+    hint_solution,
+    minimiser,
+    objective_keys,
+)
+from modcluster.solver.planbound import EntryBound, alone_first_bound, entry_bounds, waivable_pairs
 from modcluster.solver.rules.capacity import post_shared_capacity
 from modcluster.solver.rules.limits import post_limits
 from modcluster.solver.rules.onboarding import post_shared_onboarding
@@ -142,6 +150,8 @@ def compile_plan(
     *,
     budget_cents: int | None = None,
     relax: str | None = None,
+    bounds: Sequence[EntryBound] | None = None,
+    firsts: Sequence[int | None] = (),
 ) -> PlanModel:
     """Build the CP-SAT model of a plan.
 
@@ -153,6 +163,10 @@ def compile_plan(
         relax: ``"days"``: every deadline may be exceeded by one shared number of days
             (``PlanModel.extra_days``); ``"money"``: every budget, the entries' and the
             plan's, by one shared amount (``extra_cents``). What an explanation minimises.
+        bounds: Each entry's per-hub lower bounds (:func:`~modcluster.solver.planbound.entry_bounds`),
+            posted as cuts when given.
+        firsts: Per entry, a lower bound of its part of the order's first key
+            (:func:`~modcluster.solver.planbound.alone_first_bound`), posted as a cut.
 
     Raises:
         ModelSizeError: A figure would overflow the solver's 64-bit arithmetic.
@@ -172,11 +186,16 @@ def compile_plan(
     cost_bound = sum(cost_upper_bound(inst) for inst in instances)
     extra_days = model.new_int_var(0, horizon, "relax:days") if relax == "days" else None
     extra_cents = model.new_int_var(0, cost_bound, "relax:money") if relax == "money" else None
-    for entry, pays in zip(entries, paid, strict=True):
+    for index, (entry, pays) in enumerate(zip(entries, paid, strict=True)):
         entry.paid = pays
         entry.cost = linear_sum(entry.parts.costs)
         post_limits(entry.parts, entry.cost, extra_days=extra_days, extra_cents=extra_cents)
         post_lead_floor(entry.parts, entry.release)
+        if bounds is not None:
+            _post_entry_bounds(entry, bounds[index])
+        if index < len(firsts) and firsts[index] is not None:
+            c, d = objective_keys(entry.instance.request.objective, entry.instance.request.weights)[0]
+            model.add(c * entry.cost + d * entry.lead >= firsts[index])
     total_cost = linear_sum([e.cost for e in entries])
     total_lead = linear_sum([e.lead for e in entries])
     if budget_cents is not None:
@@ -195,6 +214,22 @@ def compile_plan(
         extra_days,
         extra_cents,
     )
+
+
+def _post_entry_bounds(entry: EntryModel, bounds: EntryBound) -> None:
+    """``cost >= sum_h cents_h * hub[h]`` and ``lead >= sum_h days_h * hub[h]``; a hub with no system is off."""
+    model = entry.parts.model
+    cents_terms = []
+    days_terms = []
+    for org, lit in entry.hub.items():
+        bound = bounds.get(org)
+        if bound is None:
+            model.add(lit == 0)
+            continue
+        cents_terms.append(bound[0] * lit)
+        days_terms.append(bound[1] * lit)
+    model.add(entry.cost >= linear_sum(cents_terms))
+    model.add(entry.lead >= linear_sum(days_terms))
 
 
 def solve_plan_model(
@@ -331,10 +366,13 @@ def search_plan(
     interrupted = False
     for position, group in enumerate(groups):
         share = (stop_at - time.monotonic()) / (len(groups) - position)
-        chosen = [instances[i] for i in group]
-        model = compile_plan(chosen, [releases[i] for i in group], budget_cents=budget_cents)
-        outcome = solve_plan_model(
-            model, settings, time.monotonic() + max(share, 0.0), hints=[hinted[i] for i in group]
+        outcome, model, chosen = _solve_group(
+            [instances[i] for i in group],
+            [releases[i] for i in group],
+            [hinted[i] for i in group],
+            settings,
+            time.monotonic() + max(share, 0.0),
+            budget_cents,
         )
         interrupted = interrupted or outcome.interrupted
         statuses.append(outcome.status)
@@ -366,6 +404,97 @@ def search_plan(
         bound = _first_figure(instances[0].request.objective, bound_total)
     candidates = tuple(found[i] for i in range(len(instances))) if complete else ()
     return PlanSearch(status, candidates, bound, len(groups), interrupted)
+
+
+#: The share of a group's time the entries' own bounds (each solved alone without waivable fees) may take.
+ALONE_BOUND_SHARE = 0.3
+
+#: The share of a group's time the incumbent (the entries' alone systems scheduled together) may take.
+INCUMBENT_SHARE = 0.1
+
+
+def _solve_group(
+    instances: Sequence[Instance],
+    releases: Sequence[int],
+    hints: Sequence[GreedySystem | None],
+    settings: SolverSettings,
+    stop_at: float,
+    budget_cents: int | None,
+) -> tuple[PlanOutcome, PlanModel, list[Instance]]:
+    """One group of entries: bounds, an incumbent, hubs that cannot beat it left out, then the exact solve.
+
+    With ``settings.bounds``: each entry's per-hub bounds (:mod:`~modcluster.solver.planbound`)
+    are posted as cuts; when every entry has a hint, the hinted systems are scheduled together
+    (their choices fixed, a short solve) and, if that is a plan, every hub whose bound plus the
+    other entries' best bounds exceeds the plan's first key is left out (no plan with it can be
+    as good), and the incumbent becomes a complete hint of the model that is solved. Returns the
+    outcome, the model solved and the instances it was built from (their hubs possibly fewer).
+    """
+    bounds: list[EntryBound] | None = None
+    firsts: list[int | None] = []
+    if settings.bounds:
+        waived = waivable_pairs(instances)
+        bounds = [entry_bounds(inst, w, r) for inst, w, r in zip(instances, waived, releases, strict=True)]
+        until = time.monotonic() + ALONE_BOUND_SHARE * max(stop_at - time.monotonic(), 0.0)
+        for index, (inst, w, r) in enumerate(zip(instances, waived, releases, strict=True)):
+            share = time.monotonic() + (until - time.monotonic()) / (len(instances) - index)
+            firsts.append(alone_first_bound(inst, w, r, settings, share))
+    model = compile_plan(instances, releases, budget_cents=budget_cents, bounds=bounds, firsts=firsts)
+    if bounds is None or not settings.hint or any(h is None for h in hints):
+        return solve_plan_model(model, settings, stop_at, hints=hints), model, list(instances)
+    quick = time.monotonic() + INCUMBENT_SHARE * max(stop_at - time.monotonic(), 0.0)
+    incumbent = _fixed_solve(model, hints, settings, quick)
+    if incumbent is None:
+        return solve_plan_model(model, settings, stop_at, hints=hints), model, list(instances)
+    ceiling = model.order.key(sum(s.cents for s in incumbent.systems), sum(s.lead for s in incumbent.systems))[0]
+    kept = _hubs_within(instances, bounds, model.order, ceiling)
+    if any(len(k) < len(inst.hubs) for k, inst in zip(kept, instances, strict=True)):
+        instances = [replace(inst, hubs=k) for inst, k in zip(instances, kept, strict=True)]
+        model = compile_plan(instances, releases, budget_cents=budget_cents, bounds=bounds, firsts=firsts)
+        again = _fixed_solve(model, incumbent.systems, settings, quick + INCUMBENT_SHARE)
+        if again is None:  # pragma: no cover - the incumbent's hubs are always kept
+            raise SolverError("internal: the incumbent plan does not fit the model with fewer hubs")
+    return solve_plan_model(model, settings, stop_at), model, list(instances)
+
+
+def _hubs_within(
+    instances: Sequence[Instance], bounds: Sequence[EntryBound], order: ObjectiveOrder, ceiling: int
+) -> list[tuple[HubOption, ...]]:
+    """Each entry's hubs that may still be in a plan whose first key is at most ``ceiling``."""
+    c, d = order.keys[0]
+    firsts = [{org: c * b[0] + d * b[1] for org, b in bound.items() if b is not None} for bound in bounds]
+    least = [min(f.values(), default=0) for f in firsts]
+    total = sum(least)
+    return [
+        tuple(h for h in inst.hubs if h.org in f and total - low + f[h.org] <= ceiling)
+        for inst, f, low in zip(instances, firsts, least, strict=True)
+    ]
+
+
+def _fixed_solve(
+    plan: PlanModel, systems: Sequence[GreedySystem | None], settings: SolverSettings, stop_at: float
+) -> PlanOutcome | None:
+    """The plan's best schedule with each entry's choices fixed to ``systems``; None when none was found.
+
+    The model keeps the solution as a complete hint; the fixing constraints are removed afterwards.
+    """
+    proto = plan.model.proto
+    added: list[int] = []
+    for entry, system in zip(plan.entries, systems, strict=True):
+        assert system is not None
+        added += fix_system(plan.model, entry.hub, entry.modules, system)
+    try:
+        solver_result = minimiser(plan.model, plan.total_cost, plan.total_lead, plan.order, plan.cost_terms).solve(
+            settings, stop_at
+        )
+        if solver_result.solver is None or solver_result.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        outcome = _outcome(plan, solver_result)
+        hint_solution(plan.model, solver_result.solver)
+        return outcome
+    finally:
+        for index in added:
+            proto.constraints[index].clear_linear()
 
 
 def _first_figure(objective: Objective, value: Fraction) -> Decimal | int:
