@@ -35,13 +35,17 @@ from modcluster.plans.setup import PlanSetup, plan_setup
 from modcluster.solver import SolverSettings, time_limit
 from modcluster.solver.decode import system_of_candidate
 from modcluster.solver.hint import GreedySystem
-from modcluster.solver.plan import PlanSearch, search_plan
+from modcluster.solver.plansearch import PlanSearch, search_plan
 from modcluster.verify import check_plan
 
-__all__ = ["ALONE_SHARE", "alone", "alone_request", "plan"]
+__all__ = ["ALONE_SHARE", "RESERVE", "RESERVE_SHARE", "alone", "alone_request", "plan"]
 
 #: The share of the plan's time limit the alone solves may use together.
 ALONE_SHARE = 0.3
+
+#: Seconds (at most, and at most this share of the limit) kept for decoding and verifying the plan.
+RESERVE = 1.0
+RESERVE_SHARE = 0.05
 
 
 def alone_request(request: Request, release: int, seconds: float) -> Request | None:
@@ -100,7 +104,8 @@ def plan(catalog: Catalog, request: PlanRequest, settings: SolverSettings | None
     """
     settings = settings or SolverSettings()
     began = time.monotonic()
-    stop_at = began + float(request.time_limit)
+    limit = float(request.time_limit)
+    stop_at = began + limit - min(RESERVE, RESERVE_SHARE * limit)  # decoding and the verifier run after
     setup = plan_setup(catalog, request)
     with time_limit(stop_at):
         try:

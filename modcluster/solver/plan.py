@@ -21,31 +21,26 @@ them into candidates and verifies them.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
-from fractions import Fraction
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from modcluster.domain import Candidate, Objective, Status
-from modcluster.errors import ModelSizeError, SolverError
+from modcluster.errors import ModelSizeError
 from modcluster.solver.compile import cost_terms, cost_upper_bound, post_lead_floor, post_system, schedule_horizon
 from modcluster.solver.cpsat import SolverSettings, run_interruptible
-from modcluster.solver.decode import candidate_of, solution_system
-from modcluster.solver.hint import GreedySystem, add_system_hint, fix_system
-from modcluster.solver.instance import HubOption, Instance
+from modcluster.solver.decode import solution_system
+from modcluster.solver.hint import GreedySystem, add_system_hint
+from modcluster.solver.instance import Instance
 from modcluster.solver.objective import (
     Lexicographic,
     LexResult,
     ObjectiveOrder,
-    hint_solution,
     minimiser,
     objective_keys,
 )
-from modcluster.solver.planbound import EntryBound, alone_first_bound, entry_bounds, waivable_pairs
+from modcluster.solver.planbound import EntryBound
 from modcluster.solver.rules.capacity import post_shared_capacity
 from modcluster.solver.rules.limits import post_limits
 from modcluster.solver.rules.onboarding import post_shared_onboarding
@@ -56,11 +51,9 @@ __all__ = [
     "EntryModel",
     "PlanModel",
     "PlanOutcome",
-    "PlanSearch",
     "compile_plan",
-    "components",
+    "outcome_of",
     "plan_relief",
-    "search_plan",
     "solve_plan_model",
 ]
 
@@ -261,7 +254,7 @@ def solve_plan_model(
         result = minimiser(plan.model, plan.total_cost, plan.total_lead, plan.order, plan.cost_terms).solve(
             settings, stop_at
         )
-    return _outcome(plan, result)
+    return outcome_of(plan, result)
 
 
 def _decide(model: cp_model.CpModel, settings: SolverSettings, stop_at: float) -> LexResult:
@@ -273,7 +266,8 @@ def _decide(model: cp_model.CpModel, settings: SolverSettings, stop_at: float) -
     return LexResult(status, solver, (), (), interrupted, 1)
 
 
-def _outcome(plan: PlanModel, result: LexResult) -> PlanOutcome:
+def outcome_of(plan: PlanModel, result: LexResult) -> PlanOutcome:
+    """Each entry's system (and what it pays) read back from a minimisation's solution."""
     solver = result.solver
     if solver is None or result.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return PlanOutcome(result.status, bound=result.bound, interrupted=result.interrupted)
@@ -285,224 +279,6 @@ def _outcome(plan: PlanModel, result: LexResult) -> PlanOutcome:
     relief = plan.extra_days if plan.extra_days is not None else plan.extra_cents
     found = None if relief is None else solver.value(relief)
     return PlanOutcome(result.status, tuple(systems), tuple(paid), result.bound, result.interrupted, found)
-
-
-@dataclass(frozen=True)
-class PlanSearch:
-    """A plan search's answer, decoded.
-
-    Attributes:
-        status: ``OPTIMAL`` only when every component's plan is proven best.
-        candidates: Each entry's system as a candidate (rank 1; its onboarding is what the entry pays),
-            in plan order; () when no plan was found.
-        bound: When the proof stopped short, a proven lower bound of the objective's first figure
-            over the whole plan (money for ``cost`` and ``weighted``, days for ``lead_time``).
-        components: How many independent groups of entries were solved apart.
-        interrupted: Ctrl-C stopped a search.
-    """
-
-    status: Status
-    candidates: tuple[Candidate, ...] = ()
-    bound: Decimal | int | None = None
-    components: int = 1
-    interrupted: bool = False
-
-
-def components(instances: Sequence[Instance], coupled: bool) -> list[list[int]]:
-    """Groups of entries that cannot interact, each in plan order (one group when ``coupled``).
-
-    Two entries interact when some organisation could take part in both
-    (capacity, a shared tie); a plan budget couples every entry.
-
-    >>> components([], False)
-    []
-    """
-    if coupled or len(instances) <= 1:
-        return [list(range(len(instances)))] if instances else []
-    parent = list(range(len(instances)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    owner: dict[str, int] = {}
-    for index, inst in enumerate(instances):
-        for org in [*(h.org for h in inst.hubs), *inst.participants]:
-            if org in owner:
-                parent[root(index)] = root(owner[org])
-            else:
-                owner[org] = index
-    groups: dict[int, list[int]] = {}
-    for index in range(len(instances)):
-        groups.setdefault(root(index), []).append(index)
-    return sorted(groups.values())
-
-
-def search_plan(
-    instances: Sequence[Instance],
-    releases: Sequence[int],
-    settings: SolverSettings,
-    stop_at: float,
-    *,
-    budget_cents: int | None = None,
-    hints: Sequence[GreedySystem | None] = (),
-) -> PlanSearch:
-    """The best plan of the entries: each independent group of entries solved as one model.
-
-    Components are solved one after another, each with an equal share of
-    the time left; the totals are sums, so the best plans of the groups make
-    the best plan. ``settings.decompose=False`` solves every entry in one
-    model, and ``settings.hint=False`` drops the hints: together, the plain
-    CP-SAT model of the plan (the benchmarks' peer).
-    """
-    groups = components(instances, budget_cents is not None or not settings.decompose)
-    hinted = list(hints) if settings.hint else []
-    hinted += [None] * (len(instances) - len(hinted))
-    found: dict[int, Candidate] = {}
-    statuses: list[cp_model.CpSolverStatus] = []
-    bound_total: Fraction | None = Fraction(0)
-    interrupted = False
-    for position, group in enumerate(groups):
-        share = (stop_at - time.monotonic()) / (len(groups) - position)
-        outcome, model, chosen = _solve_group(
-            [instances[i] for i in group],
-            [releases[i] for i in group],
-            [hinted[i] for i in group],
-            settings,
-            time.monotonic() + max(share, 0.0),
-            budget_cents,
-        )
-        interrupted = interrupted or outcome.interrupted
-        statuses.append(outcome.status)
-        if outcome.status == cp_model.INFEASIBLE:
-            return PlanSearch(Status.INFEASIBLE, components=len(groups), interrupted=interrupted)
-        if outcome.systems:
-            proven = outcome.status == cp_model.OPTIMAL
-            for i, inst, system, pays in zip(group, chosen, outcome.systems, outcome.paid, strict=True):
-                found[i] = candidate_of(inst, system, 1, proven, pays_for=pays)
-        if bound_total is not None:
-            if outcome.status == cp_model.OPTIMAL and outcome.systems:
-                keys = model.order.key(sum(s.cents for s in outcome.systems), sum(s.lead for s in outcome.systems))
-                bound_total += Fraction(keys[0]) * model.order.unit
-            elif outcome.bound:
-                bound_total += Fraction(outcome.bound[0]) * model.order.unit
-            else:
-                bound_total = None
-        if interrupted:
-            break
-    complete = len(found) == len(instances)
-    if complete and all(s == cp_model.OPTIMAL for s in statuses):
-        status = Status.OPTIMAL
-    elif complete:
-        status = Status.FEASIBLE
-    else:
-        status = Status.UNKNOWN
-    bound: Decimal | int | None = None
-    if status is not Status.OPTIMAL and bound_total is not None and len(statuses) == len(groups):
-        bound = _first_figure(instances[0].request.objective, bound_total)
-    candidates = tuple(found[i] for i in range(len(instances))) if complete else ()
-    return PlanSearch(status, candidates, bound, len(groups), interrupted)
-
-
-#: The share of a group's time the entries' own bounds (each solved alone without waivable fees) may take.
-ALONE_BOUND_SHARE = 0.3
-
-#: The share of a group's time the incumbent (the entries' alone systems scheduled together) may take.
-INCUMBENT_SHARE = 0.1
-
-
-def _solve_group(
-    instances: Sequence[Instance],
-    releases: Sequence[int],
-    hints: Sequence[GreedySystem | None],
-    settings: SolverSettings,
-    stop_at: float,
-    budget_cents: int | None,
-) -> tuple[PlanOutcome, PlanModel, list[Instance]]:
-    """One group of entries: bounds, an incumbent, hubs that cannot beat it left out, then the exact solve.
-
-    With ``settings.bounds``: each entry's per-hub bounds (:mod:`~modcluster.solver.planbound`)
-    are posted as cuts; when every entry has a hint, the hinted systems are scheduled together
-    (their choices fixed, a short solve) and, if that is a plan, every hub whose bound plus the
-    other entries' best bounds exceeds the plan's first key is left out (no plan with it can be
-    as good), and the incumbent becomes a complete hint of the model that is solved. Returns the
-    outcome, the model solved and the instances it was built from (their hubs possibly fewer).
-    """
-    bounds: list[EntryBound] | None = None
-    firsts: list[int | None] = []
-    if settings.bounds:
-        waived = waivable_pairs(instances)
-        bounds = [entry_bounds(inst, w, r) for inst, w, r in zip(instances, waived, releases, strict=True)]
-        until = time.monotonic() + ALONE_BOUND_SHARE * max(stop_at - time.monotonic(), 0.0)
-        for index, (inst, w, r) in enumerate(zip(instances, waived, releases, strict=True)):
-            share = time.monotonic() + (until - time.monotonic()) / (len(instances) - index)
-            firsts.append(alone_first_bound(inst, w, r, settings, share))
-    model = compile_plan(instances, releases, budget_cents=budget_cents, bounds=bounds, firsts=firsts)
-    if bounds is None or not settings.hint or any(h is None for h in hints):
-        return solve_plan_model(model, settings, stop_at, hints=hints), model, list(instances)
-    quick = time.monotonic() + INCUMBENT_SHARE * max(stop_at - time.monotonic(), 0.0)
-    incumbent = _fixed_solve(model, hints, settings, quick)
-    if incumbent is None:
-        return solve_plan_model(model, settings, stop_at, hints=hints), model, list(instances)
-    ceiling = model.order.key(sum(s.cents for s in incumbent.systems), sum(s.lead for s in incumbent.systems))[0]
-    kept = _hubs_within(instances, bounds, model.order, ceiling)
-    if any(len(k) < len(inst.hubs) for k, inst in zip(kept, instances, strict=True)):
-        instances = [replace(inst, hubs=k) for inst, k in zip(instances, kept, strict=True)]
-        model = compile_plan(instances, releases, budget_cents=budget_cents, bounds=bounds, firsts=firsts)
-        again = _fixed_solve(model, incumbent.systems, settings, quick + INCUMBENT_SHARE)
-        if again is None:  # pragma: no cover - the incumbent's hubs are always kept
-            raise SolverError("internal: the incumbent plan does not fit the model with fewer hubs")
-    return solve_plan_model(model, settings, stop_at), model, list(instances)
-
-
-def _hubs_within(
-    instances: Sequence[Instance], bounds: Sequence[EntryBound], order: ObjectiveOrder, ceiling: int
-) -> list[tuple[HubOption, ...]]:
-    """Each entry's hubs that may still be in a plan whose first key is at most ``ceiling``."""
-    c, d = order.keys[0]
-    firsts = [{org: c * b[0] + d * b[1] for org, b in bound.items() if b is not None} for bound in bounds]
-    least = [min(f.values(), default=0) for f in firsts]
-    total = sum(least)
-    return [
-        tuple(h for h in inst.hubs if h.org in f and total - low + f[h.org] <= ceiling)
-        for inst, f, low in zip(instances, firsts, least, strict=True)
-    ]
-
-
-def _fixed_solve(
-    plan: PlanModel, systems: Sequence[GreedySystem | None], settings: SolverSettings, stop_at: float
-) -> PlanOutcome | None:
-    """The plan's best schedule with each entry's choices fixed to ``systems``; None when none was found.
-
-    The model keeps the solution as a complete hint; the fixing constraints are removed afterwards.
-    """
-    proto = plan.model.proto
-    added: list[int] = []
-    for entry, system in zip(plan.entries, systems, strict=True):
-        assert system is not None
-        added += fix_system(plan.model, entry.hub, entry.modules, system)
-    try:
-        solver_result = minimiser(plan.model, plan.total_cost, plan.total_lead, plan.order, plan.cost_terms).solve(
-            settings, stop_at
-        )
-        if solver_result.solver is None or solver_result.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
-        outcome = _outcome(plan, solver_result)
-        hint_solution(plan.model, solver_result.solver)
-        return outcome
-    finally:
-        for index in added:
-            proto.constraints[index].clear_linear()
-
-
-def _first_figure(objective: Objective, value: Fraction) -> Decimal | int:
-    """A lower bound of the first figure, rounded down (days whole, money to the cent)."""
-    if objective is Objective.LEAD_TIME:
-        return math.floor(value)
-    cents = math.floor(value * 100)
-    return Decimal(cents).scaleb(-2)
 
 
 def plan_relief(

@@ -32,7 +32,7 @@ from modcluster.errors import TimeLimitError
 from modcluster.solver.cpsat import SolverSettings
 from modcluster.solver.deadline import check_time, time_limit
 from modcluster.solver.instance import Instance
-from modcluster.solver.lagrange import lagrangian
+from modcluster.solver.lagrange import Lagrangian, lagrangian
 from modcluster.solver.objective import ObjectiveOrder
 from modcluster.solver.prune import lower_bound, restrict_hub
 from modcluster.solver.rules.onboarding import tie_key
@@ -107,8 +107,12 @@ def alone_first_bound(
     return first + d * release
 
 
-def entry_bounds(inst: Instance, waived: frozenset[tuple[str, str]], release: int) -> EntryBound:
+def entry_bounds(
+    inst: Instance, waived: frozenset[tuple[str, str]], release: int
+) -> tuple[EntryBound, dict[str, Lagrangian]]:
     """Lower bounds of an entry's cost (cents) and lead time (days from day 0) for each of its hubs.
+
+    Also returns each hub's Lagrangian prices (what the fixing of options uses).
 
     Args:
         inst: The entry's prepared instance.
@@ -117,6 +121,7 @@ def entry_bounds(inst: Instance, waived: frozenset[tuple[str, str]], release: in
     """
     light = lighter(inst, waived)
     bounds: EntryBound = {}
+    prices_of: dict[str, Lagrangian] = {}
     for hub in light.hubs:
         check_time()
         sub = restrict_hub(light, hub)
@@ -125,6 +130,9 @@ def entry_bounds(inst: Instance, waived: frozenset[tuple[str, str]], release: in
             bounds[hub.org] = None
             continue
         prices = lagrangian(sub)
-        cents = plain[0] if prices is None else max(plain[0], prices.cents)
+        cents = plain[0]
+        if prices is not None:
+            cents = max(cents, prices.cents)
+            prices_of[hub.org] = prices
         bounds[hub.org] = (cents, release + plain[1])
-    return bounds
+    return bounds, prices_of

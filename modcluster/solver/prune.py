@@ -79,6 +79,21 @@ def slots_of(plan: ModulePlan) -> list[tuple[Option, ...]]:
     return chain
 
 
+def same_org_dominance(inst: Instance) -> Instance:
+    """``inst`` with, in every buy and step slot, the options another option of the same organisation beats dropped.
+
+    Beaten: not cheaper, not quicker and with the same variants. The
+    organisation's capacity is used either way, so this holds in a plan
+    (capacity shared across entries) as well as for one system. Seed slots
+    are left whole (a seed is part of what makes a candidate different).
+    """
+    plans = []
+    for plan in inst.modules:
+        steps = None if plan.steps is None else tuple(_same_org(options) for options in plan.steps)
+        plans.append(ModulePlan(plan.module, _same_org(plan.buy), steps, plan.seeds))
+    return replace(inst, modules=tuple(plans))
+
+
 def _same_org(options: tuple[Option, ...]) -> tuple[Option, ...]:
     """Drop options dominated by an earlier kept option of the same organisation."""
     kept: dict[str, list[Option]] = defaultdict(list)
