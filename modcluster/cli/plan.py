@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from modcluster.cli.analyses import seconds_arg
 from modcluster.cli.common import STATUS_EXIT, log
-from modcluster.errors import ExitCode
+from modcluster.errors import ExitCode, InputError
+
+if TYPE_CHECKING:
+    from modcluster.domain import Catalog, Plan
 
 __all__ = ["register"]
 
@@ -26,6 +31,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--json", action="store_true", help="print only the plan JSON on stdout")
     p.add_argument("--out", metavar="FILE", help="also write the plan JSON to FILE (atomically)")
+    p.add_argument(
+        "--html",
+        metavar="REPORT.html",
+        help="also write a self-contained HTML report: totals, entries, price of sharing, Gantt and load figures",
+    )
+    p.add_argument("--png", metavar="DIR", help="also write the two figures into DIR: plan-gantt.png and plan-load.png")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     p.set_defaults(func=run)
 
@@ -37,7 +48,20 @@ def run(args: argparse.Namespace) -> int:
     from modcluster.report.plan_text import render_plan
 
     protect = [args.catalog, args.plan_file]
-    check_outputs({"--out": args.out}, protect=protect)
+    outputs = {"--out": args.out, "--html": args.html}
+    if args.html or args.png:
+        from modcluster.report.figures import require_matplotlib
+
+        require_matplotlib()  # fail before planning, not after
+    if args.html and Path(args.html).suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"the report is HTML: name it .html, got {args.html!r}")
+    if args.png:
+        from modcluster.report.plan_html import PLAN_FIGURES
+
+        if os.path.exists(args.png) and not os.path.isdir(args.png):
+            raise InputError("--png names a directory to write figures into, and this is not one", file=args.png)
+        outputs |= {f"--png {name}": os.path.join(args.png, name) for name in PLAN_FIGURES}
+    check_outputs(outputs, protect=protect)
     catalog = load_catalog(args.catalog)
     request = load_plan_request(args.plan_file, catalog)
     if args.time_limit is not None:
@@ -49,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         atomic_write_text(args.out, text, protect=protect)
         log(args, f"wrote {args.out}")
+    if args.html or args.png:
+        _write_report(args, catalog, result, protect)
     if args.json:
         sys.stdout.write(text)
     else:
@@ -56,3 +82,24 @@ def run(args: argparse.Namespace) -> int:
     if result.stats.get("interrupted"):
         return ExitCode.INTERRUPTED
     return STATUS_EXIT[result.status]
+
+
+def _write_report(args: argparse.Namespace, catalog: Catalog, result: Plan, protect: list[str]) -> None:
+    """Draw the plan's figures and write the HTML page and/or the PNG files, atomically."""
+    from modcluster.io import atomic_write_bytes, atomic_write_text
+    from modcluster.report.plan_html import build_plan_report
+
+    log(args, "drawing figures ...")
+    report = build_plan_report(catalog, result)
+    if args.html:
+        atomic_write_text(args.html, report.html, protect=protect)
+        log(args, f"wrote {args.html}")
+    if args.png:
+        directory = Path(args.png)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create the directory: {exc.strerror or exc}", file=str(directory)) from None
+        for name, data in report.images.items():
+            atomic_write_bytes(directory / name, data, protect=protect)
+        log(args, f"wrote {len(report.images)} PNG file(s) to {directory}")

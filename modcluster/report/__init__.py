@@ -20,17 +20,23 @@ from modcluster.report.analyses import (
 )
 from modcluster.report.graph_export import GRAPH_FORMATS, export_graph, format_for_path, graph_text, to_dot
 from modcluster.report.html import ProductReport, Report, build_report, product_figures
+from modcluster.report.plan_html import PLAN_FIGURES, build_plan_report, plan_figures
+from modcluster.report.plan_text import load_profile, render_plan
 from modcluster.report.text import format_money, render_candidate, render_solution, table
 
 __all__ = [
     "GRAPH_FORMATS",
+    "PLAN_FIGURES",
     "ProductReport",
     "Report",
+    "build_plan_report",
     "build_report",
     "export_graph",
     "format_for_path",
     "format_money",
     "graph_text",
+    "load_profile",
+    "plan_figures",
     "product_figures",
     "render_candidate",
     "render_comparison",
@@ -39,6 +45,7 @@ __all__ = [
     "render_gaps",
     "render_intermediary_value",
     "render_pareto",
+    "render_plan",
     "render_resilience",
     "render_solution",
     "table",
