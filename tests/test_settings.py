@@ -78,3 +78,18 @@ def test_solver_threads_flag_beyond_the_limit_is_exit_2(tmp_path: Path, capsys: 
     err = capsys.readouterr().err
     assert code == ExitCode.BAD_INPUT
     assert "SolverSettings.workers: must be from 1 to 1,024" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("work", [0, -1.0, float("nan"), float("inf"), True, "2"])
+def test_a_wrong_deterministic_limit_is_refused_at_the_field(work: object) -> None:
+    with pytest.raises(SettingsError, match=r"SolverSettings\.work"):
+        SolverSettings(work=work)  # type: ignore[arg-type]
+
+
+def test_a_deterministic_limit_reaches_cp_sat() -> None:
+    solver = cp_model.CpSolver()
+    SolverSettings(work=1.5).apply(solver, 10.0)
+    assert solver.parameters.max_deterministic_time == 1.5
+    plain = cp_model.CpSolver()
+    SolverSettings().apply(plain, 10.0)
+    assert plain.parameters.max_deterministic_time > 1e9  # CP-SAT's default: no limit

@@ -47,6 +47,11 @@ class SolverSettings:
             known system (needs ``bounds``).
         settle: Settle a hub by branch and bound over its systems when that
             takes few steps (``SETTLE * k``), instead of solving its model.
+        work: A limit on each CP-SAT solve in CP-SAT's deterministic time
+            (``max_deterministic_time``, the same on every machine), besides the
+            wall clock; None: the wall clock only. The plan search gives its
+            heuristic stages one, so that their answers, and the hints they hand
+            on, do not depend on the machine's speed.
     """
 
     workers: int = 1
@@ -60,6 +65,7 @@ class SolverSettings:
     hint: bool = True
     fixing: bool = True
     settle: bool = True
+    work: float | None = None
 
     def __post_init__(self) -> None:
         """Refuse settings CP-SAT would reject or misread, each with a message naming the field.
@@ -88,6 +94,10 @@ class SolverSettings:
             if not isinstance(value, bool):
                 wrong = f"must be true or false, got {value!r} ({type(value).__name__})"
                 problems.append(Issue(f"SolverSettings.{name}", wrong))
+        work = self.work
+        if work is not None and (isinstance(work, bool) or not isinstance(work, (int, float)) or not 0 < work < 1e9):
+            wrong = f"must be a positive number of CP-SAT's deterministic seconds or None, got {work!r}"
+            problems.append(Issue("SolverSettings.work", wrong))
         if problems:
             raise SettingsError(problems)
 
@@ -101,6 +111,8 @@ class SolverSettings:
         params.max_time_in_seconds = max(seconds, 0.001)
         params.cp_model_probing_level = 0
         params.log_search_progress = self.log
+        if self.work is not None:
+            params.max_deterministic_time = float(self.work)
 
 
 def run_interruptible(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[cp_model.CpSolverStatus, bool]:

@@ -162,6 +162,10 @@ ALONE_BOUND_SHARE = 0.3
 #: The share of a group's time the incumbent (the entries' alone systems scheduled together) may take.
 INCUMBENT_SHARE = 0.1
 
+#: The incumbent's stages also stop after this much of CP-SAT's deterministic time (the same on every
+#: machine), so that the hint they hand on does not depend on the machine's speed.
+INCUMBENT_WORK = 2.0
+
 
 @dataclass
 class _Bounds:
@@ -210,8 +214,9 @@ def _solve_group(
         if incumbent is not None:
             instances = _within(instances, known, incumbent, instances[0].request)
     model = compile_plan(instances, releases, budget_cents=budget_cents, bounds=bounds, firsts=firsts)
-    if incumbent is None:
-        return solve_plan_model(model, settings, stop_at, hints=hints), model, list(instances)
+    if incumbent is None:  # the alone systems do not make a plan together: no hint is better than a wrong one
+        hinted = hints if known is None else ()
+        return solve_plan_model(model, settings, stop_at, hints=hinted), model, list(instances)
     quick = time.monotonic() + INCUMBENT_SHARE * max(stop_at - time.monotonic(), 0.0)
     complete = _fixed_solve(model, incumbent.systems, settings, quick) is not None
     outcome = solve_plan_model(model, settings, stop_at, hints=() if complete else incumbent.systems)
@@ -300,11 +305,35 @@ def _incumbent(
     stop_at: float,
     budget_cents: int | None,
 ) -> PlanOutcome | None:
-    """The hinted systems scheduled together (a model with only their choices); None when that is no plan."""
+    """A first plan: the hinted systems scheduled together, then improved with each entry's hub kept.
+
+    The first model holds only the hinted choices (a schedule to find, quick); the
+    second keeps each entry's hinted hub and every option (the model whose LP is
+    tight, as in the v1 search), started from the first. None when neither is a plan.
+    """
+    settings = replace(settings, work=INCUMBENT_WORK)
     only = [_only(inst, h) for inst, h in zip(instances, hints, strict=True) if h is not None]
     model = compile_plan(only, releases, budget_cents=budget_cents)
-    outcome = solve_plan_model(model, settings, stop_at, hints=hints)
-    return outcome if outcome.systems else None
+    middle = time.monotonic() + (stop_at - time.monotonic()) / 3
+    outcome = solve_plan_model(model, settings, middle, hints=hints)
+    if not outcome.systems:
+        return None
+    hubbed = [_hub_only(inst, h.hub) for inst, h in zip(instances, hints, strict=True) if h is not None]
+    better = solve_plan_model(
+        compile_plan(hubbed, releases, budget_cents=budget_cents), settings, stop_at, hints=outcome.systems
+    )
+    if better.systems and _value(better, model.order) < _value(outcome, model.order):
+        return better
+    return outcome
+
+
+def _value(outcome: PlanOutcome, order: ObjectiveOrder) -> int:
+    return order.value(sum(s.cents for s in outcome.systems), sum(s.lead for s in outcome.systems))
+
+
+def _hub_only(inst: Instance, hub: str) -> Instance:
+    """The entry with its hub fixed (every option kept)."""
+    return replace(inst, hubs=tuple(h for h in inst.hubs if h.org == hub))
 
 
 def _only(inst: Instance, system: GreedySystem) -> Instance:
@@ -376,6 +405,7 @@ def _fixed_solve(
 
     The model keeps the solution as a complete hint; the fixing constraints are removed afterwards.
     """
+    settings = replace(settings, work=INCUMBENT_WORK)
     proto = plan.model.proto
     added: list[int] = []
     for entry, system in zip(plan.entries, systems, strict=True):
