@@ -9,7 +9,7 @@ import io
 import re
 import signal
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
 from types import FrameType
 from typing import Any
@@ -17,7 +17,16 @@ from typing import Any
 from modcluster.cli.common import log
 from modcluster.errors import ClusterError, ExitCode
 
-__all__ = ["CSV_COLUMNS", "csv_text", "register", "summary_lines"]
+__all__ = [
+    "CSV_COLUMNS",
+    "PLAN_CSV_COLUMNS",
+    "PLAN_ENTRY_COLUMNS",
+    "csv_text",
+    "plan_csv_text",
+    "plan_summary_lines",
+    "register",
+    "summary_lines",
+]
 
 #: Columns of ``--csv``: the effective request, then the best candidate's figures.
 CSV_COLUMNS = (
@@ -25,6 +34,15 @@ CSV_COLUMNS = (
     "exclude", "require", "hub_fixed", "cost", "lead_time", "hub", "partners", "proven_optimal", "candidates",
     "seconds", "error",
 )  # fmt: skip
+
+#: Columns of ``--csv`` for a plan sweep: the plan's inputs and figures, then :data:`PLAN_ENTRY_COLUMNS`
+#: for each entry of the plan (``ENTRY_ID.hub``, ...), in plan order.
+PLAN_CSV_COLUMNS = (
+    "scenario", "status", "objective", "budget", "time_limit", "total_cost", "total_lead_time", "makespan",
+    "sharing_cost", "sharing_lead_time", "seconds", "error",
+)  # fmt: skip
+#: Each entry's columns in a plan sweep's ``--csv``: its effective quantity and release, then its system's figures.
+PLAN_ENTRY_COLUMNS = ("quantity", "release", "hub", "cost", "lead_time")
 
 
 def register(sub: Any) -> None:
@@ -157,6 +175,7 @@ def run(args: argparse.Namespace) -> int:
     from modcluster.sweep import (
         Progress,
         ResultLog,
+        check_base_plan,
         check_scenario_count,
         finished,
         latest,
@@ -171,6 +190,12 @@ def run(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.catalog)
     spec = load_sweep(args.sweep)
     check_scenario_count(catalog, spec)  # before the results file is opened
+    plans = spec.plan_sweep
+    if plans is not None:
+        check_base_plan(catalog, spec)
+        if plans.file is not None:  # the plan file is an input too
+            inputs.append(plans.file)
+            check_outputs({"--out": args.out, "--csv": args.csv}, protect=inputs)
     settings = None if args.solver_threads is None else SolverSettings(workers=args.solver_threads)
     interrupted = False
     with ResultLog(args.out) as results, _executor(args) as executor, _sigterm_as_interrupt():
@@ -203,9 +228,11 @@ def run(args: argparse.Namespace) -> int:
         )
         return ExitCode.INTERRUPTED
     if args.csv:
-        atomic_write_text(args.csv, csv_text(final), protect=inputs)
+        table = csv_text(final) if plans is None else plan_csv_text(final, plans.entry_ids)
+        atomic_write_text(args.csv, table, protect=inputs)
         log(args, f"wrote {args.csv}")
-    print("\n".join(summary_lines(final, len(running.scenarios))))
+    lines = summary_lines if plans is None else plan_summary_lines
+    print("\n".join(lines(final, len(running.scenarios))))
     failures = [r.error.get("exit_code", ExitCode.INTERNAL) for r in final if r.failed and r.error]
     return max((int(code) for code in failures), default=ExitCode.OPTIMAL)
 
@@ -216,28 +243,58 @@ def _money(value: Any) -> str:
     return "" if value is None else format_money(value)
 
 
+def _note(r: Any) -> str:
+    note = ""
+    if r.failed and r.error:
+        note = f"{r.error.get('type', 'error')}: {str(r.error.get('message', '')).splitlines()[0]}"
+    elif r.explanation:
+        note = r.explanation
+    return note if len(note) <= 70 else note[:67] + "..."
+
+
 def summary_lines(results: list[Any], total: int) -> list[str]:
     """The summary table: one row per scenario, then the count by status."""
     from modcluster.report import table
 
     rows = []
     for r in results:
-        note = ""
-        if r.failed and r.error:
-            note = f"{r.error.get('type', 'error')}: {str(r.error.get('message', '')).splitlines()[0]}"
-        elif r.explanation:
-            note = r.explanation
-        note = note if len(note) <= 70 else note[:67] + "..."
         lead = "" if r.lead_time is None else str(r.lead_time)
-        rows.append([r.scenario, r.status, _money(r.cost), lead, r.hub or "", note])
+        rows.append([r.scenario, r.status, _money(r.cost), lead, r.hub or "", _note(r)])
     lines = table(rows, ["scenario", "status", "cost", "lead time", "hub", "note"]) if rows else []
+    return [*lines, _counts(results, total)]
+
+
+def plan_summary_lines(results: list[Any], total: int) -> list[str]:
+    """The summary table of a plan sweep: one row per scenario (totals, price of sharing), then the count by status."""
+    from modcluster.report import table
+
+    rows = []
+    for r in results:
+        sharing = r.price_of_sharing or {}
+        rows.append(
+            [
+                r.scenario,
+                r.status,
+                _money(r.cost),
+                _cell(r.lead_time),
+                _cell(r.makespan),
+                _money(sharing.get("cost")),
+                _cell(sharing.get("lead_time")),
+                _note(r),
+            ]
+        )
+    head = ["scenario", "status", "total cost", "lead times", "makespan", "sharing cost", "sharing days", "note"]
+    lines = table(rows, head) if rows else []
+    return [*lines, _counts(results, total)]
+
+
+def _counts(results: list[Any], total: int) -> str:
     counts = Counter(r.status for r in results)
     order = ["optimal", "feasible", "infeasible", "unknown", "failed"]
     parts = [f"{counts[s]} {s}" for s in order if counts[s]]
     missing = total - len(results)
     tail = f", {missing} not run" if missing else ""
-    lines.append(f"{total} scenarios: {', '.join(parts) or 'none finished'}{tail}")
-    return lines
+    return f"{total} scenarios: {', '.join(parts) or 'none finished'}{tail}"
 
 
 def _cell(value: Any) -> str:
@@ -276,4 +333,43 @@ def csv_text(results: list[Any]) -> str:
             "error": error,
         }
         writer.writerow([_cell(row[key]) for key in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def plan_csv_text(results: list[Any], entries: Sequence[str]) -> str:
+    """A plan sweep's ``--csv`` table: one row per scenario (see :data:`PLAN_CSV_COLUMNS`).
+
+    Args:
+        results: The results, in sweep order.
+        entries: The plan's entry ids, in plan order: each gets the :data:`PLAN_ENTRY_COLUMNS`.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*PLAN_CSV_COLUMNS, *(f"{e}.{key}" for e in entries for key in PLAN_ENTRY_COLUMNS)])
+    for r in results:
+        request = r.request or {}
+        line = r.to_dict()
+        sharing = line.get("price_of_sharing") or {}
+        row = {
+            **{key: line.get(key) for key in PLAN_CSV_COLUMNS},
+            "objective": request.get("objective", line.get("objective")),
+            "budget": (request.get("limits") or {}).get("budget"),
+            "time_limit": request.get("time_limit"),
+            "sharing_cost": sharing.get("cost"),
+            "sharing_lead_time": sharing.get("lead_time"),
+            "error": "" if not r.error else f"{r.error.get('type', 'error')}: {r.error.get('message', '')}",
+        }
+        asked = {e.get("id"): e for e in request.get("entries") or []}
+        found = {e["id"]: e for e in line.get("entries") or []}
+        cells = [_cell(row[key]) for key in PLAN_CSV_COLUMNS]
+        for entry in entries:
+            given, system = asked.get(entry, {}), found.get(entry, {})
+            cells += [
+                _cell(given.get("quantity")),
+                _cell(given.get("release")),
+                _cell(system.get("hub")),
+                _cell(system.get("cost")),
+                _cell(system.get("lead_time")),
+            ]
+        writer.writerow(cells)
     return out.getvalue()

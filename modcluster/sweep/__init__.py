@@ -1,4 +1,4 @@
-"""Scenario sweeps: many requests at once, on a local process pool or a Dask cluster, with nothing lost.
+"""Scenario sweeps: many requests (or plans) at once, on a local process pool or a Dask cluster, with nothing lost.
 
 >>> from modcluster import load_catalog
 >>> from modcluster.sweep import load_sweep, sweep
@@ -11,6 +11,7 @@ True
 """
 
 from modcluster.errors import SweepError
+from modcluster.sweep.plans import ENTRY_KEYS, PLAN_KEYS, PlanSweep, build_scenario_plan, check_base_plan
 from modcluster.sweep.progress import Progress
 from modcluster.sweep.results import FAILED, ResultLog, ScenarioResult, finished, latest, read_results
 from modcluster.sweep.run import (
@@ -20,6 +21,7 @@ from modcluster.sweep.run import (
     cache_info,
     catalog_payload,
     default_workers,
+    plan_task,
     solve_task,
     sweep,
 )
@@ -39,13 +41,16 @@ from modcluster.sweep.spec import (
 )
 
 __all__ = [
+    "ENTRY_KEYS",
     "FAILED",
     "MAX_LOCAL_WORKERS",
     "MAX_SCENARIOS",
+    "PLAN_KEYS",
     "SWEEP_SCHEMA",
     "SWEEP_SETTINGS",
     "Grid",
     "NamedScenario",
+    "PlanSweep",
     "Progress",
     "ResultLog",
     "Scenario",
@@ -53,15 +58,18 @@ __all__ = [
     "SweepError",
     "SweepRun",
     "SweepSpec",
+    "build_scenario_plan",
     "build_scenario_request",
     "cache_info",
     "catalog_payload",
+    "check_base_plan",
     "check_scenario_count",
     "default_workers",
     "finished",
     "latest",
     "load_sweep",
     "plan",
+    "plan_task",
     "read_results",
     "scenario_count",
     "solve_task",

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 from modcluster.domain import dumps, freeze, read_number, thaw
 from modcluster.errors import InputError, Issue
@@ -45,6 +45,9 @@ class ScenarioResult:
         explanation: Why there is no candidate, when infeasible.
         error: ``{"type", "message", "exit_code"}`` when failed.
         seconds: Wall time of the solve on its worker (not compared).
+        kind: ``"request"``, or ``"plan"`` for a scenario of a plan sweep: then ``request`` is the
+            effective plan request and ``plan`` the plan JSON (``modcluster/plan/1``, without its request).
+        plan: The plan found (or proven impossible), as in the plan JSON; ``None`` when failed.
     """
 
     scenario: str
@@ -57,10 +60,12 @@ class ScenarioResult:
     explanation: str | None = None
     error: dict[str, Any] | None = None
     seconds: float = field(default=0.0, compare=False)
+    kind: Literal["request", "plan"] = "request"
+    plan: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         # Deeply immutable, like every result: the mappings are frozen copies of what was given.
-        for name in ("params", "request", "candidate", "error"):
+        for name in ("params", "request", "candidate", "error", "plan"):
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, freeze(value))
@@ -70,6 +75,18 @@ class ScenarioResult:
         """Build from a worker's plain outcome (see :func:`~modcluster.sweep.run.solve_task`)."""
         if "error" in outcome:
             return cls.failure(scenario, outcome["error"], request, float(outcome.get("seconds", 0.0)))
+        if scenario.kind == "plan":
+            return cls(
+                scenario.id,
+                str(outcome["status"]),
+                scenario.fingerprint,
+                scenario.params,
+                request,
+                explanation=outcome.get("explanation"),
+                seconds=float(outcome.get("seconds", 0.0)),
+                kind="plan",
+                plan=outcome.get("plan"),
+            )
         return cls(
             scenario.id,
             str(outcome["status"]),
@@ -88,7 +105,16 @@ class ScenarioResult:
         cls, scenario: Scenario, error: dict[str, Any], request: dict[str, Any] | None, seconds: float
     ) -> ScenarioResult:
         """A failed scenario with its error."""
-        return cls(scenario.id, FAILED, scenario.fingerprint, scenario.params, request, error=error, seconds=seconds)
+        return cls(
+            scenario.id,
+            FAILED,
+            scenario.fingerprint,
+            scenario.params,
+            request,
+            error=error,
+            seconds=seconds,
+            kind=scenario.kind,
+        )
 
     @property
     def failed(self) -> bool:
@@ -108,13 +134,53 @@ class ScenarioResult:
 
     @property
     def cost(self) -> Decimal | None:
-        """The best candidate's cost, exact."""
+        """The best candidate's cost, exact (a plan's: its total cost)."""
+        if self.kind == "plan":
+            value = self._plan_figure("total_cost")
+            return None if value is None else Decimal(value)
         return None if self.candidate is None else Decimal(str(self.candidate["cost"]))
 
     @property
     def lead_time(self) -> int | None:
-        """The best candidate's lead time in days."""
+        """The best candidate's lead time in days (a plan's: the sum of its entries' lead times)."""
+        if self.kind == "plan":
+            value = self._plan_figure("total_lead_time")
+            return None if value is None else int(value)
         return None if self.candidate is None else int(self.candidate["lead_time"])
+
+    def _plan_figure(self, key: str) -> str | None:
+        value = None if self.plan is None else self.plan.get(key)
+        return None if value is None else str(value)
+
+    @property
+    def makespan(self) -> int | None:
+        """A plan's makespan: the last day an entry's integration ends (``None`` without a plan)."""
+        value = self._plan_figure("makespan")
+        return None if value is None else int(value)
+
+    @property
+    def price_of_sharing(self) -> dict[str, Any] | None:
+        """A plan's totals minus its entries solved alone: ``{"cost", "lead_time"}`` (``None`` when unknown)."""
+        value = None if self.plan is None else self.plan.get("price_of_sharing")
+        return None if value is None else {"cost": Decimal(str(value["cost"])), "lead_time": int(value["lead_time"])}
+
+    @property
+    def entries(self) -> list[dict[str, Any]] | None:
+        """A plan's entries in order: id, product, quantity, release, hub, cost, lead time (``None``: no plan)."""
+        if self.plan is None or not self.plan.get("entries"):
+            return None
+        return [
+            {
+                "id": entry["id"],
+                "product": entry["product"],
+                "quantity": entry["quantity"],
+                "release": entry["release"],
+                "hub": entry["system"]["hub"],
+                "cost": entry["system"]["cost"],
+                "lead_time": entry["system"]["lead_time"],
+            }
+            for entry in self.plan["entries"]
+        ]
 
     @property
     def hub(self) -> str | None:
@@ -123,6 +189,8 @@ class ScenarioResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The result's JSON line, as data (money as Decimal): a fresh, plain copy on every call."""
+        if self.kind == "plan":
+            return self._plan_dict()
         cand = self.candidate
         data = {
             "scenario": self.scenario,
@@ -143,6 +211,29 @@ class ScenarioResult:
             "fingerprint": self.fingerprint,
             "request": self.request,
             "candidate": cand,
+        }
+        return thaw(data)  # type: ignore[no-any-return]
+
+    def _plan_dict(self) -> dict[str, Any]:
+        plan = self.plan
+        objective = self._get("objective")
+        data = {
+            "scenario": self.scenario,
+            "status": self.status,
+            "kind": "plan",
+            "objective": plan["objective"] if plan is not None else objective,
+            "total_cost": None if plan is None else plan["total_cost"],
+            "total_lead_time": None if plan is None else plan["total_lead_time"],
+            "makespan": None if plan is None else plan["makespan"],
+            "price_of_sharing": None if plan is None else plan["price_of_sharing"],
+            "entries": self.entries,
+            "seconds": round(self.seconds, 3),
+            "error": self.error,
+            "explanation": self.explanation,
+            "params": self.params,
+            "fingerprint": self.fingerprint,
+            "request": self.request,
+            "plan": plan,
         }
         return thaw(data)  # type: ignore[no-any-return]
 
@@ -171,6 +262,8 @@ class ScenarioResult:
             data.get("explanation"),
             data.get("error"),
             float(data.get("seconds") or 0.0),
+            "plan" if data.get("kind") == "plan" else "request",
+            data.get("plan"),
         )
 
 

@@ -1,8 +1,8 @@
 """Run a sweep on any :class:`concurrent.futures.Executor`, yielding results as they finish.
 
 Only plain data crosses to the workers: the catalog once, as canonical JSON
-text with its digest, and per scenario the request as a plain mapping; each
-worker returns a plain mapping. Workers keep parsed catalogs in a small cache
+text with its digest, and per scenario the request (or, in a plan sweep, the
+plan request) as a plain mapping; each worker returns a plain mapping. Workers keep parsed catalogs in a small cache
 keyed by digest, so a catalog is parsed once per worker process.
 
 - Default executor: a local process pool (``spawn`` context, sized to the
@@ -38,6 +38,7 @@ from typing import Any
 from modcluster.domain import Catalog
 from modcluster.errors import ExitCode, ModclusterError, SweepError
 from modcluster.solver import SolverSettings
+from modcluster.sweep.plans import build_scenario_plan
 from modcluster.sweep.results import ScenarioResult
 from modcluster.sweep.spec import Scenario, SweepSpec, build_scenario_request, canonical_json, digest, plain, plan
 
@@ -50,6 +51,7 @@ __all__ = [
     "catalog_payload",
     "default_workers",
     "die_with_parent",
+    "plan_task",
     "solve_task",
     "sweep",
 ]
@@ -186,6 +188,42 @@ def solve_task(ref: Any, request_data: dict[str, Any], settings_data: dict[str, 
     return outcome
 
 
+def plan_task(ref: Any, request_data: dict[str, Any], settings_data: dict[str, Any] | None) -> dict[str, Any]:
+    """Solve one scenario of a plan sweep on a worker (:func:`modcluster.plan`, verified); return a plain mapping.
+
+    Args:
+        ref: The catalog: a digest already installed, or a :data:`CatalogPayload`.
+        request_data: The complete plan request as plain data.
+        settings_data: :class:`~modcluster.solver.SolverSettings` fields, or ``None`` for the defaults.
+
+    Returns:
+        ``{"status", "plan", "explanation", "seconds"}`` (``plan``: the plan JSON without its
+        request) or ``{"error": {...}, "seconds"}``.
+    """
+    from modcluster.io import plan_request_from_data
+    from modcluster.plans import plan as solve_plan
+
+    began = time.perf_counter()
+    try:
+        catalog = _catalog(ref)
+        request = plan_request_from_data(request_data)
+        settings = SolverSettings(**settings_data) if settings_data else None
+        result = solve_plan(catalog, request, settings)
+    except Exception as exc:
+        return {"error": error_data(exc), "seconds": time.perf_counter() - began}
+    data = result.to_dict()
+    data.pop("request", None)  # the result line holds it already
+    outcome: dict[str, Any] = plain(
+        {
+            "status": result.status.value,
+            "plan": data,
+            "explanation": None if result.explanation is None else result.explanation.summary,
+            "seconds": time.perf_counter() - began,
+        }
+    )
+    return outcome
+
+
 def error_data(exc: BaseException) -> dict[str, Any]:
     """An exception as plain data: type, message, the exit code its class maps to."""
     if isinstance(exc, ModclusterError):
@@ -231,7 +269,7 @@ class SweepRun(Iterator[ScenarioResult]):
         skip: Collection[str],
         settings: SolverSettings | None,
         max_in_flight: int | None,
-        task: Task,
+        task: Task | None,
     ) -> None:
         if workers is not None and not 1 <= workers <= MAX_LOCAL_WORKERS:
             raise ValueError(f"workers must be from 1 to {MAX_LOCAL_WORKERS}, got {workers}")
@@ -244,7 +282,7 @@ class SweepRun(Iterator[ScenarioResult]):
         self._executor = executor
         self._settings = _settings_data(settings or SWEEP_SETTINGS)
         self._max_in_flight = max_in_flight
-        self._task = task
+        self._task = task or (plan_task if spec.plan_sweep is not None else solve_task)
         self._position = {s.id: i for i, s in enumerate(self.scenarios)}
         self._gen: Generator[ScenarioResult, None, None] = self._results()
 
@@ -387,6 +425,10 @@ class SweepRun(Iterator[ScenarioResult]):
         executor.shutdown(wait=True, cancel_futures=True)
 
     def _request(self, scenario: Scenario) -> dict[str, Any]:
+        if scenario.kind == "plan":
+            plan_request = build_scenario_plan(self.catalog, self.spec, scenario)
+            plan_data: dict[str, Any] = plain(plan_request.model_dump(mode="python", by_alias=True))
+            return plan_data
         request = build_scenario_request(self.catalog, self.spec, scenario)
         data: dict[str, Any] = plain(request.model_dump(mode="python", by_alias=True))
         return data
@@ -416,7 +458,7 @@ def sweep(
     skip: Collection[str] = (),
     settings: SolverSettings | None = None,
     max_in_flight: int | None = None,
-    task: Task = solve_task,
+    task: Task | None = None,
 ) -> SweepRun:
     """Solve every scenario of a sweep; iterate the returned :class:`SweepRun` for results as they finish.
 
@@ -431,10 +473,12 @@ def sweep(
         skip: Fingerprints of scenarios already solved (see :func:`~modcluster.sweep.finished`).
         settings: CP-SAT settings for every solve (default :data:`SWEEP_SETTINGS`: one CP-SAT worker).
         max_in_flight: Most scenarios submitted at once (default: twice the workers).
-        task: The function the workers run (default :func:`solve_task`); it must be importable by them.
+        task: The function the workers run (default :func:`solve_task`, or :func:`plan_task` for a
+            plan sweep); it must be importable by them.
 
     Raises:
         ValidationError: A named scenario's name is also a grid point's id.
+        RequestError: A plan sweep's plan does not fit the catalog.
     """
     return SweepRun(
         catalog,

@@ -17,6 +17,9 @@ points of every grid followed by the named scenarios, each built by
 :func:`modcluster.io.build_request` from the product's default request, then
 ``base``, then the variation. :func:`plan` turns a spec into
 :class:`Scenario` objects with stable ids and fingerprints.
+
+A sweep file with a ``plan:`` key is a *plan sweep*: every scenario is a
+variation of that plan (see :mod:`modcluster.sweep.plans`).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -62,6 +65,9 @@ from modcluster.domain import (
 )
 from modcluster.errors import InputError, Issue, RequestError, ValidationError
 from modcluster.io import Document, build_request, load_document, validate_model
+
+if TYPE_CHECKING:
+    from modcluster.sweep.plans import PlanSweep
 
 __all__ = [
     "MAX_SCENARIOS",
@@ -191,6 +197,7 @@ class SweepSpec(FrozenModel):
     scenarios: tuple[NamedScenario, ...] = ()
 
     _source: Document | None = PrivateAttr(default=None)
+    _plan: Any = PrivateAttr(default=None)  # a PlanSweep, for a sweep file with `plan:`
 
     @model_validator(mode="after")
     def _not_empty(self) -> SweepSpec:
@@ -208,9 +215,20 @@ class SweepSpec(FrozenModel):
         """The document the spec was read from (for error positions), if any."""
         return self._source
 
+    @property
+    def plan_sweep(self) -> PlanSweep | None:
+        """For a sweep file with ``plan:``, the plan and its variations (every scenario is a plan); else ``None``.
+
+        A plan sweep's ``base``, ``grid`` and ``scenarios`` are held there; the fields above stay empty.
+        """
+        sweep: PlanSweep | None = self._plan
+        return sweep
+
 
 def sweep_from_data(data: Mapping[str, Any] | Document, file: str | None = None) -> SweepSpec:
     """Validate a sweep given as plain data (or a :class:`Document`).
+
+    A sweep with a ``plan:`` key is a plan sweep (:func:`modcluster.sweep.plans.plan_sweep_from_data`).
 
     Raises:
         ValidationError: A key, type or value is wrong (with line and column for files);
@@ -221,7 +239,14 @@ def sweep_from_data(data: Mapping[str, Any] | Document, file: str | None = None)
         doc = doc.with_file(file)
     if not isinstance(doc.data, Mapping):
         raise ValidationError(f"a sweep is a mapping, not {type_name(doc.data)}", file=doc.file)
-    spec = validate_model(SweepSpec, doc)
+    if "plan" in doc.data:
+        from modcluster.sweep.plans import plan_sweep_from_data
+
+        return plan_sweep_from_data(doc)
+    try:
+        spec = validate_model(SweepSpec, doc)
+    except ValidationError as exc:
+        raise ValidationError([_entry_key_hint(issue) for issue in exc.issues], file=exc.file) from None
     seen: dict[str, int] = {}
     for index, scenario in enumerate(spec.scenarios):
         if scenario.name in seen:
@@ -235,6 +260,16 @@ def sweep_from_data(data: Mapping[str, Any] | Document, file: str | None = None)
         seen[scenario.name] = index
     spec._source = doc
     return spec
+
+
+def _entry_key_hint(issue: Issue) -> Issue:
+    """Say that an ``ENTRY_ID.KEY`` variation needs a plan, where a request sweep refuses one."""
+    if not re.fullmatch(r"(grid(\[\d+\])?|scenarios\[\d+\])\..+\..+", issue.path):
+        return issue
+    if not issue.message.startswith("extra key "):
+        return issue
+    hint = "; ENTRY_ID.KEY varies an entry of a plan: add `plan:` (a plan file) to sweep plans"
+    return Issue(issue.path, issue.message + hint, issue.line, issue.column)
 
 
 def load_sweep(path: str | os.PathLike[str]) -> SweepSpec:
@@ -300,6 +335,7 @@ class Scenario:
             counts as this scenario's only when both id and fingerprint match.
         place: Where the scenario comes from in the sweep file, e.g. ``("scenarios", 3)``.
         value_places: For each variation key, where its value is in the sweep file.
+        kind: ``"request"`` (solved by :func:`modcluster.solve`) or ``"plan"`` (by :func:`modcluster.plan`).
     """
 
     id: str
@@ -307,6 +343,7 @@ class Scenario:
     fingerprint: str
     place: tuple[Key, ...]
     value_places: dict[str, tuple[Key, ...]]
+    kind: Literal["request", "plan"] = "request"
 
     @property
     def product(self) -> str | None:
@@ -357,7 +394,12 @@ def plan(catalog: Catalog, spec: SweepSpec) -> list[Scenario]:
     Raises:
         ValidationError: A named scenario's name equals a grid point's id, or the sweep
             has more than :data:`MAX_SCENARIOS` scenarios (refused before any is listed).
+        RequestError: A plan sweep's plan does not fit the catalog.
     """
+    if spec.plan_sweep is not None:
+        from modcluster.sweep.plans import plan_scenarios
+
+        return plan_scenarios(catalog, spec)
     catalog_digest = catalog_fingerprint(catalog)
     base = canonical_json(spec.base.model_dump(mode="python", by_alias=True, exclude_unset=True))
     doc = spec.source
@@ -417,15 +459,27 @@ def scenario_count(catalog: Catalog, spec: SweepSpec) -> int:
     >>> scenario_count(Catalog(), sweep_from_data({"grid": {"quantity": [1, 2, 3], "budget": [1, 2]}}))
     6
     """
-    total = len(spec.scenarios)
-    for grid in spec.grids:
+    total = len(spec.scenarios) if spec.plan_sweep is None else len(spec.plan_sweep.scenarios)
+    for axes in _grid_sizes(catalog, spec):
         points = 1
-        for key in VARIATION_KEYS:
-            values = getattr(grid, key)
-            if values is not None:
-                points *= len(catalog.products) if key == "product" and values == "all" else len(values)
+        for _key, size in axes:
+            points *= size
         total += points
     return total
+
+
+def _grid_sizes(catalog: Catalog, spec: SweepSpec) -> list[list[tuple[str, int]]]:
+    """Each grid's axes and their lengths (``product: all`` counts the catalog's products)."""
+    if spec.plan_sweep is not None:
+        return [[(key, len(values)) for key, values in axes] for axes in spec.plan_sweep.grid_axes()]
+    return [
+        [
+            (key, len(catalog.products) if key == "product" and values == "all" else len(values))
+            for key in VARIATION_KEYS
+            if (values := getattr(grid, key)) is not None
+        ]
+        for grid in spec.grids
+    ]
 
 
 def check_scenario_count(catalog: Catalog, spec: SweepSpec) -> None:
@@ -440,18 +494,15 @@ def check_scenario_count(catalog: Catalog, spec: SweepSpec) -> None:
     doc = spec.source
     listed = doc is None or not isinstance(doc.data, Mapping) or not isinstance(doc.data.get("grid"), Mapping)
     sizes = []
-    for index, grid in enumerate(spec.grids):
-        axes = [
-            f"{key} {len(catalog.products) if key == 'product' and values == 'all' else len(values)}"
-            for key in VARIATION_KEYS
-            if (values := getattr(grid, key)) is not None
-        ]
+    grid_sizes = _grid_sizes(catalog, spec)
+    for index, grid_axes in enumerate(grid_sizes):
+        axes = [f"{key} {size}" for key, size in grid_axes]
         sizes.append(f"grid{f'[{index}]' if listed else ''}: " + " x ".join(axes or ["1"]))
     message = (
         f"the sweep has {total:,} scenarios, more than the {MAX_SCENARIOS:,} one sweep may have "
         f"({'; '.join(sizes)}): split it into several sweeps or use fewer values"
     )
-    issue = doc.issue(("grid",), message) if doc is not None and spec.grids else Issue("grid", message)
+    issue = doc.issue(("grid",), message) if doc is not None and grid_sizes else Issue("grid", message)
     raise ValidationError(issue, file=doc.file if doc is not None else None)
 
 
