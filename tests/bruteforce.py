@@ -69,6 +69,7 @@ __all__ = [
     "half_up_cents",
     "min_lead_time",
     "objective_key",
+    "onboarding_cents",
     "ranked_values",
     "reference_solution",
 ]
@@ -399,6 +400,20 @@ def min_lead_time(
 # --------------------------------------------------------------------------- one system
 
 
+def onboarding_cents(catalog: Catalog, hub_id: str, partner: str) -> int:
+    """The onboarding fee of a hub and a partner, in cents.
+
+    None with a tie, else the lowest fee of an intermediary both belong to,
+    else the default. Symmetric in ``hub_id`` and ``partner``.
+    """
+    if any(set(rel.between) == {hub_id, partner} for rel in catalog.relationships):
+        return 0
+    shared = [
+        _fraction(i.onboarding_cost) for i in catalog.intermediaries if hub_id in i.members and partner in i.members
+    ]
+    return half_up_cents(min(shared) if shared else _fraction(catalog.defaults.onboarding_cost))
+
+
 @dataclass(frozen=True)
 class _Figures:
     cents: int
@@ -483,12 +498,7 @@ def _figures(catalog: Catalog, request: Request, hub_id: str, sources: Sequence[
 
     partners = tuple(sorted({task.organization for task in tasks[:-1]} - {hub_id}))
     for partner in partners:
-        if any(set(rel.between) == {hub_id, partner} for rel in catalog.relationships):
-            continue
-        shared = [
-            _fraction(i.onboarding_cost) for i in catalog.intermediaries if hub_id in i.members and partner in i.members
-        ]
-        breakdown["onboarding"] += half_up_cents(min(shared) if shared else _fraction(catalog.defaults.onboarding_cost))
+        breakdown["onboarding"] += onboarding_cents(catalog, hub_id, partner)
     return _Figures(sum(breakdown.values()), breakdown, partners, tuple(links), tuple(tasks), tuple(precedences))
 
 
