@@ -66,6 +66,8 @@ VERIFY_ELIGIBILITY = "modcluster/verify/eligibility.py"
 VERIFY_EVALUATION = "modcluster/verify/evaluation.py"
 VERIFY_CANDIDATE = "modcluster/verify/candidate.py"
 VERIFY_CHECKS = "modcluster/verify/checks.py"
+RELEASE = "modcluster/solver/rules/release.py"
+VERIFY_PLAN = "modcluster/verify/plan.py"
 CATALOG = "modcluster/domain/catalog.py"
 VALUES = "modcluster/domain/values.py"
 
@@ -82,6 +84,8 @@ SELECTIONS: dict[str, tuple[str, ...]] = {
     ),
     "edges": ("tests/test_verify_edges.py",),
     "status": ("tests/test_solver.py",),
+    "plans": ("tests/test_plan_golden.py", "tests/test_plan_property.py"),
+    "plan-verify": ("tests/test_verify_plan.py",),
 }
 
 SOLVER_TESTS = ("golden", "property")
@@ -549,6 +553,55 @@ MUTANTS: tuple[Mutant, ...] = (
         "unproven = [i + 1 for i, p in enumerate(proven) if p is False]",
         "unproven = [i + 1 for i, p in enumerate(proven) if p is None]",
         VERIFIER_TESTS,
+    ),
+    # --- plans (contract v1.1)
+    Mutant(
+        "plans: integrations take no capacity",
+        "plans",
+        CAPACITY,
+        "            pooled.setdefault(org, []).append(iv)\n",
+        "            pass\n",
+        ("plans",),
+    ),
+    Mutant(
+        "plans: every entry pays its ties, even when an earlier entry made them",
+        "plans",
+        ONBOARDING,
+        "            if not earlier:\n                pays = has\n",
+        "            if True:\n                pays = has\n",
+        ("plans",),
+    ),
+    Mutant(
+        "plans: releases ignored",
+        "plans",
+        RELEASE,
+        "    if release <= 0:\n        return\n",
+        "    if True:\n        return\n",
+        ("plans",),
+    ),
+    Mutant(
+        "verifier: plan capacity not checked across entries",
+        "plans",
+        VERIFY_PLAN,
+        "    if not tasks:\n        return []\n",
+        "    if True:\n        return []\n",
+        ("plan-verify",),
+    ),
+    Mutant(
+        "verifier: ties never waived in a plan",
+        "plans",
+        VERIFY_PLAN,
+        "    if not waived:\n        return figures\n",
+        "    if True:\n        return figures\n",
+        ("plan-verify",),
+    ),
+    Mutant(
+        "verifier: releases not checked",
+        "plans",
+        VERIFY_PLAN,
+        "    if release <= 0:\n        return []  # day 0 is check_durations' rule\n",
+        "    if True:\n        return []\n",
+        ("plan-verify",),
     ),
 )
 
