@@ -44,7 +44,7 @@ test-sample: $(STAMP)
 	$(BIN)/python -m pytest -m slow -p no:cacheprovider $(SAMPLE)
 
 ## mutate: apply deliberate bugs to the solver and the verifier, one at a time in a copy, and check that the
-## tests catch each (scripts/mutate.py; a table, exit 1 if one survives; about four minutes on 2 cores)
+## tests catch each (scripts/mutate.py; a table, exit 1 if one survives; about five minutes on 2 cores)
 mutate: $(STAMP)
 	$(BIN)/python scripts/mutate.py
 

@@ -6,6 +6,7 @@ import importlib
 import importlib.util
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,19 @@ def test_every_golden_fixture_pins_some_rule() -> None:
     fixtures = [p.relative_to(GOLDEN).with_suffix("").as_posix() for p in GOLDEN.rglob("*.yaml")]
     unnamed = sorted(f for f in fixtures if f not in named)
     assert not unnamed, f"golden fixtures no rule in docs/rules.md names: {unnamed}"
+
+
+def test_every_mutant_still_finds_its_text() -> None:
+    """scripts/mutate.py (``make mutate``, not in CI): each deliberate bug's text is still in the code, once.
+
+    A change that rewords a rule must move its mutant with it, or the mutation run stops at the start.
+    """
+    spec = importlib.util.spec_from_file_location("mutate", ROOT / "scripts" / "mutate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["mutate"] = module  # the dataclasses of the script resolve their module by name
+    try:
+        spec.loader.exec_module(module)
+        assert module._problems(module.MUTANTS, ROOT) == []
+    finally:
+        del sys.modules["mutate"]
