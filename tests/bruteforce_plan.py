@@ -50,6 +50,7 @@ from tests.bruteforce import (
 )
 
 __all__ = [
+    "Effort",
     "EntrySystem",
     "PlanChoice",
     "TooLargeError",
@@ -65,6 +66,19 @@ __all__ = [
 
 class TooLargeError(Exception):
     """The instance is beyond the effort the caller allowed: no answer (tests discard such examples)."""
+
+
+class Effort:
+    """A budget of work: :meth:`spend` raises :class:`TooLargeError` once more than ``limit`` units are spent."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.spent = 0
+
+    def spend(self, units: int = 1) -> None:
+        self.spent += units
+        if self.limit is not None and self.spent > self.limit:
+            raise TooLargeError(f"more than {self.limit} units of work")
 
 
 def earliest_ends(
@@ -102,11 +116,11 @@ def min_total_lead(
     precedences: Sequence[tuple[int, int, int]],
     sinks: Sequence[int],
     deadlines: Sequence[int | None],
-    max_states: int | None = None,
+    effort: Effort | None = None,
 ) -> tuple[int, tuple[int, ...]] | None:
     """The least sum of the ends of ``sinks``, each within its deadline, and a schedule reaching it; None: none.
 
-    Raises :class:`TooLargeError` after ``max_states`` partial schedules (None: no end).
+    Each partial schedule followed spends a unit of ``effort`` (None: no end).
 
     ``releases[t]`` is the first day task ``t`` may start; ``precedences`` are
     ``(before, after, gap)``: ``start[after] >= end[before] + gap``; a task of
@@ -198,8 +212,8 @@ def min_total_lead(
         if future in least_done and least_done[future] <= done:
             return
         least_done[future] = done
-        if max_states is not None and len(least_done) > max_states:
-            raise TooLargeError(f"more than {max_states} partial schedules")
+        if effort is not None:
+            effort.spend()
         bounds = [releases[t] if free[t] else max(releases[t], last) for t in range(n)]
         ends = earliest_ends(durations, bounds, precedences, placed)  # point 5
         if any(d is not None and ends[s] > d for s, d in zip(sinks, deadlines, strict=True)):
@@ -343,7 +357,7 @@ def _options(catalog: Catalog, requests: Sequence[Request]) -> list[list[EntrySy
 
 
 def plan_reference(
-    catalog: Catalog, plan_request: PlanRequest, *, max_combinations: int | None = None, max_states: int | None = None
+    catalog: Catalog, plan_request: PlanRequest, *, effort: int | None = None
 ) -> tuple[tuple[Any, ...] | None, dict[str, Any]]:
     """The best plan's objective key (None: no plan exists) and details of the search.
 
@@ -360,9 +374,9 @@ def plan_reference(
     budget), ``scheduled`` (of those, whose schedule was searched), and
     ``best`` (a :class:`PlanChoice` or None).
 
-    Raises :class:`TooLargeError` beyond ``max_combinations`` combinations of
-    systems or ``max_states`` partial schedules in one schedule search (None:
-    no end).
+    Raises :class:`TooLargeError` when the combinations of systems and the
+    partial schedules followed, one unit of work each, are more than
+    ``effort`` (None: no end).
     """
     requests = entry_requests(catalog, plan_request)
     releases = [entry.release for entry in plan_request.entries]
@@ -380,8 +394,8 @@ def plan_reference(
         "scheduled": 0,
         "best": None,
     }
-    if max_combinations is not None and math.prod(len(o) for o in options) > max_combinations:
-        raise TooLargeError(f"more than {max_combinations} combinations of systems")
+    work = Effort(effort)
+    work.spend(math.prod(len(o) for o in options))
     keys: dict[tuple[int, int], tuple[Any, ...]] = {}
     candidates: list[tuple[tuple[Any, ...], int, tuple[EntrySystem, ...], list[int]]] = []
     for choice in itertools.product(*(range(len(o)) for o in options)):
@@ -417,7 +431,7 @@ def plan_reference(
                 joint.precedences,
                 joint.sinks,
                 deadlines,
-                max_states,
+                work,
             )
         found = cache[shape]
         if found is None:
