@@ -86,3 +86,28 @@ def test_golden_plan(fixture: Path, path: str) -> None:
         want_money = expect["extra_money"]
         assert explanation.extra_money == (None if want_money is None else Decimal(str(want_money)))
         assert explanation.summary
+
+
+def test_the_season_is_the_same_bytes_in_two_processes() -> None:
+    """Same input, same output: the bundled season's plan JSON from two processes with different hash seeds."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-m", "modcluster", "plan", "catalogs/tama.yaml", "catalogs/plans/tama-season.yaml"]
+            + ["--json", "--quiet"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            check=False,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    assert b'"status": "optimal"' in outputs[0]
