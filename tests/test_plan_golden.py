@@ -95,12 +95,12 @@ def test_the_season_is_the_same_bytes_in_two_processes() -> None:
     import sys
 
     root = Path(__file__).resolve().parent.parent
+    command = [sys.executable, "-m", "modcluster", "plan", "catalogs/tama.yaml", "catalogs/plans/tama-season.yaml"]
     outputs = []
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         done = subprocess.run(
-            [sys.executable, "-m", "modcluster", "plan", "catalogs/tama.yaml", "catalogs/plans/tama-season.yaml"]
-            + ["--json", "--quiet"],
+            [*command, "--json", "--quiet"],
             cwd=root,
             env=env,
             capture_output=True,
