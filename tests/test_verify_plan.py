@@ -9,7 +9,9 @@ inline, every figure is worked out in the comments.
 from __future__ import annotations
 
 import copy
+import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -632,3 +634,38 @@ def test_zero_day_tasks_take_no_capacity() -> None:
         {"entries": [{"id": k, "product": "gadget", "quantity": 10} for k in ("g1", "g2")], "objective": "lead_time"}
     )
     assert verify_plan(catalog, request, retotal(plan)) == []
+
+
+def test_verify_command_on_plan_files(tmp_path: Path) -> None:
+    """`modcluster verify CATALOG PLAN.json` as a user runs it.
+
+    A plan and an impossible plan pass; a changed total fails with exit code 5.
+    """
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "modcluster", *args], cwd=root, capture_output=True, text=True, check=False
+        )
+
+    season, rush = tmp_path / "season.json", tmp_path / "rush.json"
+    assert (
+        run("plan", "catalogs/tama.yaml", "catalogs/plans/tama-season.yaml", "--quiet", "--out", str(season)).returncode
+        == 0
+    )
+    assert (
+        run("plan", "catalogs/tama.yaml", "catalogs/plans/tama-rush.yaml", "--quiet", "--out", str(rush)).returncode
+        == 1
+    )
+    ok = run("verify", "catalogs/tama.yaml", str(season))
+    assert ok.returncode == 0 and "verified (a plan of 8 entries)" in ok.stdout
+    impossible = run("verify", "catalogs/tama.yaml", "catalogs/plans/tama-rush.yaml", str(rush))
+    assert impossible.returncode == 0 and "status infeasible" in impossible.stdout
+    data = json.loads(season.read_text(encoding="utf-8"))
+    data["total_cost"] = float(data["total_cost"]) + 1
+    season.write_text(json.dumps(data), encoding="utf-8")
+    broken = run("verify", "catalogs/tama.yaml", str(season))
+    assert broken.returncode == 5 and "total_cost" in broken.stdout

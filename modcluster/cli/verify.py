@@ -124,5 +124,7 @@ def _verify_plan(
         for problem in problems:
             print(f"  - {problem}")
     else:
-        print(f"{plan_file}: verified (a plan of {len(data.get('entries') or [])} entries)")
+        count = len(data.get("entries") or [])
+        what = f"a plan of {count} entries" if count else f"status {data.get('status')}, no plan, the explanation's ids"
+        print(f"{plan_file}: verified ({what})")
     return ExitCode.VERIFY_FAILED if problems else ExitCode.OPTIMAL
