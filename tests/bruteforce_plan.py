@@ -24,9 +24,12 @@ here, from the contract and the project's readings of it:
   the sum of lead times: ``cost`` (total, leads), ``lead_time`` (leads,
   total), ``weighted`` (w_cost * total + w_lead * leads, total, leads).
 
-Obviously right rather than fast: every combination of one system per entry
-is tried. Use it on tiny instances (two or three entries, a handful of
-systems each).
+Meant to be obviously right rather than fast: every combination of one
+system per entry is priced, and scheduled exactly unless a bound proves it
+cannot be best (:func:`plan_reference`, :func:`min_total_lead` say why each
+shortcut is safe). Use it on tiny instances (two or three entries, a handful
+of systems each); ``effort`` makes it give up (:class:`TooLargeError`)
+rather than run for minutes.
 """
 
 from __future__ import annotations
