@@ -203,17 +203,13 @@ def _capability_problems(module: Module, make: Make, rep: Reported) -> list[Prob
     return problems
 
 
-def check_candidate(
+def eligible_figures(
     catalog: Catalog, request: Request, product: Product, rep: Reported, parents: Parents
 ) -> tuple[list[Problem], SystemFigures | None]:
-    """Every problem of one reported candidate, and its recomputed figures (None when they cannot be).
+    """The eligibility problems of a reported system (hub, module list, sources, step capabilities).
 
-    Args:
-        catalog: The catalog.
-        request: The request.
-        product: The request's product.
-        rep: The candidate as read (:func:`~modcluster.verify.reading.read_candidate`).
-        parents: The taxonomy (:func:`~modcluster.verify.eligibility.taxonomy_parents`).
+    Also returns its recomputed figures, or None when they cannot be recomputed.
+    What :func:`check_candidate` and the plan verifier check first, before the schedule and the figures.
     """
     problems: list[Problem] = []
     if rep.hub is None:
@@ -234,8 +230,24 @@ def check_candidate(
     figures, unresolved = evaluate(catalog, request, rep.hub, sources)
     if figures is None:
         problems += [p for p in unresolved if p not in problems]
-        return problems, None
+    return problems, figures
 
+
+def check_candidate(
+    catalog: Catalog, request: Request, product: Product, rep: Reported, parents: Parents
+) -> tuple[list[Problem], SystemFigures | None]:
+    """Every problem of one reported candidate, and its recomputed figures (None when they cannot be).
+
+    Args:
+        catalog: The catalog.
+        request: The request.
+        product: The request's product.
+        rep: The candidate as read (:func:`~modcluster.verify.reading.read_candidate`).
+        parents: The taxonomy (:func:`~modcluster.verify.eligibility.taxonomy_parents`).
+    """
+    problems, figures = eligible_figures(catalog, request, product, rep, parents)
+    if figures is None:
+        return problems, None
     problems += check_partners(figures, rep)
     problems += check_schedule(figures, rep, catalog)
     problems += check_links(figures, rep)

@@ -59,11 +59,7 @@ from typing import Any
 
 from modcluster.domain import PLAN_SCHEMA, Catalog, Plan, PlanRequest, Product, Request, entry_requests, exact
 from modcluster.errors import VerificationError
-
-# The module list and step capability checks are check_candidate's own; a plan's entry runs the same ones.
 from modcluster.verify.candidate import (
-    _capability_problems,
-    _module_list_problems,
     check_capacity,
     check_cost,
     check_durations,
@@ -71,18 +67,17 @@ from modcluster.verify.candidate import (
     check_lead_time,
     check_links,
     check_partners,
+    eligible_figures,
 )
 from modcluster.verify.checks import STATUSES
 from modcluster.verify.eligibility import (
     Parents,
     deadline_problem,
-    hub_problems,
     limit_problems,
-    source_problems,
     taxonomy_parents,
 )
-from modcluster.verify.evaluation import cost_breakdown, evaluate
-from modcluster.verify.figures import MakeChoice, Problem, SystemFigures, TaskFigure, render
+from modcluster.verify.evaluation import cost_breakdown
+from modcluster.verify.figures import Problem, SystemFigures, TaskFigure, render
 from modcluster.verify.reading import Reader, Reported, read_candidate
 
 __all__ = [
@@ -172,24 +167,9 @@ def _entry_problems(
     and the release day.
     """
     problems: list[Problem] = release_problems(rep, release)
-    if rep.hub is None:
-        return problems, None
-    problems += hub_problems(catalog, request, product, rep.hub)
-    listed, whole = _module_list_problems(product, rep)
-    problems += listed
-    for module in product.modules:
-        source = rep.sources.get(module.id)
-        if source is None:
-            continue
-        problems += source_problems(catalog, request, module, source, parents)
-        if isinstance(source, MakeChoice) and module.make is not None:
-            problems += _capability_problems(module, module.make, rep)
-    if not (rep.complete and whole):
-        return problems, None
-    sources = {m: s for m, s in rep.sources.items() if m in product.module_by_id}
-    full, unresolved = evaluate(catalog, request, rep.hub, sources)
+    eligibility, full = eligible_figures(catalog, request, product, rep, parents)
+    problems += eligibility
     if full is None:
-        problems += [p for p in unresolved if p not in problems]
         return problems, None
 
     paid = onboarding_paid(full, set(payers))
