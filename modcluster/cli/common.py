@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from modcluster.domain import Catalog, Request, Status, known_ids
 from modcluster.errors import ExitCode, InputError
 
-__all__ = ["STATUS_EXIT", "add_request_flags", "decimal_arg", "log", "requests_from_args", "worst_exit"]
+__all__ = [
+    "STATUS_EXIT",
+    "add_request_flags",
+    "decimal_arg",
+    "log",
+    "requests_from_args",
+    "worst_exit",
+    "write_images",
+]
 
 STATUS_EXIT = {
     Status.OPTIMAL: ExitCode.OPTIMAL,
@@ -115,3 +125,21 @@ def log(args: argparse.Namespace, message: str) -> None:
     """A progress line on stderr unless ``--quiet``."""
     if not getattr(args, "quiet", False):
         print(message, file=sys.stderr)
+
+
+def write_images(args: argparse.Namespace, folder: str, images: Mapping[str, bytes], protect: list[str]) -> None:
+    """Write a report's figures as PNG files into ``folder`` (created if needed), each atomically.
+
+    Raises:
+        InputError: The folder cannot be created.
+    """
+    from modcluster.io import atomic_write_bytes
+
+    directory = Path(folder)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the directory: {exc.strerror or exc}", file=str(directory)) from None
+    for name, data in images.items():
+        atomic_write_bytes(directory / name, data, protect=protect)
+    log(args, f"wrote {len(images)} PNG file(s) to {directory}")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from modcluster.cli.analyses import seconds_arg
-from modcluster.cli.common import STATUS_EXIT, log
+from modcluster.cli.common import STATUS_EXIT, log, write_images
 from modcluster.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _write_report(args: argparse.Namespace, catalog: Catalog, result: Plan, protect: list[str]) -> None:
     """Draw the plan's figures and write the HTML page and/or the PNG files, atomically."""
-    from modcluster.io import atomic_write_bytes, atomic_write_text
+    from modcluster.io import atomic_write_text
     from modcluster.report.plan_html import build_plan_report
 
     log(args, "drawing figures ...")
@@ -95,11 +95,4 @@ def _write_report(args: argparse.Namespace, catalog: Catalog, result: Plan, prot
         atomic_write_text(args.html, report.html, protect=protect)
         log(args, f"wrote {args.html}")
     if args.png:
-        directory = Path(args.png)
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"cannot create the directory: {exc.strerror or exc}", file=str(directory)) from None
-        for name, data in report.images.items():
-            atomic_write_bytes(directory / name, data, protect=protect)
-        log(args, f"wrote {len(report.images)} PNG file(s) to {directory}")
+        write_images(args, args.png, report.images, protect)

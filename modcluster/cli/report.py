@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from modcluster.cli.common import add_request_flags, log, requests_from_args, worst_exit
+from modcluster.cli.common import add_request_flags, log, requests_from_args, worst_exit, write_images
 from modcluster.domain import Catalog, Request, Solution
 from modcluster.errors import InputError, ModclusterError
 
@@ -52,7 +52,7 @@ def front_for(catalog: Catalog, request: Request, solution: Solution, mode: str)
 def run(args: argparse.Namespace) -> int:
     """Solve each request, draw its figures, write the report; return the exit code of the worst status."""
     from modcluster.engine import solve
-    from modcluster.io import atomic_write_bytes, atomic_write_text, check_outputs, load_catalog
+    from modcluster.io import atomic_write_text, check_outputs, load_catalog
     from modcluster.report import ProductReport, build_report
     from modcluster.report.figures import require_matplotlib
 
@@ -88,12 +88,5 @@ def run(args: argparse.Namespace) -> int:
         atomic_write_text(args.out, report.html, protect=protect)
         log(args, f"wrote {args.out}")
     if args.png:
-        directory = Path(args.png)
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"cannot create the directory: {exc.strerror or exc}", file=str(directory)) from None
-        for name, data in report.images.items():
-            atomic_write_bytes(directory / name, data, protect=protect)
-        log(args, f"wrote {len(report.images)} PNG file(s) to {directory}")
+        write_images(args, args.png, report.images, protect)
     return worst_exit([item.solution.status for item in items])
