@@ -37,6 +37,19 @@ from modcluster.domain.checks import (
     known_ids,
     request_issues,
 )
+from modcluster.domain.configuration import (
+    CONFIGURATION_SCHEMA,
+    Configuration,
+    DecisionRow,
+    Selection,
+    ValueRow,
+    ValueStatus,
+    decision_sort_key,
+    decisions_of,
+    parse_assignment,
+    source_decision,
+    system_dict,
+)
 from modcluster.domain.frozen import FrozenDict, FrozenModel, freeze, thaw
 from modcluster.domain.issues import Key, Path, Problem, pydantic_problems, render_path, type_name, validate_data
 from modcluster.domain.layering import (
@@ -103,6 +116,7 @@ from modcluster.domain.values import (
 
 __all__ = [
     "CENT",
+    "CONFIGURATION_SCHEMA",
     "MAX_LISTED",
     "OVERRIDES",
     "PLAN_REQUEST_SCHEMA",
@@ -115,9 +129,11 @@ __all__ = [
     "Candidate",
     "Capability",
     "Catalog",
+    "Configuration",
     "CostBreakdown",
     "Count",
     "Days",
+    "DecisionRow",
     "Defaults",
     "Explanation",
     "FrozenDict",
@@ -160,6 +176,7 @@ __all__ = [
     "Requires",
     "Seed",
     "SeedChoice",
+    "Selection",
     "Solution",
     "Status",
     "Step",
@@ -167,6 +184,8 @@ __all__ = [
     "Technology",
     "Text",
     "Units",
+    "ValueRow",
+    "ValueStatus",
     "Weights",
     "catalog_issues",
     "ceil_decimal",
@@ -174,6 +193,8 @@ __all__ = [
     "check_plan_request",
     "check_request",
     "choose_product",
+    "decision_sort_key",
+    "decisions_of",
     "default_request",
     "dumps",
     "entry_requests",
@@ -185,6 +206,7 @@ __all__ = [
     "normal_id",
     "normal_text",
     "override_layer",
+    "parse_assignment",
     "plan_request_issues",
     "pydantic_problems",
     "read_number",
@@ -193,6 +215,8 @@ __all__ = [
     "request_issues",
     "requirements_met",
     "round_money",
+    "source_decision",
+    "system_dict",
     "thaw",
     "to_cents",
     "to_decimal",

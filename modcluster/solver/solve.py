@@ -31,7 +31,7 @@ from modcluster.solver.search import SearchOutcome, search_hubs
 from modcluster.solver.shortfall import static_gaps
 from modcluster.solver.size import check_model_size
 
-__all__ = ["SolverSettings", "objective_key", "run_interruptible", "run_search", "solution_status"]
+__all__ = ["SolverSettings", "objective_key", "run_interruptible", "run_search", "solution_status", "solve_prepared"]
 
 
 def _request_data(request: Request) -> dict[str, Any]:
@@ -98,11 +98,15 @@ def _solve(catalog: Catalog, request: Request, settings: SolverSettings) -> Solu
                 request=_request_data(request),
                 stats={"seconds": time.monotonic() - began, "interrupted": False},
             )
-        return _solve_prepared(inst, request, settings, began)
+        return solve_prepared(inst, request, settings, began)
 
 
-def _solve_prepared(inst: Instance, request: Request, settings: SolverSettings, began: float) -> Solution:
-    """Search a prepared instance: its static gaps first (a proof of infeasibility), then the hubs."""
+def solve_prepared(inst: Instance, request: Request, settings: SolverSettings, began: float) -> Solution:
+    """Search a prepared instance: its static gaps first (a proof of infeasibility), then the hubs.
+
+    The caller holds the time limit (:func:`modcluster.solver.deadline.time_limit`) ending at
+    ``began + request.time_limit``; the configurator calls this on instances narrowed by a selection.
+    """
     gaps = static_gaps(inst)
     if gaps:
         summary = "no candidate system exists: " + "; ".join(f"{g.place} ({g.requirement}): {g.reason}" for g in gaps)

@@ -46,6 +46,12 @@ plan's calendar, the totals, the plan's budget and the status.
 
 from modcluster.verify.candidate import system_problems
 from modcluster.verify.checks import check_solution, objective_tuple, verify_solution
+from modcluster.verify.configuration import (
+    check_configuration,
+    selection_problems,
+    system_check,
+    verify_configuration,
+)
 from modcluster.verify.evaluation import evaluate_system
 from modcluster.verify.figures import (
     BuyChoice,
@@ -71,13 +77,17 @@ __all__ = [
     "Precedence",
     "SystemFigures",
     "TaskFigure",
+    "check_configuration",
     "check_plan",
     "check_solution",
     "choices_of",
     "evaluate_system",
     "objective_tuple",
     "onboarding_paid",
+    "selection_problems",
+    "system_check",
     "system_problems",
+    "verify_configuration",
     "verify_plan",
     "verify_solution",
 ]

@@ -1,0 +1,126 @@
+"""The decision table: every value of every decision under a selection (contract v1.1).
+
+For a selection S the table first settles S itself (its best system), then
+each value v of each decision as the selection S + v:
+
+- a value S chooses is possible with S's best system; the other values of a
+  chosen decision, and ruled-out values, are impossible;
+- a value S's best system takes is possible with that system (when it is
+  proven best, it is the best with v too: S + v allows no better one);
+- any other value is settled by :meth:`Memory.settle <modcluster.configure.memory.Memory.settle>`:
+  from what earlier steps proved when that suffices, else by a solve of the
+  instance narrowed to S + v.
+
+A step or seed decision is listed only while its module can still be made
+(its ``make`` value is possible, or unknown). When S leaves no system at all,
+every value is impossible and the table carries the smallest set of S's
+items that conflict (:func:`~modcluster.configure.why.smallest_excluding`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from modcluster.configure.memory import IMPOSSIBLE, Memory, Settled
+from modcluster.configure.why import smallest_excluding
+from modcluster.domain import Configuration, DecisionRow, Selection, ValueRow, ValueStatus
+
+__all__ = ["decision_table", "module_of_decision"]
+
+
+def module_of_decision(decision: str) -> str | None:
+    """The module a step or seed decision belongs to (None for the hub and source decisions).
+
+    >>> module_of_decision("modules.housing.steps.2"), module_of_decision("modules.housing.source")
+    ('housing', None)
+    """
+    parts = decision.split(".")
+    if len(parts) >= 3 and parts[0] == "modules" and parts[2] in ("steps", "seed"):
+        return parts[1]
+    return None
+
+
+@dataclass
+class _Build:
+    memory: Memory
+    selection: Selection
+    until: float
+    explain: bool
+    top: Settled
+
+    def row(self, decision: str, value: str) -> ValueRow:
+        chosen = self.selection.value_of(decision)
+        if chosen is not None:
+            if value == chosen:
+                return self._from(value, self.top, selected=True)
+            return self._from(value, IMPOSSIBLE, why_of=(decision, value))
+        if (decision, value) in self.selection.ruled_out:
+            return self._from(value, IMPOSSIBLE, why_of=(decision, value))
+        top = self.top
+        if top.status is not ValueStatus.POSSIBLE:
+            return self._from(value, top, why_of=(decision, value))
+        if top.proven and top.witness is not None and top.witness.values.get(decision) == value:
+            return self._from(value, top)
+        found = self.memory.settle(self.selection.choose(decision, value), self.until)
+        return self._from(value, found, why_of=(decision, value))
+
+    def _from(
+        self, value: str, found: Settled, selected: bool = False, why_of: tuple[str, str] | None = None
+    ) -> ValueRow:
+        if found.status is ValueStatus.POSSIBLE:
+            assert found.witness is not None
+            return ValueRow(value, found.status, selected, found.witness.system, found.proven)
+        why = None
+        if found.status is ValueStatus.IMPOSSIBLE and self.explain and why_of is not None:
+            blame = smallest_excluding(self.memory, self.selection, why_of, self.until)
+            why = None if blame is None else blame.parts
+        return ValueRow(value, found.status, selected, why=why)
+
+
+def decision_table(memory: Memory, selection: Selection, until: float, explain: bool = False) -> Configuration:
+    """The decision table of ``selection`` (see the module docstring), every figure settled by ``until`` or unknown.
+
+    Args:
+        memory: The session's memory (reused and extended).
+        selection: The selection.
+        until: The :func:`time.monotonic` instant when unsettled values become ``unknown``.
+        explain: Also compute ``why`` for each impossible value (a smallest excluding set: more solves).
+    """
+    began, solves, reused = time.monotonic(), memory.solves, memory.reused
+    top = memory.settle(selection, until)
+    conflict = None
+    if top.status is ValueStatus.IMPOSSIBLE:
+        blame = smallest_excluding(memory, selection, None, until, blame_limits=False)
+        conflict = None if blame is None else blame.parts
+    build = _Build(memory, selection, until, explain, top)
+    rows: list[DecisionRow] = []
+    makeable: dict[str, bool] = {}
+    for decision, values in memory.domain:
+        module = module_of_decision(decision)
+        if module is not None and not makeable.get(module, False):
+            continue
+        row = DecisionRow(decision, tuple(build.row(decision, v) for v in values))
+        if decision.endswith(".source"):
+            make = row.value("make")
+            makeable[decision.split(".")[1]] = make is not None and make.status is not ValueStatus.IMPOSSIBLE
+        rows.append(row)
+    complete = all(
+        v.status is not ValueStatus.UNKNOWN and (v.system is None or v.proven) for r in rows for v in r.values
+    )
+    request = memory.request
+    return Configuration(
+        product=request.product,
+        quantity=request.quantity,
+        objective=request.objective.value,
+        selection=selection,
+        best=top.witness.system if top.witness is not None else None,
+        decisions=tuple(rows),
+        conflict=conflict,
+        complete=complete and top.status is not ValueStatus.UNKNOWN,
+        stats={
+            "seconds": time.monotonic() - began,
+            "solves": memory.solves - solves,
+            "reused": memory.reused - reused,
+        },
+    )

@@ -1,0 +1,114 @@
+"""The configurator's rule in the solver: a selection narrows the instance's options (contract v1.1).
+
+A :class:`~modcluster.domain.Selection` is applied *before* anything is
+compiled, by removing the options it excludes from the
+:class:`~modcluster.solver.instance.Instance`. Every later stage (bounds,
+pruning, hints, settling, the CP-SAT model) then sees only allowed systems,
+with no rule of its own about selections. Its verifier counterpart is
+:meth:`Selection.allows` applied to a reported system's decisions
+(:func:`modcluster.verify.configuration.reported_decisions`).
+
+- ``hub=X`` keeps hub X; ruling X out removes it.
+- ``modules.m.source=make`` removes m's buy offers; ``=buy:X`` removes its
+  make chain and every buy offer not of X; ruling either out removes them.
+- ``modules.m.steps.n=X`` and ``modules.m.seed=X/s`` keep only that option of
+  the slot and, as those decisions exist only in made modules, remove m's buy
+  offers; ruling them out removes the option.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from modcluster.domain import Selection, source_decision
+from modcluster.solver.instance import Instance, ModulePlan, Option
+
+__all__ = ["decision_values", "restrict", "seed_value", "step_decision"]
+
+
+def step_decision(module: str, n: int) -> str:
+    """The name of step ``n`` (from 1) of a module."""
+    return f"modules.{module}.steps.{n}"
+
+
+def seed_decision(module: str) -> str:
+    """The name of a module's seed decision."""
+    return f"modules.{module}.seed"
+
+
+def seed_value(option: Option) -> str:
+    """A seed option's value: ``organisation/seed``."""
+    return f"{option.org}/{option.offer}"
+
+
+def _distinct(values: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def decision_values(inst: Instance) -> list[tuple[str, tuple[str, ...]]]:
+    """Every decision of the instance with its values, in table order.
+
+    The hub, then per module its source (``make`` first when the module can
+    be made, then ``buy:<org>`` in catalog order), its steps and its seed
+    (when it can be made). An organisation with several eligible offers for
+    one slot is one value.
+    """
+    out: list[tuple[str, tuple[str, ...]]] = [("hub", _distinct([h.org for h in inst.hubs]))]
+    for plan in inst.modules:
+        m = plan.module.id
+        sources = (["make"] if plan.can_make else []) + [f"buy:{o.org}" for o in plan.buy]
+        out.append((source_decision(m), _distinct(sources)))
+        if not plan.can_make:
+            continue
+        for n, options in enumerate(plan.steps or (), start=1):
+            out.append((step_decision(m, n), _distinct([o.org for o in options])))
+        if plan.seeds is not None:
+            out.append((seed_decision(m), _distinct([seed_value(o) for o in plan.seeds])))
+    return out
+
+
+def restrict(inst: Instance, selection: Selection) -> Instance:
+    """The instance with only the options the selection allows (the instance itself when it allows all)."""
+    if not selection.chosen and not selection.ruled_out:
+        return inst
+    chosen = dict(selection.chosen)
+    ruled = set(selection.ruled_out)
+    hubs = tuple(h for h in inst.hubs if chosen.get("hub", h.org) == h.org and ("hub", h.org) not in ruled)
+    modules = tuple(_restrict_module(plan, chosen, ruled) for plan in inst.modules)
+    return replace(inst, hubs=hubs, modules=modules)
+
+
+def _restrict_module(plan: ModulePlan, chosen: dict[str, str], ruled: set[tuple[str, str]]) -> ModulePlan:
+    m = plan.module.id
+    source = source_decision(m)
+    prefix = f"modules.{m}."
+    made_by_choice = any(d.startswith(prefix) and d != source for d in chosen)
+    wanted = chosen.get(source)
+    buy = tuple(
+        o
+        for o in plan.buy
+        if not made_by_choice and wanted in (None, f"buy:{o.org}") and (source, f"buy:{o.org}") not in ruled
+    )
+    steps, seeds = plan.steps, plan.seeds
+    if wanted not in (None, "make") or (source, "make") in ruled:
+        steps, seeds = None, None
+    if steps is not None:
+        steps = tuple(
+            _keep(options, step_decision(m, n), lambda o: o.org, chosen, ruled)
+            for n, options in enumerate(steps, start=1)
+        )
+    if seeds is not None:
+        seeds = _keep(seeds, seed_decision(m), seed_value, chosen, ruled)
+    return replace(plan, buy=buy, steps=steps, seeds=seeds)
+
+
+def _keep(
+    options: tuple[Option, ...],
+    decision: str,
+    value_of: Callable[[Option], str],
+    chosen: dict[str, str],
+    ruled: set[tuple[str, str]],
+) -> tuple[Option, ...]:
+    wanted = chosen.get(decision)
+    return tuple(o for o in options if wanted in (None, value_of(o)) and (decision, value_of(o)) not in ruled)

@@ -1,0 +1,226 @@
+"""The independent check of a decision table (``modcluster/configuration/1``, contract v1.1).
+
+Like the rest of :mod:`modcluster.verify`, it never imports the solver. It
+reads the table as data and checks:
+
+1. the header: the schema, product, quantity and objective of the request;
+2. every ``possible`` value with a system: the system is a valid candidate
+   of the request (:func:`~modcluster.verify.candidate.check_candidate`:
+   eligibility, schedule, figures, limits), it takes the value, the
+   selection allows it (every chosen value taken, none ruled out: read off
+   the system by :func:`reported_decisions`), and the value's ``cost`` and
+   ``lead_time`` are the system's;
+3. ``best``: a valid system allowed by the selection, no worse under the
+   objective than any value's system (every system is some hub's, so the
+   best is the best hub value's), and equal to it;
+4. ``selected`` marks exactly the chosen values; a chosen or ruled-out value
+   is never ``possible`` unless chosen; an ``impossible`` value has no system.
+
+What it cannot see is whether a value called impossible really has no
+system, or a best system really is the best: that is the solver's claim,
+checked by exhaustive search on small instances in the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from modcluster.domain import CONFIGURATION_SCHEMA, Catalog, Request
+from modcluster.errors import VerificationError
+from modcluster.verify.candidate import check_candidate
+from modcluster.verify.checks import objective_tuple
+from modcluster.verify.eligibility import taxonomy_parents
+from modcluster.verify.figures import BuyChoice, MakeChoice, Problem, render
+from modcluster.verify.reading import Reader, Reported, read_candidate
+
+__all__ = [
+    "check_configuration",
+    "reported_decisions",
+    "selection_problems",
+    "system_check",
+    "verify_configuration",
+    "witness_problems",
+]
+
+VALUE_STATUSES = ("possible", "impossible", "unknown")
+
+
+def reported_decisions(rep: Reported) -> dict[str, str]:
+    """The decisions a reported system takes (steps and seed only for made modules)."""
+    values: dict[str, str] = {}
+    if rep.hub is not None:
+        values["hub"] = rep.hub
+    for module, source in rep.sources.items():
+        if isinstance(source, BuyChoice):
+            values[f"modules.{module}.source"] = f"buy:{source.organization}"
+        elif isinstance(source, MakeChoice):
+            values[f"modules.{module}.source"] = "make"
+            for n, (org, _offer) in enumerate(source.steps, start=1):
+                values[f"modules.{module}.steps.{n}"] = org
+            if source.seed is not None:
+                values[f"modules.{module}.seed"] = f"{source.seed[0]}/{source.seed[1]}"
+    return values
+
+
+def system_check(
+    catalog: Catalog, request: Request, system: Any
+) -> tuple[list[str], dict[str, str], tuple[Decimal, ...] | None]:
+    """A reported system's problems as a candidate of the request, its decisions, and its objective key.
+
+    Args:
+        catalog: The catalog.
+        request: The request of the table.
+        system: The system's JSON fields (a v1 candidate, ``rank`` and ``proven_optimal`` optional).
+    """
+    product = catalog.product_by_id.get(request.product)
+    if product is None:
+        return [f"unknown product {request.product!r}"], {}, None
+    reader = Reader()
+    data = dict(system) if isinstance(system, Mapping) else system
+    if isinstance(data, dict):
+        data.setdefault("rank", 1)
+        data.setdefault("proven_optimal", False)
+    rep = read_candidate(data, reader)
+    problems: list[Problem] = list(reader.problems)
+    found, figures = check_candidate(catalog, request, product, rep, taxonomy_parents(catalog))
+    problems += found
+    key = None
+    if figures is not None and rep.lead_time is not None:
+        key = objective_tuple(request, figures.cost, rep.lead_time)
+    return render(problems), reported_decisions(rep), key
+
+
+def selection_problems(
+    values: Mapping[str, str],
+    chosen: Mapping[str, str],
+    ruled: set[tuple[str, str]],
+    value: tuple[str, str] | None = None,
+) -> list[str]:
+    """Why a system taking ``values`` is not allowed by the selection, or does not take ``value``."""
+    problems = [f"does not take the chosen {d}={v}" for d, v in chosen.items() if values.get(d) != v]
+    problems += [f"takes the ruled-out {d}={v}" for d, v in sorted(ruled) if values.get(d) == v]
+    if value is not None and values.get(value[0]) != value[1]:
+        problems.append(f"does not take {value[0]}={value[1]} (takes {values.get(value[0])!r})")
+    return problems
+
+
+def witness_problems(
+    catalog: Catalog,
+    request: Request,
+    system: Any,
+    chosen: Mapping[str, str],
+    ruled: set[tuple[str, str]],
+    value: tuple[str, str] | None = None,
+) -> tuple[list[str], tuple[Decimal, ...] | None]:
+    """Why a reported system is not a valid witness (empty: it is), and its objective key.
+
+    Args:
+        catalog: The catalog.
+        request: The request of the table.
+        system: The system's JSON fields (a v1 candidate, ``rank`` and ``proven_optimal`` optional).
+        chosen: The selection's chosen values by decision.
+        ruled: The selection's ruled-out (decision, value) pairs.
+        value: The (decision, value) the system stands for, if any.
+    """
+    problems, values, key = system_check(catalog, request, system)
+    return problems + selection_problems(values, chosen, ruled, value), key
+
+
+def verify_configuration(catalog: Catalog, request: Request, table: Any) -> list[str]:
+    """Every disagreement between a decision table and the catalog and request (empty: verified).
+
+    Args:
+        catalog: The catalog.
+        request: The request the table answers.
+        table: A :class:`~modcluster.domain.Configuration` or its parsed JSON.
+    """
+    data: Any = table.to_dict() if hasattr(table, "to_dict") else table
+    reader = Reader()
+    top = reader.mapping(data, "", "the configuration")
+    if top is None:
+        return render(reader.problems)
+    problems: list[str] = render(reader.problems)
+    for key, want in (
+        ("schema", CONFIGURATION_SCHEMA),
+        ("product", request.product),
+        ("quantity", request.quantity),
+        ("objective", request.objective.value),
+    ):
+        if top.get(key) != want:
+            problems.append(f"{key}: expected {want!r}, got {top.get(key)!r}")
+    chosen_raw = top.get("selection") or {}
+    chosen = {str(d): str(v) for d, v in chosen_raw.items()} if isinstance(chosen_raw, Mapping) else {}
+    ruled: set[tuple[str, str]] = set()
+    for item in top.get("ruled_out") or []:
+        if isinstance(item, Mapping):
+            ruled.add((str(item.get("decision")), str(item.get("value"))))
+    best_key = None
+    best = top.get("best")
+    if best is not None:
+        found, best_key = witness_problems(catalog, request, best, chosen, ruled)
+        problems += [f"best: {p}" for p in found]
+    keys: list[tuple[str, tuple[Decimal, ...]]] = []
+    for row in top.get("decisions") or []:
+        problems += _row_problems(catalog, request, row, chosen, ruled, keys)
+    if best_key is not None:
+        better = [place for place, key in keys if key < best_key]
+        problems += [f"{place}: its system is better than best" for place in better]
+        hub_keys = [key for place, key in keys if place.startswith("hub=")]
+        if hub_keys and min(hub_keys) != best_key:
+            problems.append("best: not the best hub value's figures")
+    elif any(True for _ in keys):
+        problems.append("best: missing although some value is possible")
+    return problems
+
+
+def _row_problems(
+    catalog: Catalog,
+    request: Request,
+    row: Any,
+    chosen: Mapping[str, str],
+    ruled: set[tuple[str, str]],
+    keys: list[tuple[str, tuple[Decimal, ...]]],
+) -> list[str]:
+    if not isinstance(row, Mapping):
+        return [f"decisions: a row must be an object, got {row!r}"]
+    decision = str(row.get("decision"))
+    problems: list[str] = []
+    for entry in row.get("values") or []:
+        if not isinstance(entry, Mapping):
+            problems.append(f"{decision}: a value must be an object, got {entry!r}")
+            continue
+        value = str(entry.get("value"))
+        place = f"{decision}={value}"
+        status = entry.get("status")
+        if status not in VALUE_STATUSES:
+            problems.append(f"{place}: status must be one of {list(VALUE_STATUSES)}, got {status!r}")
+        is_chosen = chosen.get(decision) == value
+        if bool(entry.get("selected", False)) != is_chosen:
+            problems.append(f"{place}: 'selected' is {entry.get('selected', False)!r}, the selection says {is_chosen}")
+        if status == "possible" and ((decision, value) in ruled or (decision in chosen and not is_chosen)):
+            problems.append(f"{place}: possible, but the selection excludes it")
+        system = entry.get("system")
+        if status != "possible":
+            if system is not None:
+                problems.append(f"{place}: {status}, but it has a system")
+            continue
+        if system is None:
+            problems.append(f"{place}: possible, but no system")
+            continue
+        found, key = witness_problems(catalog, request, system, chosen, ruled, (decision, value))
+        problems += [f"{place}: {p}" for p in found]
+        if key is not None:
+            keys.append((place, key))
+            for field in ("cost", "lead_time"):
+                if field in entry and entry[field] != system.get(field):
+                    problems.append(f"{place}: {field} {entry[field]} is not its system's {system.get(field)}")
+    return problems
+
+
+def check_configuration(catalog: Catalog, request: Request, table: Any) -> None:
+    """Raise :class:`~modcluster.errors.VerificationError` listing every problem of a table, if any."""
+    problems = verify_configuration(catalog, request, table)
+    if problems:
+        raise VerificationError(problems)
