@@ -5,10 +5,10 @@
 >>> conf = Configurator(catalog, build_request(catalog))
 >>> table = conf.options()
 >>> [(v.value, v.status.value, str(v.cost)) for v in table.row("hub").values]
-[('mini-hub', 'possible', '6410.00')]
->>> step = conf.select("modules.body.source", "make")
+[('mini-optics', 'possible', '6410.00')]
+>>> step = conf.select("modules.housing.source", "make")
 >>> step.selection.items(), conf.selection.items()
-(('select modules.body.source=make',), ())
+(('select modules.housing.source=make',), ())
 >>> step.undo().selection == conf.selection
 True
 """

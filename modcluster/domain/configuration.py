@@ -77,7 +77,7 @@ def decisions_of(candidate: Candidate) -> dict[str, str]:
     >>> catalog = load_catalog("catalogs/examples/mini.yaml")
     >>> best = solve(catalog, build_request(catalog)).best
     >>> sorted(decisions_of(best).items())[:2]
-    [('hub', 'mini-hub'), ('modules.body.seed', 'mini-lab/ink-01')]
+    [('hub', 'mini-optics'), ('modules.controller.source', 'buy:mini-controls')]
     """
     values = {"hub": candidate.hub}
     for m in candidate.modules:
@@ -113,7 +113,7 @@ def parse_assignment(text: str) -> tuple[str, str]:
     >>> parse_assignment("hub")
     Traceback (most recent call last):
     ...
-    modcluster.errors.RequestError: invalid request: 'hub': expected decision=value
+    modcluster.errors.RequestError: hub: expected decision=value
     """
     decision, sep, value = text.partition("=")
     decision, value = decision.strip(), value.strip()
