@@ -25,6 +25,7 @@ from modcluster.configure.why import Blame, smallest_excluding
 from modcluster.domain import Catalog, Configuration, Request, Selection, check_request
 from modcluster.errors import Issue, RequestError
 from modcluster.solver import SolverSettings
+from modcluster.solver.selection import selection_issues
 from modcluster.verify import check_configuration
 
 __all__ = ["Configurator"]
@@ -51,13 +52,18 @@ class Configurator:
     def __init__(self, catalog: Catalog, request: Request, settings: SolverSettings | None = None) -> None:
         check_request(catalog, request)
         self._memory = Memory.start(catalog, request, settings)
-        self._selection = Selection()
+        issues = selection_issues(self._memory.domain, request)
+        if issues:
+            raise RequestError(issues)
+        self._original = request
+        self._selection = request.selection
         self._history: tuple[Selection, ...] = ()
 
     @classmethod
     def _step(cls, parent: Configurator, selection: Selection) -> Configurator:
         made = cls.__new__(cls)
         made._memory = parent._memory
+        made._original = parent._original
         made._selection = selection
         made._history = (*parent._history, parent._selection)
         return made
@@ -69,8 +75,18 @@ class Configurator:
 
     @property
     def request(self) -> Request:
-        """The request (with one candidate: a table gives one best system per value)."""
+        """The request without a selection (and with one candidate: a table gives one best system per value)."""
         return self._memory.request
+
+    def saved_request(self) -> Request:
+        """The request with the current selection as its ``select`` and ``rule_out`` (what ``--save`` writes).
+
+        Solving it gives the systems this selection allows; configuring it starts from this selection.
+        """
+        ruled: dict[str, list[str]] = {}
+        for decision, value in self._selection.ruled_out:
+            ruled.setdefault(decision, []).append(value)
+        return self._original.with_changes(select=dict(self._selection.chosen), rule_out=ruled)
 
     def decisions(self) -> list[tuple[str, tuple[str, ...]]]:
         """Every decision of the request with every value it can take (eligibility only, no selection)."""
@@ -100,6 +116,7 @@ class Configurator:
             return self
         made = Configurator.__new__(Configurator)
         made._memory = self._memory
+        made._original = self._original
         made._selection = self._history[-1]
         made._history = self._history[:-1]
         return made

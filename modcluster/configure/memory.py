@@ -32,6 +32,7 @@ from typing import Any
 from modcluster.domain import (
     Candidate,
     Catalog,
+    FrozenDict,
     Request,
     Selection,
     Status,
@@ -96,8 +97,11 @@ class Memory:
 
     @classmethod
     def start(cls, catalog: Catalog, request: Request, settings: SolverSettings | None = None) -> Memory:
-        """Prepare the request once (its instance and decisions)."""
-        request = request.model_copy(update={"candidates": 1})
+        """Prepare the request once (its instance and decisions), without its own ``select`` and ``rule_out``.
+
+        Those are the session's first selection (:func:`start_selection`): the table lists every value.
+        """
+        request = request.model_copy(update={"candidates": 1, "select": FrozenDict(), "rule_out": FrozenDict()})
         base = prepare(catalog, request)
         return cls(catalog, request, settings or SolverSettings(), base, decision_values(base))
 

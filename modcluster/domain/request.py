@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
-from modcluster.domain.frozen import FrozenModel
+from modcluster.domain.configuration import Selection
+from modcluster.domain.frozen import FrozenDict, FrozenModel
 from modcluster.domain.issues import validate_data
 from modcluster.domain.values import Count, Days, Id, Money, Positive, PositiveDecimal
 from modcluster.errors import RequestError
@@ -55,9 +56,26 @@ class RequestDefaults(FrozenModel):
 
 
 class Request(RequestDefaults):
-    """A request: product, quantity, limits, filters, objective, candidates, time limit."""
+    """A request: product, quantity, limits, filters, objective, candidates, time limit.
+
+    ``select`` and ``rule_out`` (contract extension: a saved configuration,
+    see docs/configure.md) fix decisions to values and rule values out, as a
+    configurator's selection does: ``select: {hub: x, modules.housing.source:
+    make}``, ``rule_out: {modules.head.seed: [tama-univ/laser-01]}``. Only
+    systems the selection allows are candidates.
+    """
 
     product: Id
+    select: Annotated[dict[Id, Id], AfterValidator(FrozenDict)] = Field(default_factory=FrozenDict)
+    rule_out: Annotated[dict[Id, tuple[Id, ...]], AfterValidator(FrozenDict)] = Field(default_factory=FrozenDict)
+
+    @property
+    def selection(self) -> Selection:
+        """``select`` and ``rule_out`` as a :class:`~modcluster.domain.Selection`."""
+        return Selection(
+            tuple(self.select.items()),
+            tuple((d, v) for d, values in self.rule_out.items() for v in values),
+        )
 
     def with_changes(self, **changes: Any) -> Request:
         """Return a copy with some fields replaced, validated again.

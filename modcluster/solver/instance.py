@@ -29,6 +29,7 @@ from modcluster.solver.rules.interfaces import bridge_figures
 from modcluster.solver.rules.limits import budget_cents, org_allowed
 from modcluster.solver.rules.onboarding import onboarding_fees
 from modcluster.solver.rules.tasks import lot_cents, money_cents, task_days
+from modcluster.solver.selection import narrow_to_request
 
 __all__ = ["HubOption", "Instance", "LinkPlan", "ModulePlan", "Option", "prepare"]
 
@@ -140,7 +141,7 @@ class Instance:
 
 
 def prepare(catalog: Catalog, request: Request) -> Instance:
-    """Compute every eligible option of the request's product.
+    """Compute every eligible option of the request's product (narrowed by its ``select`` and ``rule_out``).
 
     Offers are indexed by capability and module type once, so the work is
     linear in the size of the catalog.
@@ -258,4 +259,4 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
         onboarding={},
     )
     instance.onboarding.update(onboarding_fees(catalog, instance.hubs, instance.participants))
-    return instance
+    return narrow_to_request(instance, request)

@@ -20,11 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from modcluster.domain import Selection, source_decision
-from modcluster.solver.instance import Instance, ModulePlan, Option
+from modcluster.domain import Request, Selection, source_decision
+from modcluster.errors import Issue, RequestError
 
-__all__ = ["decision_values", "restrict", "seed_value", "step_decision"]
+if TYPE_CHECKING:
+    from modcluster.solver.instance import Instance, ModulePlan, Option
+
+__all__ = ["decision_values", "narrow_to_request", "restrict", "seed_value", "selection_issues", "step_decision"]
 
 
 def step_decision(module: str, n: int) -> str:
@@ -66,6 +70,35 @@ def decision_values(inst: Instance) -> list[tuple[str, tuple[str, ...]]]:
         if plan.seeds is not None:
             out.append((seed_decision(m), _distinct([seed_value(o) for o in plan.seeds])))
     return out
+
+
+def selection_issues(domain: list[tuple[str, tuple[str, ...]]], request: Request) -> list[Issue]:
+    """Every ``select`` or ``rule_out`` entry of the request that names no decision or no eligible value."""
+    values = dict(domain)
+    issues = []
+    entries = [(f"select.{d}", d, v) for d, v in request.select.items()]
+    entries += [(f"rule_out.{d}[{i}]", d, v) for d, vs in request.rule_out.items() for i, v in enumerate(vs)]
+    for place, decision, value in entries:
+        if decision not in values:
+            issues.append(Issue(place, f"no decision {decision!r} for {request.product} (see modcluster configure)"))
+        elif value not in values[decision]:
+            shown = ", ".join(values[decision][:8]) or "none"
+            issues.append(Issue(place, f"{value!r} is not an eligible value of {decision} (eligible: {shown})"))
+    return issues
+
+
+def narrow_to_request(inst: Instance, request: Request) -> Instance:
+    """The instance narrowed by the request's own ``select`` and ``rule_out`` (checked first).
+
+    Raises:
+        RequestError: An entry names no decision of the product, or no eligible value of it.
+    """
+    if not request.select and not request.rule_out:
+        return inst
+    issues = selection_issues(decision_values(inst), request)
+    if issues:
+        raise RequestError(issues)
+    return restrict(inst, request.selection)
 
 
 def restrict(inst: Instance, selection: Selection) -> Instance:

@@ -177,6 +177,6 @@ def _infeasible_summary(request: Request) -> str:
         )
         if value is not None
     ]
-    filters = [f for f in ("sites", "exclude", "require", "hub") if getattr(request, f)]
+    filters = [f for f in ("sites", "exclude", "require", "hub", "select", "rule_out") if getattr(request, f)]
     rules = ", ".join(named + filters) or "the product's structure"
     return f"every requirement has an eligible offer, but no system meets all of: {rules}"

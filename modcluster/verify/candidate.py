@@ -31,6 +31,7 @@ from modcluster.verify.eligibility import (
 from modcluster.verify.evaluation import evaluate, normalise_choices
 from modcluster.verify.figures import BREAKDOWN_KEYS, Choices, MakeChoice, Problem, SystemFigures, render
 from modcluster.verify.reading import Reported
+from modcluster.verify.selection import reported_decisions, selection_problems
 
 __all__ = [
     "check_candidate",
@@ -253,6 +254,9 @@ def check_candidate(
     problems += check_links(figures, rep)
     problems += check_cost(figures, rep)
     problems += limit_problems(request, figures)
+    if request.select or request.rule_out:
+        ruled = set(request.selection.ruled_out)
+        problems += [("selection", p) for p in selection_problems(reported_decisions(rep), request.select, ruled)]
     late = deadline_problem(request, rep.lead_time)
     if late is not None:
         problems.append(late)

@@ -32,8 +32,9 @@ from modcluster.errors import VerificationError
 from modcluster.verify.candidate import check_candidate
 from modcluster.verify.checks import objective_tuple
 from modcluster.verify.eligibility import taxonomy_parents
-from modcluster.verify.figures import BuyChoice, MakeChoice, Problem, render
-from modcluster.verify.reading import Reader, Reported, read_candidate
+from modcluster.verify.figures import Problem, render
+from modcluster.verify.reading import Reader, read_candidate
+from modcluster.verify.selection import reported_decisions, selection_problems
 
 __all__ = [
     "check_configuration",
@@ -45,23 +46,6 @@ __all__ = [
 ]
 
 VALUE_STATUSES = ("possible", "impossible", "unknown")
-
-
-def reported_decisions(rep: Reported) -> dict[str, str]:
-    """The decisions a reported system takes (steps and seed only for made modules)."""
-    values: dict[str, str] = {}
-    if rep.hub is not None:
-        values["hub"] = rep.hub
-    for module, source in rep.sources.items():
-        if isinstance(source, BuyChoice):
-            values[f"modules.{module}.source"] = f"buy:{source.organization}"
-        elif isinstance(source, MakeChoice):
-            values[f"modules.{module}.source"] = "make"
-            for n, (org, _offer) in enumerate(source.steps, start=1):
-                values[f"modules.{module}.steps.{n}"] = org
-            if source.seed is not None:
-                values[f"modules.{module}.seed"] = f"{source.seed[0]}/{source.seed[1]}"
-    return values
 
 
 def system_check(
@@ -90,20 +74,6 @@ def system_check(
     if figures is not None and rep.lead_time is not None:
         key = objective_tuple(request, figures.cost, rep.lead_time)
     return render(problems), reported_decisions(rep), key
-
-
-def selection_problems(
-    values: Mapping[str, str],
-    chosen: Mapping[str, str],
-    ruled: set[tuple[str, str]],
-    value: tuple[str, str] | None = None,
-) -> list[str]:
-    """Why a system taking ``values`` is not allowed by the selection, or does not take ``value``."""
-    problems = [f"does not take the chosen {d}={v}" for d, v in chosen.items() if values.get(d) != v]
-    problems += [f"takes the ruled-out {d}={v}" for d, v in sorted(ruled) if values.get(d) == v]
-    if value is not None and values.get(value[0]) != value[1]:
-        problems.append(f"does not take {value[0]}={value[1]} (takes {values.get(value[0])!r})")
-    return problems
 
 
 def witness_problems(
