@@ -181,10 +181,16 @@ def settle(
             return kth
         return limit if kth is None else min(limit, kth)
 
+    # Each source's variant per interface kind, looked up once: the search asks at every node.
+    kinds = {link.kind for link in inst.links}
+    variants = {
+        id(s): {kind: module_variant(s.module.buy, hub, kind) for kind in kinds} for options in sources for s in options
+    }
+
     def variant(m: int, kind: str) -> str | None:
         source = chosen[m]
         assert source is not None
-        return module_variant(source.module.buy, hub, kind)
+        return variants[id(source)][kind]
 
     def leaf(cents: int, ready: int, bridge_days: int) -> None:
         lead = ready + hub.integration_days + bridge_days
@@ -234,7 +240,7 @@ def settle(
                 if not link_matched(variant(link.a, link.kind), variant(link.b, link.kind)):
                     more_cents += link.bridge_cents[hub.org]
                     more_days += link.bridge_days[hub.org]
-            new_fees = fees + onboarding_total(inst, hub.org, added)
+            new_fees = fees + onboarding_total(inst, hub.org, added) if added else fees
             new_cents = cents + source.cents
             low_cents = hub.design_cents + new_cents + new_fees + bridge_cents + more_cents + cheapest[d + 1]
             new_price = price + source.price

@@ -87,7 +87,10 @@ class HubOption:
 
     def house(self, kind: str) -> str | None:
         """The hub's house variant for an interface kind."""
-        return dict(self.house_variants).get(kind)
+        for key, value in self.house_variants:  # a scan: a handful of kinds, and no dict built per call
+            if key == kind:
+                return value
+        return None
 
 
 @dataclass(frozen=True, slots=True)
