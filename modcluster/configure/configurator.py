@@ -28,7 +28,11 @@ from modcluster.solver import SolverSettings
 from modcluster.solver.selection import selection_issues
 from modcluster.verify import check_configuration
 
-__all__ = ["Configurator"]
+__all__ = ["RESERVE", "RESERVE_SHARE", "Configurator"]
+
+#: Seconds (at most, and at most this share of the limit) a table keeps for its verification.
+RESERVE = 1.0
+RESERVE_SHARE = 0.05
 
 
 class Configurator:
@@ -132,7 +136,8 @@ class Configurator:
         Raises:
             VerificationError: A witness failed the independent check (a bug: report it).
         """
-        until = time.monotonic() + self._seconds(time_limit)
+        seconds = self._seconds(time_limit)
+        until = time.monotonic() + seconds - min(RESERVE, RESERVE_SHARE * seconds)
         table = decision_table(self._memory, self._selection, until, explain)
         check_configuration(self._memory.catalog, self._memory.request, table)
         return table

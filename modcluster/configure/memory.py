@@ -12,7 +12,8 @@ and every configurator derived from it by ``select``, ``rule_out`` and
   allows is the best of S' (S' allows fewer systems, none better); and
   otherwise the best of S is a lower bound for S', met by any known system
   S' allows with that value;
-- every verified system found (the pool of witnesses);
+- every verified system found, by objective key (the pool of witnesses);
+- lower bounds: a selection proven to allow nothing better than a known system;
 - the verifier's verdict on each system (each is checked once);
 - the memories of the request with some of its limits dropped, which the
   explanations (:mod:`modcluster.configure.why`) ask.
@@ -24,6 +25,7 @@ system S allows.
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -89,7 +91,8 @@ class Memory:
     base: Instance
     domain: list[tuple[str, tuple[str, ...]]]
     results: dict[SelectionKey, Settled] = field(default_factory=dict)
-    pool: list[Witness] = field(default_factory=list)
+    by_key: dict[tuple[Any, ...], list[Witness]] = field(default_factory=dict)
+    floors: dict[SelectionKey, tuple[Any, ...]] = field(default_factory=dict)
     checked: dict[Candidate, Witness] = field(default_factory=dict)
     relaxed: dict[frozenset[str], Memory] = field(default_factory=dict)
     solves: int = 0
@@ -121,48 +124,83 @@ class Memory:
             raise VerificationError([f"the system's decisions read back differently: {values}"])
         made = Witness(system, values, objective_key(system, self.request))
         self.checked[system] = made
-        self.pool.append(made)
+        self.by_key.setdefault(made.key, []).append(made)
         return made
 
     def settle(self, selection: Selection, until: float) -> Settled:
         """The best system the selection allows: from what is known when that settles it, else solved."""
-        key = selection_key(selection)
-        known = self.results.get(key)
+        known = self.known(selection)
         if known is not None:
             return known
-        carried = self._carried(selection, key)
-        if carried is not None:
-            self.reused += 1
-            self.results[key] = carried
-            return carried
         found = self._solve(selection, until)
-        if found.status is not ValueStatus.UNKNOWN and (found.proven or found.status is ValueStatus.IMPOSSIBLE):
-            self.results[key] = found
+        assert found is not None  # without a ceiling there is always an answer
+        self.record(selection, found)
         return found
 
-    def _carried(self, selection: Selection, key: SelectionKey) -> Settled | None:
-        """What earlier answers prove about ``selection`` (None: they do not settle it)."""
-        chosen, ruled = key
-        floor: tuple[Any, ...] | None = None
-        for (c0, r0), earlier in self.results.items():
-            if not (c0 <= chosen and r0 <= ruled):
+    def settle_below(self, selection: Selection, until: float, ceiling: Witness | None) -> Settled | None:
+        """Like :meth:`settle`, but only a system better than ``ceiling`` is of interest.
+
+        Returns None when it is proven that the selection allows nothing better than ``ceiling``
+        (remembered as a lower bound of the selection's best).
+        """
+        known = self.known(selection)
+        if known is not None or ceiling is None:
+            return known if known is not None else self.settle(selection, until)
+        floor = self.floors.get(selection_key(selection))
+        if floor is not None and floor >= ceiling.key:
+            return None
+        found = self._solve(selection, until, ceiling)
+        if found is None:
+            self.floors[selection_key(selection)] = ceiling.key
+            return None
+        self.record(selection, found)
+        return found
+
+    def record(self, selection: Selection, found: Settled) -> None:
+        """Remember a settled answer (an unknown one or an unproven best is not a fact: it is not kept)."""
+        if found.status is ValueStatus.IMPOSSIBLE or (found.status is ValueStatus.POSSIBLE and found.proven):
+            self.results[selection_key(selection)] = found
+
+    def known(self, selection: Selection) -> Settled | None:
+        """What earlier answers prove about ``selection``, with no solve (None: they do not settle it).
+
+        Earlier selections implied by this one are looked up among those with at most two
+        choices and one rule-out fewer (what a step of a session leaves behind).
+        """
+        key = selection_key(selection)
+        found = self.results.get(key)
+        if found is not None:
+            return found
+        floor: tuple[Any, ...] | None = self.floors.get(key)
+        for earlier_key in _implied(key):
+            earlier = self.results.get(earlier_key)
+            if earlier is None:
+                bound = self.floors.get(earlier_key)
+                if bound is not None and (floor is None or bound > floor):
+                    floor = bound
                 continue
             if earlier.status is ValueStatus.IMPOSSIBLE:
-                return IMPOSSIBLE
+                return self._reuse(key, IMPOSSIBLE)
             if earlier.witness is None or not earlier.proven:
                 continue
             if selection.allows(earlier.witness.values):
-                return earlier
+                return self._reuse(key, earlier)
             if floor is None or earlier.witness.key > floor:
                 floor = earlier.witness.key
         if floor is None:
             return None
-        for known in self.pool:
-            if known.key == floor and selection.allows(known.values):
-                return Settled(ValueStatus.POSSIBLE, known, True)
+        for witness in self.by_key.get(floor, ()):
+            if selection.allows(witness.values):
+                return self._reuse(key, Settled(ValueStatus.POSSIBLE, witness, True))
         return None
 
-    def _solve(self, selection: Selection, until: float) -> Settled:
+    def _reuse(self, key: SelectionKey, found: Settled) -> Settled:
+        self.reused += 1
+        self.results[key] = found
+        return found
+
+    def _solve(self, selection: Selection, until: float, ceiling: Witness | None = None) -> Settled | None:
+        """One solve of the narrowed instance (with ``ceiling``: None when nothing better exists)."""
         seconds = until - time.monotonic()
         if seconds <= 0:
             return UNKNOWN
@@ -172,10 +210,11 @@ class Memory:
         self.solves += 1
         request = self.request.model_copy(update={"time_limit": Decimal(str(round(seconds, 3)))})
         began = time.monotonic()
+        above = None if ceiling is None else (int(ceiling.system.cost * 100), ceiling.system.lead_time)
         with time_limit(began + seconds):
-            solution = solve_prepared(inst, request, self.settings, began)
+            solution = solve_prepared(inst, request, self.settings, began, above)
         if solution.status is Status.INFEASIBLE:
-            return IMPOSSIBLE
+            return IMPOSSIBLE if ceiling is None else None
         if solution.best is None:
             return UNKNOWN
         found = self.witness(solution.best)
@@ -183,3 +222,18 @@ class Memory:
         if problems:
             raise VerificationError([f"a system of {selection.items()}: {p}" for p in problems])
         return Settled(ValueStatus.POSSIBLE, found, solution.best.proven_optimal)
+
+
+def _implied(key: SelectionKey) -> list[SelectionKey]:
+    """Selections this one implies that a session may have settled: up to two choices and one rule-out fewer."""
+    chosen, ruled = key
+    rules = [ruled, *(ruled - {r} for r in ruled)] if len(ruled) <= 8 else [ruled]
+    if ruled:
+        rules.append(frozenset())
+    out: list[SelectionKey] = []
+    items = sorted(chosen)
+    for drop in range(min(2, len(items)) + 1):
+        for removed in itertools.combinations(items, drop):
+            kept = chosen - set(removed)
+            out.extend((kept, r) for r in rules if (kept, r) != key)
+    return out

@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from modcluster.configure.memory import IMPOSSIBLE, Memory, Settled
+from modcluster.configure.memory import IMPOSSIBLE, UNKNOWN, Memory, Settled, Witness
 from modcluster.configure.why import smallest_excluding
 from modcluster.domain import Configuration, DecisionRow, Selection, ValueRow, ValueStatus
 
@@ -48,6 +48,7 @@ class _Build:
     until: float
     explain: bool
     top: Settled
+    hubs: list[tuple[str, Settled]] | None = None
 
     def row(self, decision: str, value: str) -> ValueRow:
         chosen = self.selection.value_of(decision)
@@ -62,8 +63,43 @@ class _Build:
             return self._from(value, top, why_of=(decision, value))
         if top.proven and top.witness is not None and top.witness.values.get(decision) == value:
             return self._from(value, top)
-        found = self.memory.settle(self.selection.choose(decision, value), self.until)
+        if self.hubs is None or decision == "hub":
+            found = self.memory.settle(self.selection.choose(decision, value), self.until)
+        else:
+            found = self.by_hub(self.selection.choose(decision, value))
         return self._from(value, found, why_of=(decision, value))
+
+    def by_hub(self, selection: Selection) -> Settled:
+        """The best system of a selection as the best of its hubs', hubs whose own best is no better skipped.
+
+        Each hub's best under the table's selection (its row in the table) is a lower bound of
+        the hub's best with one more choice; hubs go best first, and each is searched only for a
+        system better than the best found so far (:meth:`Memory.settle_below`).
+        """
+        known = self.memory.known(selection)
+        if known is not None:
+            return known
+        assert self.hubs is not None
+        best: Witness | None = None
+        proven = True
+        for hub, alone in self.hubs:
+            if alone.status is ValueStatus.IMPOSSIBLE:
+                continue
+            if alone.proven and alone.witness is not None and best is not None and alone.witness.key >= best.key:
+                continue
+            found = self.memory.settle_below(selection.choose("hub", hub), self.until, best)
+            if found is None or found.status is ValueStatus.IMPOSSIBLE:
+                continue
+            if found.status is ValueStatus.UNKNOWN or found.witness is None:
+                proven = False
+                continue
+            proven = proven and found.proven
+            if best is None or found.witness.key < best.key:
+                best = found.witness
+        nothing = IMPOSSIBLE if proven else UNKNOWN
+        answer = nothing if best is None else Settled(ValueStatus.POSSIBLE, best, proven)
+        self.memory.record(selection, answer)
+        return answer
 
     def _from(
         self, value: str, found: Settled, selected: bool = False, why_of: tuple[str, str] | None = None
@@ -94,6 +130,7 @@ def decision_table(memory: Memory, selection: Selection, until: float, explain: 
         blame = smallest_excluding(memory, selection, None, until, blame_limits=False)
         conflict = None if blame is None else blame.parts
     build = _Build(memory, selection, until, explain, top)
+    build.hubs = _hub_bests(memory, selection, until)
     rows: list[DecisionRow] = []
     makeable: dict[str, bool] = {}
     for decision, values in memory.domain:
@@ -124,3 +161,17 @@ def decision_table(memory: Memory, selection: Selection, until: float, explain: 
             "reused": memory.reused - reused,
         },
     )
+
+
+def _hub_bests(memory: Memory, selection: Selection, until: float) -> list[tuple[str, Settled]] | None:
+    """Each hub's best under the selection, best first (None: one hub, or the selection chooses it)."""
+    hubs = dict(memory.domain)["hub"]
+    if selection.value_of("hub") is not None or len(hubs) < 2:
+        return None
+    out = [(h, memory.settle(selection.choose("hub", h), until)) for h in hubs if ("hub", h) not in selection.ruled_out]
+
+    def order(pair: tuple[str, Settled]) -> tuple[int, tuple[object, ...]]:
+        witness = pair[1].witness
+        return (0, witness.key) if witness is not None else (1, ())
+
+    return sorted(out, key=order)

@@ -97,7 +97,13 @@ class _Hub:
     tried: list[GreedySystem | None] = field(default_factory=list)
 
 
-def search_hubs(inst: Instance, request: Request, settings: SolverSettings, began: float) -> SearchOutcome:
+def search_hubs(
+    inst: Instance,
+    request: Request,
+    settings: SolverSettings,
+    began: float,
+    ceiling: tuple[int, int] | None = None,
+) -> SearchOutcome:
     """Find the best ``k`` candidates, one hub at a time (see docs/performance.md).
 
     The systems of different hubs are different candidates, so the best k
@@ -111,6 +117,11 @@ def search_hubs(inst: Instance, request: Request, settings: SolverSettings, bega
     is complete. Every model gets the k-th best value as a cutoff and its
     hub's bounds as constraints; all share one objective scale, computed on the
     whole instance, so values compare across hubs.
+
+    ``ceiling`` (cents, days): a system known elsewhere; only systems better
+    than it under the objective are looked for (it is the cutoff until k are
+    found). Every system better than it packs below it, whatever its size, so
+    finding none proves that none is better; the configurator asks so.
     """
     k = request.candidates
     horizon = schedule_horizon(inst)
@@ -140,10 +151,13 @@ def search_hubs(inst: Instance, request: Request, settings: SolverSettings, bega
     open_bounds: list[int] = []  # lower bounds of what was left unexplored
     limit = float(request.time_limit)
 
+    above = None if ceiling is None else order.value(*ceiling)
+
     def kth() -> int | None:
         if len(found) < k:
-            return None
-        return sorted(v for v, _ in found)[k - 1]
+            return above
+        value = sorted(v for v, _ in found)[k - 1]
+        return value if above is None else min(value, above)
 
     while queue:
         low, index = heapq.heappop(queue)

@@ -101,11 +101,19 @@ def _solve(catalog: Catalog, request: Request, settings: SolverSettings) -> Solu
         return solve_prepared(inst, request, settings, began)
 
 
-def solve_prepared(inst: Instance, request: Request, settings: SolverSettings, began: float) -> Solution:
+def solve_prepared(
+    inst: Instance,
+    request: Request,
+    settings: SolverSettings,
+    began: float,
+    ceiling: tuple[int, int] | None = None,
+) -> Solution:
     """Search a prepared instance: its static gaps first (a proof of infeasibility), then the hubs.
 
     The caller holds the time limit (:func:`modcluster.solver.deadline.time_limit`) ending at
     ``began + request.time_limit``; the configurator calls this on instances narrowed by a selection.
+    With ``ceiling`` (cents, days of a system known elsewhere) only better systems are looked for:
+    ``infeasible`` then means none is better (see :func:`~modcluster.solver.search.search_hubs`).
     """
     gaps = static_gaps(inst)
     if gaps:
@@ -121,7 +129,7 @@ def solve_prepared(inst: Instance, request: Request, settings: SolverSettings, b
             stats={"seconds": time.monotonic() - began},
         )
     try:
-        outcome = search_hubs(inst, request, settings, began)
+        outcome = search_hubs(inst, request, settings, began, ceiling)
     except TimeLimitError:  # before the first hub was searched: nothing found, nothing proven
         outcome = SearchOutcome([], False, False, 0, [])
     candidates = outcome.candidates

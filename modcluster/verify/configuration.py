@@ -23,6 +23,7 @@ checked by exhaustive search on small instances in the tests.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -98,6 +99,23 @@ def witness_problems(
     return problems + selection_problems(values, chosen, ruled, value), key
 
 
+class _Checked:
+    """Each distinct system of a table checked once (a table repeats its best systems many times)."""
+
+    def __init__(self, catalog: Catalog, request: Request) -> None:
+        self.catalog, self.request = catalog, request
+        self.seen: dict[str, tuple[list[str], dict[str, str], tuple[Decimal, ...] | None]] = {}
+
+    def problems(
+        self, system: Any, chosen: Mapping[str, str], ruled: set[tuple[str, str]], value: tuple[str, str] | None
+    ) -> tuple[list[str], tuple[Decimal, ...] | None]:
+        text = json.dumps(system, sort_keys=True, default=str)
+        if text not in self.seen:
+            self.seen[text] = system_check(self.catalog, self.request, system)
+        problems, values, key = self.seen[text]
+        return problems + selection_problems(values, chosen, ruled, value), key
+
+
 def verify_configuration(catalog: Catalog, request: Request, table: Any) -> list[str]:
     """Every disagreement between a decision table and the catalog and request (empty: verified).
 
@@ -126,14 +144,15 @@ def verify_configuration(catalog: Catalog, request: Request, table: Any) -> list
     for item in top.get("ruled_out") or []:
         if isinstance(item, Mapping):
             ruled.add((str(item.get("decision")), str(item.get("value"))))
+    checked = _Checked(catalog, request)
     best_key = None
     best = top.get("best")
     if best is not None:
-        found, best_key = witness_problems(catalog, request, best, chosen, ruled)
+        found, best_key = checked.problems(best, chosen, ruled, None)
         problems += [f"best: {p}" for p in found]
     keys: list[tuple[str, tuple[Decimal, ...]]] = []
     for row in top.get("decisions") or []:
-        problems += _row_problems(catalog, request, row, chosen, ruled, keys)
+        problems += _row_problems(checked, row, chosen, ruled, keys)
     if best_key is not None:
         better = [place for place, key in keys if key < best_key]
         problems += [f"{place}: its system is better than best" for place in better]
@@ -146,8 +165,7 @@ def verify_configuration(catalog: Catalog, request: Request, table: Any) -> list
 
 
 def _row_problems(
-    catalog: Catalog,
-    request: Request,
+    checked: _Checked,
     row: Any,
     chosen: Mapping[str, str],
     ruled: set[tuple[str, str]],
@@ -179,7 +197,7 @@ def _row_problems(
         if system is None:
             problems.append(f"{place}: possible, but no system")
             continue
-        found, key = witness_problems(catalog, request, system, chosen, ruled, (decision, value))
+        found, key = checked.problems(system, chosen, ruled, (decision, value))
         problems += [f"{place}: {p}" for p in found]
         if key is not None:
             keys.append((place, key))
