@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from modcluster.domain import PLAN_SCHEMA, Catalog
+from modcluster.domain import CONFIGURATION_SCHEMA, PLAN_SCHEMA, Catalog
 from modcluster.errors import ExitCode, InputError
 
 __all__ = ["register"]
@@ -23,8 +23,8 @@ def register(sub: Any) -> None:
         "files",
         nargs="+",
         metavar="[REQUEST] SOLUTION",
-        help="a request file and a solution JSON (or a plan file and a plan JSON); without the request, "
-        "the one stored in the solution or plan",
+        help="a request file and a solution JSON (or a plan file and a plan JSON, or a request file and a "
+        "configuration JSON); without the request, the one stored in the file",
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run)
@@ -73,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
     doc = load_document(solution_file, require_mapping=False)
     if isinstance(doc.data, dict) and doc.data.get("schema") == PLAN_SCHEMA:
         return _verify_plan(args, catalog, request_file, solution_file, doc.data)
+    if isinstance(doc.data, dict) and doc.data.get("schema") == CONFIGURATION_SCHEMA:
+        return _verify_configuration(args, catalog, request_file, solution_file, doc.data)
     solutions = doc.data if isinstance(doc.data, list) else [doc.data]
     fixed_request = None
     if request_file:
@@ -127,4 +129,30 @@ def _verify_plan(
         count = len(data.get("entries") or [])
         what = f"a plan of {count} entries" if count else f"status {data.get('status')}, no plan, the explanation's ids"
         print(f"{plan_file}: verified ({what})")
+    return ExitCode.VERIFY_FAILED if problems else ExitCode.OPTIMAL
+
+
+def _verify_configuration(
+    args: argparse.Namespace, catalog: Catalog, request_file: str | None, table_file: str, data: dict[str, Any]
+) -> int:
+    """Verify a decision table (``modcluster configure --json``) against its request."""
+    from modcluster.io import build_request, load_request_document, request_from_data
+    from modcluster.verify import verify_configuration
+
+    if request_file:
+        request = build_request(catalog, None, load_request_document(request_file), file=request_file)
+    elif isinstance(data.get("request"), dict):
+        request = request_from_data(data["request"], file=table_file)
+    else:
+        raise InputError(f"{table_file}: the table stores no request; give the request file too")
+    problems = verify_configuration(catalog, request, data)
+    if args.json:
+        sys.stdout.write(json.dumps({"verified": not problems, "problems": problems}, indent=2) + "\n")
+    elif problems:
+        print(f"{table_file}: {len(problems)} problem(s)")
+        for problem in problems:
+            print(f"  - {problem}")
+    else:
+        count = sum(len(row.get("values") or []) for row in data.get("decisions") or [] if isinstance(row, dict))
+        print(f"{table_file}: verified (a decision table of {count} values)")
     return ExitCode.VERIFY_FAILED if problems else ExitCode.OPTIMAL

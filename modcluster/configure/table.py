@@ -155,6 +155,7 @@ def decision_table(memory: Memory, selection: Selection, until: float, explain: 
         decisions=tuple(rows),
         conflict=conflict,
         complete=complete and top.status is not ValueStatus.UNKNOWN,
+        request=request.model_dump(mode="python", by_alias=True, exclude_none=False),
         stats={
             "seconds": time.monotonic() - began,
             "solves": memory.solves - solves,

@@ -33,6 +33,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from modcluster.domain.frozen import freeze, thaw
 from modcluster.domain.solution import Candidate, dumps
 from modcluster.errors import Issue, RequestError
 
@@ -276,7 +277,14 @@ class Configuration:
     decisions: tuple[DecisionRow, ...]
     conflict: tuple[str, ...] | None = None
     complete: bool = True
+    request: dict[str, Any] | None = None
     stats: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        # Deeply immutable: the request and the stats are frozen copies of what was given.
+        if self.request is not None:
+            object.__setattr__(self, "request", freeze(self.request))
+        object.__setattr__(self, "stats", freeze(self.stats))
 
     def row(self, decision: str) -> DecisionRow | None:
         """The row of one decision (None when the decision does not exist under the selection)."""
@@ -306,6 +314,8 @@ class Configuration:
         data["decisions"] = [
             {"decision": r.decision, "values": [v.to_dict() for v in r.values]} for r in self.decisions
         ]
+        if self.request is not None:
+            data["request"] = thaw(self.request)  # a fresh copy: changing it changes nothing here
         return data
 
     def to_json(self, indent: int | None = 2) -> str:
