@@ -82,7 +82,11 @@ class _Tester:
         """True: no system with only these parts takes the value; False: one does; None: not settled in time."""
         kept = self.selection.restricted_to(parts)
         if self.value is not None:
-            kept = kept.choose(*self.value)
+            decision, value = self.value
+            other = kept.value_of(decision)
+            if (other is not None and other != value) or self.value in kept.ruled_out:
+                return True  # one of the parts itself excludes the value: no system can take it
+            kept = kept.choose(decision, value)
         memory = self._memory(frozenset(p for p in parts | self.fixed if p.startswith("limits.")))
         found: Settled = memory.settle(kept, self.until)
         if found.status is ValueStatus.UNKNOWN:

@@ -21,7 +21,7 @@ from typing import Any
 from modcluster.domain.catalog import Catalog
 from modcluster.domain.checks import MAX_LISTED, check_request, known_ids
 from modcluster.domain.issues import validate_data
-from modcluster.domain.request import Request, RequestDefaults
+from modcluster.domain.request import Request, RequestDefaults, RuleOut, Select
 from modcluster.domain.values import Id
 from modcluster.errors import Issue, RequestError
 
@@ -46,6 +46,8 @@ class RequestLayer(RequestDefaults):
     """One layer of a request: every field optional, the product too."""
 
     product: Id | None = None
+    select: Select | None = None
+    rule_out: RuleOut | None = None
 
 
 def default_request(

@@ -14,7 +14,12 @@ from modcluster.domain.issues import validate_data
 from modcluster.domain.values import Count, Days, Id, Money, Positive, PositiveDecimal
 from modcluster.errors import RequestError
 
-__all__ = ["Limits", "Objective", "Request", "RequestDefaults", "Weights"]
+__all__ = ["Limits", "Objective", "Request", "RequestDefaults", "RuleOut", "Select", "Weights"]
+
+#: ``select``: decision -> the value chosen (a saved configuration; frozen once validated).
+Select = Annotated[dict[Id, Id], AfterValidator(FrozenDict)]
+#: ``rule_out``: decision -> the values ruled out.
+RuleOut = Annotated[dict[Id, tuple[Id, ...]], AfterValidator(FrozenDict)]
 
 
 class Objective(StrEnum):
@@ -66,8 +71,8 @@ class Request(RequestDefaults):
     """
 
     product: Id
-    select: Annotated[dict[Id, Id], AfterValidator(FrozenDict)] = Field(default_factory=FrozenDict)
-    rule_out: Annotated[dict[Id, tuple[Id, ...]], AfterValidator(FrozenDict)] = Field(default_factory=FrozenDict)
+    select: Select = Field(default_factory=FrozenDict)
+    rule_out: RuleOut = Field(default_factory=FrozenDict)
 
     @property
     def selection(self) -> Selection:
