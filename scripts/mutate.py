@@ -293,8 +293,8 @@ MUTANTS: tuple[Mutant, ...] = (
         "verifier: onboarding at the highest shared fee",
         "onboarding minimum",
         VERIFY_EVALUATION,
-        "return min(shared) if shared else catalog.defaults.onboarding_cost",
-        "return max(shared) if shared else catalog.defaults.onboarding_cost",
+        "return min(catalog.intermediaries[i].onboarding_cost for i in shared)",
+        "return max(catalog.intermediaries[i].onboarding_cost for i in shared)",
         VERIFIER_TESTS,
     ),
     Mutant(
@@ -309,8 +309,8 @@ MUTANTS: tuple[Mutant, ...] = (
         "verifier: a tie counts one way only",
         "onboarding minimum",
         VERIFY_EVALUATION,
-        "if {rel.between[0], rel.between[1]} == {hub, partner}:",
-        "if (rel.between[0], rel.between[1]) == (hub, partner):",
+        "for pair in (rel.between, rel.between[::-1]))",
+        "for pair in (rel.between,))",
         VERIFIER_TESTS,
     ),
     # --- bridging and house variants

@@ -116,7 +116,7 @@ def onboarding_cost(catalog: Catalog, hub: str, partner: str) -> Decimal | None:
     if hub == partner:
         return None
     ties, member_of = _network(catalog)
-    if frozenset((hub, partner)) in ties:
+    if (hub, partner) in ties:
         return None
     shared = member_of.get(hub, set()) & member_of.get(partner, set())
     if not shared:
@@ -126,15 +126,15 @@ def onboarding_cost(catalog: Catalog, hub: str, partner: str) -> Decimal | None:
 
 #: The ties and memberships of the last few catalogs checked, so that a verifier call is linear
 #: in the system checked, not in the catalog (3,000-organisation catalogs have thousands of ties).
-_NETWORKS: dict[int, tuple[Catalog, frozenset[frozenset[str]], dict[str, set[int]]]] = {}
+_NETWORKS: dict[int, tuple[Catalog, frozenset[tuple[str, str]], dict[str, set[int]]]] = {}
 
 
-def _network(catalog: Catalog) -> tuple[frozenset[frozenset[str]], dict[str, set[int]]]:
-    """The catalog's ties (unordered pairs) and each organisation's intermediaries (by index)."""
+def _network(catalog: Catalog) -> tuple[frozenset[tuple[str, str]], dict[str, set[int]]]:
+    """The catalog's ties (each pair both ways round) and each organisation's intermediaries (by index)."""
     known = _NETWORKS.get(id(catalog))
     if known is not None and known[0] is catalog:
         return known[1], known[2]
-    ties = frozenset(frozenset(rel.between) for rel in catalog.relationships)
+    ties = frozenset(pair for rel in catalog.relationships for pair in (rel.between, rel.between[::-1]))
     member_of: dict[str, set[int]] = {}
     for index, intermediary in enumerate(catalog.intermediaries):
         for member in intermediary.members:
