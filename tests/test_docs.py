@@ -84,14 +84,14 @@ def test_every_name_in_the_rules_table_resolves() -> None:
                 module = importlib.import_module(module_name)
                 assert hasattr(module, attribute), f"{rule}: {name} does not exist"
         assert "modcluster.solver" not in verifier, f"{rule}: the verifier's home must not be the solver's"
-        fixtures = re.findall(r"`((?:plans/)?\d\d_\w+)`", golden)
+        fixtures = re.findall(r"`((?:(?:plans|configure)/)?\d\d_\w+)`", golden)
         assert fixtures, f"{rule}: no golden fixture"
         for fixture in fixtures:
             assert (GOLDEN / f"{fixture}.yaml").is_file(), f"{rule}: tests/golden/{fixture}.yaml is missing"
 
 
 def test_every_golden_fixture_pins_some_rule() -> None:
-    named = {f for row in _rules_rows() for f in re.findall(r"`((?:plans/)?\d\d_\w+)`", row[4])}
+    named = {f for row in _rules_rows() for f in re.findall(r"`((?:(?:plans|configure)/)?\d\d_\w+)`", row[4])}
     fixtures = [p.relative_to(GOLDEN).with_suffix("").as_posix() for p in GOLDEN.rglob("*.yaml")]
     unnamed = sorted(f for f in fixtures if f not in named)
     assert not unnamed, f"golden fixtures no rule in docs/rules.md names: {unnamed}"

@@ -14,7 +14,9 @@ reads the table as data and checks:
    objective than any value's system (every system is some hub's, so the
    best is the best hub value's), and equal to it;
 4. ``selected`` marks exactly the chosen values; a chosen or ruled-out value
-   is never ``possible`` unless chosen; an ``impossible`` value has no system.
+   is never ``possible`` unless chosen; an ``impossible`` value has no system;
+5. a ``why`` names only the selection's items and the request's set limits
+   (that it is the smallest such set is checked by exhaustive search in the tests).
 
 What it cannot see is whether a value called impossible really has no
 system, or a best system really is the best: that is the solver's claim,
@@ -152,7 +154,7 @@ def verify_configuration(catalog: Catalog, request: Request, table: Any) -> list
         problems += [f"best: {p}" for p in found]
     keys: list[tuple[str, tuple[Decimal, ...]]] = []
     for row in top.get("decisions") or []:
-        problems += _row_problems(checked, row, chosen, ruled, keys)
+        problems += _row_problems(checked, row, chosen, ruled, keys, request)
     if best_key is not None:
         better = [place for place, key in keys if key < best_key]
         problems += [f"{place}: its system is better than best" for place in better]
@@ -164,12 +166,38 @@ def verify_configuration(catalog: Catalog, request: Request, table: Any) -> list
     return problems
 
 
+def _why_problems(
+    place: str,
+    status: Any,
+    why: Any,
+    chosen: Mapping[str, str],
+    ruled: set[tuple[str, str]],
+    request: Request,
+) -> list[str]:
+    """A ``why`` is a list of the selection's items and the request's set limits, given for impossible values.
+
+    Only its form is checked here: that it is the *smallest* excluding set is the solver's
+    claim, checked against exhaustive enumeration in the tests.
+    """
+    if status != "impossible":
+        return [f"{place}: {status}, but it has a why"]
+    if not isinstance(why, list):
+        return [f"{place}: why must be a list, got {why!r}"]
+    parts = {f"select {d}={v}" for d, v in chosen.items()} | {f"rule out {d}={v}" for d, v in ruled}
+    limits = request.limits
+    parts |= {f"limits.{name}" for name in ("budget", "deadline", "max_partners") if getattr(limits, name) is not None}
+    return [
+        f"{place}: why names {part!r}, not an item of the selection or a set limit" for part in why if part not in parts
+    ]
+
+
 def _row_problems(
     checked: _Checked,
     row: Any,
     chosen: Mapping[str, str],
     ruled: set[tuple[str, str]],
     keys: list[tuple[str, tuple[Decimal, ...]]],
+    request: Request,
 ) -> list[str]:
     if not isinstance(row, Mapping):
         return [f"decisions: a row must be an object, got {row!r}"]
@@ -189,6 +217,9 @@ def _row_problems(
             problems.append(f"{place}: 'selected' is {entry.get('selected', False)!r}, the selection says {is_chosen}")
         if status == "possible" and ((decision, value) in ruled or (decision in chosen and not is_chosen)):
             problems.append(f"{place}: possible, but the selection excludes it")
+        why = entry.get("why")
+        if why is not None:
+            problems += _why_problems(place, status, why, chosen, ruled, request)
         system = entry.get("system")
         if status != "possible":
             if system is not None:
