@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from modcluster.cli import analyses, generate, graph, plan, report, schema, solve, sweep, validate, verify
+from modcluster.cli import analyses, configure, generate, graph, plan, report, schema, solve, sweep, validate, verify
 from modcluster.cli.output import escaping_output
 from modcluster.errors import ExitCode, ModclusterError
 
@@ -23,6 +23,7 @@ SUBCOMMANDS: list[Any] = [
     validate,
     solve,
     plan,
+    configure,
     verify,
     schema,
     analyses.explain,
