@@ -14,9 +14,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from modcluster.configure import Configurator
     from modcluster.domain import (
         Candidate,
         Catalog,
+        Configuration,
         CostBreakdown,
         Explanation,
         Gap,
@@ -56,13 +58,22 @@ if TYPE_CHECKING:
     )
     from modcluster.plans import plan
     from modcluster.solver import SolverSettings
-    from modcluster.verify import check_plan, check_solution, verify_plan, verify_solution
+    from modcluster.verify import (
+        check_configuration,
+        check_plan,
+        check_solution,
+        verify_configuration,
+        verify_plan,
+        verify_solution,
+    )
 
 #: Where each public name lives; imported on first use so that ``import modcluster`` (and the
 #: command line's error paths) do not pay for OR-Tools until something solves.
 _LAZY = {
     "Candidate": "modcluster.domain",
     "Catalog": "modcluster.domain",
+    "Configuration": "modcluster.domain",
+    "Configurator": "modcluster.configure",
     "CostBreakdown": "modcluster.domain",
     "CrossReferenceError": "modcluster.errors",
     "ExitCode": "modcluster.errors",
@@ -90,6 +101,7 @@ _LAZY = {
     "VerificationError": "modcluster.errors",
     "build_request": "modcluster.io",
     "catalog_from_data": "modcluster.io",
+    "check_configuration": "modcluster.verify",
     "check_plan": "modcluster.verify",
     "check_solution": "modcluster.verify",
     "load_catalog": "modcluster.io",
@@ -99,6 +111,7 @@ _LAZY = {
     "plan_request_from_data": "modcluster.io",
     "request_from_data": "modcluster.io",
     "solve": "modcluster.engine",
+    "verify_configuration": "modcluster.verify",
     "verify_plan": "modcluster.verify",
     "verify_solution": "modcluster.verify",
 }
@@ -123,6 +136,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Candidate",
     "Catalog",
+    "Configuration",
+    "Configurator",
     "CostBreakdown",
     "CrossReferenceError",
     "ExitCode",
@@ -151,6 +166,7 @@ __all__ = [
     "__version__",
     "build_request",
     "catalog_from_data",
+    "check_configuration",
     "check_plan",
     "check_solution",
     "load_catalog",
@@ -160,6 +176,7 @@ __all__ = [
     "plan_request_from_data",
     "request_from_data",
     "solve",
+    "verify_configuration",
     "verify_plan",
     "verify_solution",
 ]
