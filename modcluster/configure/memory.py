@@ -47,6 +47,7 @@ from modcluster.solver import SolverSettings, objective_key, time_limit
 from modcluster.solver.instance import Instance, prepare
 from modcluster.solver.selection import decision_values, restrict
 from modcluster.solver.solve import solve_prepared
+from modcluster.solver.valuesearch import HubView, Quick, best_with, hub_view
 from modcluster.verify import selection_problems, system_check
 
 __all__ = ["IMPOSSIBLE", "UNKNOWN", "Memory", "Settled", "Witness", "selection_key"]
@@ -95,8 +96,10 @@ class Memory:
     floors: dict[SelectionKey, tuple[Any, ...]] = field(default_factory=dict)
     checked: dict[Candidate, Witness] = field(default_factory=dict)
     relaxed: dict[frozenset[str], Memory] = field(default_factory=dict)
+    views: dict[tuple[SelectionKey, str], HubView | None] = field(default_factory=dict)
     solves: int = 0
     reused: int = 0
+    quick: int = 0
 
     @classmethod
     def start(cls, catalog: Catalog, request: Request, settings: SolverSettings | None = None) -> Memory:
@@ -155,6 +158,44 @@ class Memory:
             return None
         self.record(selection, found)
         return found
+
+    def at_hub(
+        self, selection: Selection, hub: str, choice: tuple[str, str], until: float, ceiling: Witness | None
+    ) -> Settled | None:
+        """Hub ``hub``'s best system under ``selection`` with ``choice`` too (None: none better than ``ceiling``).
+
+        The quick exact path first (:func:`~modcluster.solver.valuesearch.best_with`, with the hub's
+        prices under ``selection`` computed once), else :meth:`settle_below`.
+        """
+        narrowed = selection.choose("hub", hub).choose(*choice)
+        known = self.known(narrowed)
+        if known is not None:
+            return known
+        if time.monotonic() >= until:
+            return UNKNOWN
+        key = (selection_key(selection), hub)
+        if key not in self.views:
+            with time_limit(until):
+                self.views[key] = hub_view(restrict(self.base, selection), hub, self.request)
+        view = self.views[key]
+        if view is not None:
+            above = None if ceiling is None else (int(ceiling.system.cost * 100), ceiling.system.lead_time)
+            with time_limit(until):
+                quick = best_with(view, Selection((choice,)), above, until)
+            if quick.kind is Quick.IMPOSSIBLE:
+                self.record(narrowed, IMPOSSIBLE)
+                return IMPOSSIBLE
+            if quick.kind is Quick.ABOVE:
+                assert ceiling is not None
+                self.floors[selection_key(narrowed)] = ceiling.key
+                return None
+            if quick.kind is Quick.BEST:
+                assert quick.candidate is not None
+                found = Settled(ValueStatus.POSSIBLE, self._checked(quick.candidate, narrowed), True)
+                self.quick += 1
+                self.record(narrowed, found)
+                return found
+        return self.settle_below(narrowed, until, ceiling)
 
     def record(self, selection: Selection, found: Settled) -> None:
         """Remember a settled answer (an unknown one or an unproven best is not a fact: it is not kept)."""
@@ -217,11 +258,20 @@ class Memory:
             return IMPOSSIBLE if ceiling is None else None
         if solution.best is None:
             return UNKNOWN
-        found = self.witness(solution.best)
+        found = self._checked(solution.best, selection)
+        return Settled(ValueStatus.POSSIBLE, found, solution.best.proven_optimal)
+
+    def _checked(self, system: Candidate, selection: Selection) -> Witness:
+        """The system as a verified witness that the selection allows.
+
+        Raises:
+            VerificationError: It fails the independent check (a bug: report it).
+        """
+        found = self.witness(system)
         problems = selection_problems(found.values, dict(selection.chosen), set(selection.ruled_out))
         if problems:
             raise VerificationError([f"a system of {selection.items()}: {p}" for p in problems])
-        return Settled(ValueStatus.POSSIBLE, found, solution.best.proven_optimal)
+        return found
 
 
 def _implied(key: SelectionKey) -> list[SelectionKey]:

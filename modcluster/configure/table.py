@@ -54,7 +54,7 @@ class _Build:
         chosen = self.selection.value_of(decision)
         if chosen is not None:
             if value == chosen:
-                return self._from(value, self.top, selected=True)
+                return self._from(value, self.top, selected=True, why_of=(decision, value))
             return self._from(value, IMPOSSIBLE, why_of=(decision, value))
         if (decision, value) in self.selection.ruled_out:
             return self._from(value, IMPOSSIBLE, why_of=(decision, value))
@@ -66,16 +66,17 @@ class _Build:
         if self.hubs is None or decision == "hub":
             found = self.memory.settle(self.selection.choose(decision, value), self.until)
         else:
-            found = self.by_hub(self.selection.choose(decision, value))
+            found = self.by_hub((decision, value))
         return self._from(value, found, why_of=(decision, value))
 
-    def by_hub(self, selection: Selection) -> Settled:
+    def by_hub(self, choice: tuple[str, str]) -> Settled:
         """The best system of a selection as the best of its hubs', hubs whose own best is no better skipped.
 
         Each hub's best under the table's selection (its row in the table) is a lower bound of
         the hub's best with one more choice; hubs go best first, and each is searched only for a
-        system better than the best found so far (:meth:`Memory.settle_below`).
+        system better than the best found so far (:meth:`Memory.at_hub`).
         """
+        selection = self.selection.choose(*choice)
         known = self.memory.known(selection)
         if known is not None:
             return known
@@ -87,7 +88,7 @@ class _Build:
                 continue
             if alone.proven and alone.witness is not None and best is not None and alone.witness.key >= best.key:
                 continue
-            found = self.memory.settle_below(selection.choose("hub", hub), self.until, best)
+            found = self.memory.at_hub(self.selection, hub, choice, self.until, best)
             if found is None or found.status is ValueStatus.IMPOSSIBLE:
                 continue
             if found.status is ValueStatus.UNKNOWN or found.witness is None:
@@ -123,7 +124,7 @@ def decision_table(memory: Memory, selection: Selection, until: float, explain: 
         until: The :func:`time.monotonic` instant when unsettled values become ``unknown``.
         explain: Also compute ``why`` for each impossible value (a smallest excluding set: more solves).
     """
-    began, solves, reused = time.monotonic(), memory.solves, memory.reused
+    began, solves, reused, quick = time.monotonic(), memory.solves, memory.reused, memory.quick
     top = memory.settle(selection, until)
     conflict = None
     if top.status is ValueStatus.IMPOSSIBLE:
@@ -160,6 +161,7 @@ def decision_table(memory: Memory, selection: Selection, until: float, explain: 
             "seconds": time.monotonic() - began,
             "solves": memory.solves - solves,
             "reused": memory.reused - reused,
+            "quick": memory.quick - quick,
         },
     )
 

@@ -1,0 +1,128 @@
+"""One hub's best system with one more choice, without a model: the configurator's quick exact path.
+
+A decision table asks, for every value v and hub h, for the best system of
+hub h that takes v under the table's selection S. A hub's Lagrangian
+multipliers (:mod:`~modcluster.solver.lagrange`), computed once for the hub
+under S, stay valid on every narrowing of it (weak duality holds on every
+restriction), so for each value:
+
+1. the LP's rounding on the instance narrowed to v gives a complete system
+   (exact figures), or the caller's ceiling does: a limit on the value;
+2. every option whose forced Lagrangian bound exceeds the limit's cents is
+   fixed out: no system within the limit uses it;
+3. branch and bound (:func:`~modcluster.solver.exhaust.settle`) settles what
+   is left exactly (figures and schedule), best first.
+
+Anything better than the limit keeps every one of its options through step 2,
+so step 3 sees it: the answer is exact. When step 3 declines (too many
+systems left) or the objective puts lead time first (no cost limit to fix
+with), the answer is :data:`OPEN` and the caller solves the value the
+ordinary way (:func:`~modcluster.solver.solve.solve_prepared`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from modcluster.domain import Candidate, Request, Selection
+from modcluster.solver.compile import cost_upper_bound, schedule_horizon
+from modcluster.solver.decode import candidate_of
+from modcluster.solver.exhaust import settle
+from modcluster.solver.hint import system_of
+from modcluster.solver.instance import Instance
+from modcluster.solver.lagrange import Lagrangian, lagrangian
+from modcluster.solver.objective import ObjectiveOrder
+from modcluster.solver.search import LEAD_FIRST, SETTLE
+from modcluster.solver.selection import restrict
+
+__all__ = ["HubView", "Quick", "QuickAnswer", "best_with", "hub_view"]
+
+
+@dataclass(frozen=True)
+class HubView:
+    """One hub under a selection: its instance (not pruned: a value may need any option), order and prices."""
+
+    sub: Instance
+    order: ObjectiveOrder
+    prices: Lagrangian | None
+
+
+class Quick(Enum):
+    """What the quick path settled."""
+
+    BEST = "best"
+    """``candidate`` is the hub's best system with the choice (proven)."""
+    ABOVE = "above"
+    """No system of the hub with the choice is better than the ceiling (proven)."""
+    IMPOSSIBLE = "impossible"
+    """No system of the hub takes the choice (proven)."""
+    OPEN = "open"
+    """Not settled here: solve it."""
+
+
+@dataclass(frozen=True)
+class QuickAnswer:
+    """The quick path's answer, with the system when it is :attr:`Quick.BEST`."""
+
+    kind: Quick
+    candidate: Candidate | None = None
+
+
+OPEN = QuickAnswer(Quick.OPEN)
+
+
+def hub_view(inst: Instance, hub: str, request: Request) -> HubView | None:
+    """The view of one hub of ``inst`` (None when the hub is not in it).
+
+    The prices are the LP's duals (one LP per hub and selection); none when lead time is the
+    first key, where a cost limit would fix nothing.
+    """
+    sub = restrict(inst, Selection((("hub", hub),)))
+    if not sub.hubs:
+        return None
+    horizon = schedule_horizon(sub)
+    if sub.deadline is not None:
+        horizon = min(horizon, sub.deadline)
+    order = ObjectiveOrder.for_request(request, cost_bound=cost_upper_bound(sub), lead_bound=horizon)
+    prices = None if order.keys[0] == LEAD_FIRST else lagrangian(sub)
+    return HubView(sub, order, prices)
+
+
+def best_with(view: HubView, extra: Selection, ceiling: tuple[int, int] | None, stop_at: float) -> QuickAnswer:
+    """The hub's best system that ``extra`` also allows, if the quick path settles it (see the module docstring).
+
+    Args:
+        view: The hub under the table's selection.
+        extra: The further choice (the value asked about).
+        ceiling: (cents, days) of a system known elsewhere: only better ones are of interest.
+        stop_at: The :func:`time.monotonic` instant to give up at (the answer is then :data:`OPEN`).
+    """
+    sub = restrict(view.sub, extra)
+    if not sub.hubs or not all(p.buy or p.can_make for p in sub.modules):
+        return QuickAnswer(Quick.IMPOSSIBLE)
+    prices, order = view.prices, view.order
+    if prices is None:
+        return OPEN
+    limit = None
+    rounded = system_of(sub, prices.rounded(sub))
+    if rounded.meets(sub):
+        limit = order.value(rounded.cents, rounded.lead)
+    if ceiling is not None:
+        above = order.value(*ceiling)
+        limit = above if limit is None else min(limit, above)
+    if limit is None:
+        return OPEN
+    w_cents, _ = order.weights
+    max_cents = limit // w_cents  # a system within the limit costs at most this (days only add)
+    if sub.budget_cents is not None:
+        max_cents = min(max_cents, sub.budget_cents)
+    fixed = prices.fix(sub, max_cents)
+    if fixed is None:  # not even the rounded system survives: the limit was the ceiling's
+        return QuickAnswer(Quick.ABOVE)
+    ranked = settle(fixed, order.weights, limit, 1, SETTLE, dual=prices.dual(fixed), stop_at=stop_at)
+    if ranked is None:
+        return OPEN
+    if not ranked:
+        return QuickAnswer(Quick.ABOVE)
+    return QuickAnswer(Quick.BEST, candidate_of(fixed, ranked[0][1], 1, True))
