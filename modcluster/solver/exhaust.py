@@ -231,8 +231,6 @@ def settle(
                 if w_cents * floor + w_days * lead_floor > top:
                     break
             added = [q for q in source.orgs if q not in partners]
-            for q in source.orgs:
-                partners[q] += 1
             chosen[m] = source
             more_cents = more_days = 0
             for i in closes.get(d, ()):
@@ -251,17 +249,19 @@ def settle(
             if (
                 (inst.budget_cents is None or low_cents <= inst.budget_cents)
                 and (inst.deadline is None or low_lead <= inst.deadline)
-                and (max_partners is None or len(partners) <= max_partners)
+                and (max_partners is None or len(partners) + len(added) <= max_partners)
                 and (top is None or w_cents * low_cents + w_days * low_lead <= top)
             ):
+                for q in source.orgs:  # counted only for the branches searched: most are cut above
+                    partners[q] += 1
                 search(
                     d + 1, new_cents, new_fees, new_ready, bridge_cents + more_cents, bridge_days + more_days, new_price
                 )
+                for q in source.orgs:
+                    partners[q] -= 1
+                    if not partners[q]:
+                        del partners[q]
             chosen[m] = None
-            for q in source.orgs:
-                partners[q] -= 1
-                if not partners[q]:
-                    del partners[q]
 
     try:
         search(0, 0, 0, 0, 0, 0, 0)

@@ -111,18 +111,21 @@ def best_with(view: HubView, extra: Selection, ceiling: tuple[int, int] | None, 
     if ceiling is not None:
         above = order.value(*ceiling)
         limit = above if limit is None else min(limit, above)
-    if limit is None:
-        return OPEN
     w_cents, _ = order.weights
-    max_cents = limit // w_cents  # a system within the limit costs at most this (days only add)
-    if sub.budget_cents is not None:
-        max_cents = min(max_cents, sub.budget_cents)
+    if limit is None:  # no system to measure against: the budget alone bounds the cost
+        if sub.budget_cents is None:
+            return OPEN
+        max_cents = sub.budget_cents
+    else:
+        max_cents = limit // w_cents  # a system within the limit costs at most this (days only add)
+        if sub.budget_cents is not None:
+            max_cents = min(max_cents, sub.budget_cents)
     fixed = prices.fix(sub, max_cents)
-    if fixed is None:  # not even the rounded system survives: the limit was the ceiling's
-        return QuickAnswer(Quick.ABOVE)
+    if fixed is None:  # nothing within the limit (the rounded system would have survived: the limit is the ceiling's)
+        return QuickAnswer(Quick.ABOVE if limit is not None else Quick.IMPOSSIBLE)
     ranked = settle(fixed, order.weights, limit, 1, SETTLE, dual=prices.dual(fixed), stop_at=stop_at)
     if ranked is None:
         return OPEN
     if not ranked:
-        return QuickAnswer(Quick.ABOVE)
+        return QuickAnswer(Quick.ABOVE if limit is not None else Quick.IMPOSSIBLE)
     return QuickAnswer(Quick.BEST, candidate_of(fixed, ranked[0][1], 1, True))
