@@ -9,9 +9,11 @@ verified by :meth:`Configurator.options`).
 Cases:
 
 - every product of ``catalogs/tama.yaml`` (its default request and
-  objective): the first table; then a session of selections, each a
-  possible value that is not the current best's (so each step changes the
-  best), timed step by step (``-m bench_smoke`` runs the first product);
+  objective): the first table (engine and peer); then a session of
+  ``STEPS`` selections, each a possible value that is not the current
+  best's (so each step changes the best): the engine's whole session, step
+  times in ``extra_info``, against the peer recomputing every table
+  (``-m bench_smoke`` runs the first product);
 - the ``large`` preset (seed 0, product-0, ``cost``), the first table and one
   step, with ``--bench-large``: 3,343 values, a 60 s limit.
 
@@ -38,6 +40,9 @@ pytestmark = pytest.mark.benchmark
 ROOT = Path(__file__).resolve().parent.parent
 TAMA = load_catalog(ROOT / "catalogs" / "tama.yaml")
 PRODUCTS = [p.id for p in TAMA.products]
+
+#: Selections in a benchmarked session after the first table.
+STEPS = 6
 
 
 def next_choice(table: Configuration) -> tuple[str, str] | None:
@@ -97,7 +102,7 @@ def _agree(table: Configuration, peer: dict[tuple[str, str], Any]) -> None:
     for row in table.decisions:
         for value in row.values:
             theirs = peer.get((row.decision, value.value))
-            if theirs is None or value.status is ValueStatus.UNKNOWN or not value.proven and value.system:
+            if theirs is None or value.status is ValueStatus.UNKNOWN or (not value.proven and value.system):
                 continue
             if value.status is ValueStatus.POSSIBLE:
                 assert theirs == (value.cost, value.lead_time), (row.decision, value.value)
@@ -106,26 +111,50 @@ def _agree(table: Configuration, peer: dict[tuple[str, str], Any]) -> None:
 
 
 def _tama_cases() -> list[Any]:
-    return [
-        pytest.param(p, id=p, marks=[pytest.mark.bench_smoke] if i == 0 else []) for i, p in enumerate(PRODUCTS)
-    ]
+    return [pytest.param(p, id=p, marks=[pytest.mark.bench_smoke] if i == 0 else []) for i, p in enumerate(PRODUCTS)]
+
+
+def _first(catalog: Catalog, request: Request) -> Configuration:
+    return Configurator(catalog, request).options()
 
 
 @pytest.mark.parametrize("product", _tama_cases())
-def test_configure_engine(benchmark: BenchmarkFixture, product: str) -> None:
+def test_first_table_engine(benchmark: BenchmarkFixture, product: str) -> None:
     request = build_request(TAMA, product=product)
-    result = benchmark.pedantic(session, args=(TAMA, request, 6), rounds=3, iterations=1)
+    table = benchmark.pedantic(_first, args=(TAMA, request), rounds=5, iterations=1)
+    benchmark.extra_info.update({"values": _count(table), "solves": table.stats.get("solves")})
+    assert table.complete and table.best is not None
+
+
+@pytest.mark.parametrize("product", _tama_cases())
+def test_first_table_peer(benchmark: BenchmarkFixture, product: str) -> None:
+    request = build_request(TAMA, product=product)
+    table = _first(TAMA, request)
+    peer = benchmark.pedantic(peer_table, args=(TAMA, request, table), rounds=1, iterations=1)
+    _agree(table, peer)
+
+
+@pytest.mark.parametrize("product", _tama_cases())
+def test_session_engine(benchmark: BenchmarkFixture, product: str) -> None:
+    request = build_request(TAMA, product=product)
+    result = benchmark.pedantic(session, args=(TAMA, request, STEPS), rounds=3, iterations=1)
     times = [round(seconds, 4) for seconds, _ in result]
     benchmark.extra_info.update({"first": times[0], "steps": times[1:], "values": _count(result[0][1])})
     assert all(t.complete for _, t in result)
 
 
 @pytest.mark.parametrize("product", _tama_cases())
-def test_configure_peer(benchmark: BenchmarkFixture, product: str) -> None:
+def test_session_peer(benchmark: BenchmarkFixture, product: str) -> None:
+    """The same session, each table by fresh solves; every step's figures agree with the engine's."""
     request = build_request(TAMA, product=product)
-    table = Configurator(TAMA, request).options()
-    peer = benchmark.pedantic(peer_table, args=(TAMA, request, table), rounds=1, iterations=1)
-    _agree(table, peer)
+    tables = [table for _, table in session(TAMA, request, STEPS)]
+
+    def peer_session() -> list[dict[tuple[str, str], Any]]:
+        return [peer_table(TAMA, request, table) for table in tables]
+
+    peers = benchmark.pedantic(peer_session, rounds=1, iterations=1)
+    for table, peer in zip(tables, peers, strict=True):
+        _agree(table, peer)
 
 
 def _count(table: Configuration) -> int:
