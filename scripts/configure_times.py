@@ -33,6 +33,9 @@ from modcluster.configure import Configurator  # noqa: E402
 from modcluster.domain import Catalog, Request, ValueStatus  # noqa: E402
 from modcluster.generate import generate, spec_for  # noqa: E402
 
+#: Every TAMA table's seconds, for the summary line.
+ALL: list[float] = []
+
 
 def _row(name: str, catalog: Catalog, request: Request, steps: int, seconds: float | None) -> str:
     conf = Configurator(catalog, request)
@@ -55,6 +58,8 @@ def _row(name: str, catalog: Catalog, request: Request, steps: int, seconds: flo
             break
     first = times[0]
     later = times[1:]
+    if seconds is None:
+        ALL.extend(times)
     table_values = sum(len(values) for _, values in conf.decisions())
     median = f"{statistics.median(later):.3f}" if later else "-"
     worst = f"{max(later):.3f}" if later else "-"
@@ -76,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     tama = load_catalog(ROOT / "catalogs" / "tama.yaml")
     for product in tama.products:
         print(_row(product.id, tama, build_request(tama, product=product.id), args.steps, None), flush=True)
+    print(f"\nTAMA: {len(ALL)} tables, median {statistics.median(ALL):.3f} s, worst {max(ALL):.3f} s\n", flush=True)
     if args.large:
         catalog = catalog_from_data(generate(spec_for("large"), seed=0))
         request = build_request(catalog, product=catalog.products[0].id)
