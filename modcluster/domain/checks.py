@@ -12,7 +12,7 @@ import difflib
 import itertools
 from collections.abc import Iterable, Sequence
 
-from modcluster.domain.catalog import Catalog, Organization, Requires
+from modcluster.domain.catalog import Catalog, Organization, Product, Requires
 from modcluster.domain.request import Request
 from modcluster.errors import CrossReferenceError, Issue, RequestError
 
@@ -272,7 +272,52 @@ def request_issues(catalog: Catalog, request: Request) -> list[Issue]:
                 issues.append(Issue(f"{field}[{index}]", f"unknown organization {org_id!r}"))
     if request.hub is not None and request.hub not in orgs:
         issues.append(Issue("hub", f"unknown organization {request.hub!r}"))
+    product = catalog.product_by_id.get(request.product)
+    if product is not None:
+        entries = [(f"select.{d}", d, v) for d, v in request.select.items()]
+        entries += [(f"rule_out.{d}[{i}]", d, v) for d, vs in request.rule_out.items() for i, v in enumerate(vs)]
+        for place, decision, value in entries:
+            problem = _selection_problem(catalog, product, decision, value)
+            if problem is not None:
+                issues.append(Issue(place, problem))
     return issues
+
+
+def _selection_problem(catalog: Catalog, product: Product, decision: str, value: str) -> str | None:
+    """What is wrong with one ``select``/``rule_out`` entry as a reference (eligibility is the solver's to check).
+
+    The decisions are those of MODEL.md v1.1 "Configuration": ``hub``,
+    ``modules.<m>.source`` (``make`` or ``buy:<org>``), ``modules.<m>.steps.<n>``
+    (an organisation) and ``modules.<m>.seed`` (``<org>/<seed>``).
+    """
+    orgs = catalog.org_by_id
+    parts = decision.split(".")
+    if decision == "hub":
+        return None if value in orgs else f"unknown organization {value!r}"
+    module = product.module_by_id.get(parts[1]) if len(parts) >= 3 and parts[0] == "modules" else None
+    if module is None:
+        names = ["hub", *(f"modules.{m.id}.source" for m in product.modules)]
+        return f"no decision {decision!r} for {product.id} ({known_ids(names, decision)})"
+    kind = parts[2:]
+    if kind == ["source"]:
+        if value == "make":
+            return None if module.make is not None else f"module {module.id} cannot be made (it has no make)"
+        org = value.removeprefix("buy:")
+        if not value.startswith("buy:"):
+            return f"expected make or buy:<organization>, got {value!r}"
+        return None if org in orgs else f"unknown organization {org!r}"
+    steps = len(module.make.steps) if module.make is not None else 0
+    if len(kind) == 2 and kind[0] == "steps" and kind[1].isdigit() and 1 <= int(kind[1]) <= steps:
+        return None if value in orgs else f"unknown organization {value!r}"
+    if kind == ["seed"] and module.make is not None and module.make.technology is not None:
+        org, _, seed = value.partition("/")
+        if org not in orgs:
+            return f"unknown organization {org!r} (expected <organization>/<seed>)"
+        if seed not in {s.id for s in orgs[org].seeds}:
+            return f"{org} has no seed {seed!r}"
+        return None
+    seeded = module.make is not None and module.make.technology is not None
+    return f"no decision {decision!r}: module {module.id} has {steps} step(s){' and a seed' if seeded else ''}"
 
 
 def check_request(catalog: Catalog, request: Request, file: str | None = None) -> Request:
