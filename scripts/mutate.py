@@ -68,6 +68,12 @@ VERIFY_CANDIDATE = "modcluster/verify/candidate.py"
 VERIFY_CHECKS = "modcluster/verify/checks.py"
 RELEASE = "modcluster/solver/rules/release.py"
 VERIFY_PLAN = "modcluster/verify/plan.py"
+SELECTION = "modcluster/solver/selection.py"
+MEMORY = "modcluster/configure/memory.py"
+TABLE = "modcluster/configure/table.py"
+VALUESEARCH = "modcluster/solver/valuesearch.py"
+VERIFY_SELECTION = "modcluster/verify/selection.py"
+VERIFY_CONFIGURATION = "modcluster/verify/configuration.py"
 CATALOG = "modcluster/domain/catalog.py"
 VALUES = "modcluster/domain/values.py"
 
@@ -86,6 +92,7 @@ SELECTIONS: dict[str, tuple[str, ...]] = {
     "status": ("tests/test_solver.py",),
     "plans": ("tests/test_plan_golden.py", "tests/test_plan_property.py"),
     "plan-verify": ("tests/test_verify_plan.py",),
+    "configure": ("tests/test_configure_golden.py", "tests/test_configure_exact.py"),
 }
 
 SOLVER_TESTS = ("golden", "property")
@@ -602,6 +609,63 @@ MUTANTS: tuple[Mutant, ...] = (
         "    if release <= 0:\n        return []  # day 0 is check_durations' rule\n",
         "    if True:\n        return []\n",
         ("plan-verify",),
+    ),
+    # --- configuration (contract v1.1)
+    Mutant(
+        "configuration: ruled-out step and seed values stay",
+        "configuration",
+        SELECTION,
+        "if wanted in (None, value_of(o)) and (decision, value_of(o)) not in ruled",
+        "if wanted in (None, value_of(o))",
+        ("configure",),
+    ),
+    Mutant(
+        "configuration: a chosen step does not make its module",
+        "configuration",
+        SELECTION,
+        "made_by_choice = any(d.startswith(prefix) and d != source for d in chosen)",
+        "made_by_choice = False",
+        ("configure",),
+    ),
+    Mutant(
+        "configuration: a best system reused under a selection that excludes it",
+        "configuration",
+        MEMORY,
+        "            if selection.allows(earlier.witness.values):\n",
+        "            if True:\n",
+        ("configure",),
+    ),
+    Mutant(
+        "configuration: hubs better than the value's best so far skipped",
+        "configuration",
+        TABLE,
+        "best is not None and alone.witness.key >= best.key:",
+        "best is not None and alone.witness.key <= best.key:",
+        ("configure",),
+    ),
+    Mutant(
+        "configuration: the quick path fixes out options a better system uses",
+        "configuration",
+        VALUESEARCH,
+        "max_cents = limit // w_cents  # a system within the limit costs at most this (days only add)",
+        "max_cents = limit // w_cents - 1",
+        ("configure",),
+    ),
+    Mutant(
+        "verifier: a ruled-out value taken passes",
+        "configuration",
+        VERIFY_SELECTION,
+        'problems += [f"takes the ruled-out {d}={v}" for d, v in sorted(ruled) if values.get(d) == v]',
+        "pass",
+        ("configure",),
+    ),
+    Mutant(
+        "verifier: a value's figures not compared with its system's",
+        "configuration",
+        VERIFY_CONFIGURATION,
+        "                if field in entry and entry[field] != system.get(field):",
+        "                if False:",
+        ("configure",),
     ),
 )
 
