@@ -81,13 +81,15 @@ def session(catalog: Catalog, request: Request, steps: int) -> list[tuple[float,
 
 
 def peer_table(catalog: Catalog, request: Request, table: Configuration) -> dict[tuple[str, str], Any]:
-    """Each listed value by a fresh solve: (cost, lead time), or the status when there is no system."""
+    """Each listed value by a fresh solve: (cost, lead time), or the status when there is no system.
+
+    The value goes into the request's ``select`` (replacing the choice of its decision, if any:
+    another value of a chosen decision is an alternative, judged with it chosen instead).
+    """
     out: dict[tuple[str, str], Any] = {}
     chosen = dict(table.selection.chosen)
     for row in table.decisions:
         for value in row.values:
-            if row.decision in chosen:
-                continue
             asked = request.with_changes(select={**chosen, row.decision: value.value}, candidates=1)
             solution = solve(catalog, asked)
             best = solution.best

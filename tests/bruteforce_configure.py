@@ -23,7 +23,9 @@ here is read off that list.
   cardinality is found by trying every subset.
 
 Allowed by a selection: takes every chosen value and no ruled-out one (a
-chosen step or seed is taken only by a made module). Written here again
+chosen step or seed is taken only by a made module). Another value of a
+chosen decision (an alternative) is judged with it chosen instead, as
+MODEL.md's example shows. Written here again
 rather than borrowed from :class:`modcluster.domain.Selection`, whose text
 form (:meth:`~modcluster.domain.Selection.items`) is the only thing used.
 
@@ -137,13 +139,14 @@ def listed_decisions(catalog: Catalog, request: Request, table: ReferenceTable) 
     """The decisions a table must list.
 
     The hub, each module's source, and the steps and seed of every module
-    whose ``make`` value is still possible.
+    that some system the selection allows makes.
     """
     product = next(p for p in catalog.products if p.id == request.product)
+    reference = Reference(catalog, request)
     names = {"hub"}
     for module in product.modules:
         names.add(f"modules.{module.id}.source")
-        if module.make is None or not table.is_possible(f"modules.{module.id}.source", "make"):
+        if module.make is None or not reference.can_make(table.selection, module.id):
             continue
         names.update(f"modules.{module.id}.steps.{n}" for n in range(1, len(module.make.steps) + 1))
         if module.make.technology is not None:
@@ -188,28 +191,50 @@ class Reference:
         return found
 
     def table(self, selection: Selection) -> ReferenceTable:
-        """Each (decision, value) some allowed system within the limits takes, with its best figures."""
+        """Each (decision, value) some allowed system within the limits takes, with its best figures.
+
+        Another value of a chosen decision (an alternative) counts with that value chosen
+        instead: the systems allowed by the other choices and the rule-outs that take it.
+        """
         possible: dict[Pair, Best] = {}
         best: Best | None = None
+        chosen = dict(selection.chosen)
         for system in self.systems():
-            if not allows(system.values, selection.chosen, selection.ruled_out):
-                continue
-            best = _better(best, system.best)
-            for pair in system.values.items():
-                possible[pair] = _better(possible.get(pair), system.best)
+            if allows(system.values, selection.chosen, selection.ruled_out):
+                best = _better(best, system.best)
+                for pair in system.values.items():
+                    possible[pair] = _better(possible.get(pair), system.best)
+            for decision, value in chosen.items():
+                taken = system.values.get(decision)
+                if taken is None or taken == value:
+                    continue
+                others = [(d, v) for d, v in chosen.items() if d != decision]
+                if allows(system.values, others, selection.ruled_out):
+                    possible[(decision, taken)] = _better(possible.get((decision, taken)), system.best)
         return ReferenceTable(selection, possible, best)
+
+    def can_make(self, selection: Selection, module: str) -> bool:
+        """Whether some system the selection allows (within the limits) makes the module."""
+        return any(
+            allows(s.values, selection.chosen, selection.ruled_out)
+            and s.values.get(f"modules.{module}.source") == "make"
+            for s in self.systems()
+        )
 
     def excludes(self, parts: Iterable[str], selection: Selection, value: Pair | None) -> bool:
         """Whether no system keeping only ``parts`` (items of ``selection`` and limits) takes ``value``.
 
-        With ``value`` None: whether no such system exists at all. Parts that are
-        neither an item of the selection nor a limit that is set are an error.
+        With ``value`` None: whether no such system exists at all. A value of a
+        chosen decision replaces that choice. Parts that are neither an item of
+        the selection nor a limit that is set are an error.
         """
         kept = frozenset(parts)
         items = set(selection.items())
         unknown = kept - items - self.limits_set()
         assert not unknown, f"not parts of this selection and request: {sorted(unknown)}"
         chosen = [c for c in selection.chosen if f"select {c[0]}={c[1]}" in kept]
+        if value is not None:  # the value asked about replaces the choice of its decision
+            chosen = [c for c in chosen if c[0] != value[0]]
         ruled = [r for r in selection.ruled_out if f"rule out {r[0]}={r[1]}" in kept]
         for system in self.systems(frozenset(p for p in kept if p.startswith("limits."))):
             if not allows(system.values, chosen, ruled):

@@ -175,7 +175,9 @@ def _check_table(
             )
             assert key_of(request, v.system.cost, v.system.lead_time) == best.key, where
             assert _decisions(v.system).get(row.decision) == v.value, f"{where}: its system does not take it"
-            _check_system(ref, request, selection, v.system, where)
+            alternative = row.decision in chosen and not v.selected  # judged with it chosen instead
+            under = selection.choose(row.decision, v.value) if alternative else selection
+            _check_system(ref, request, under, v.system, where)
             shown.add((row.decision, v.value))
     missing = set(want.possible) - shown
     assert not missing, f"possible in the reference, not listed as possible: {sorted(missing)}"
@@ -302,19 +304,32 @@ TWO_HUBS: Instance = (
 )
 
 
-def test_why_of_another_value_of_a_chosen_decision() -> None:
-    """Under ``select hub=h1`` the table calls ``hub=h2`` impossible; what excludes it is that choice."""
+def test_another_value_of_a_chosen_decision_is_an_alternative() -> None:
+    """Under ``select hub=h1``, ``hub=h2`` keeps its own best (MODEL.md's example), and selecting it replaces h1."""
     catalog, request, conf = _start(TWO_HUBS)
     conf = conf.select("hub", "h1")
-    ref = Reference(catalog, request)
-    assert ref.smallest_excluding(conf.selection, ("hub", "h2")) == 1
-    row = conf.options(explain=True).row("hub")
+    table = conf.options(explain=True)
+    row = table.row("hub")
     assert row is not None
     h2 = row.value("h2")
+    assert h2 is not None and h2.status is ValueStatus.POSSIBLE and not h2.selected and h2.why is None
+    assert h2.system is not None and h2.system.hub == "h2"
+    assert conf.why("hub", "h2") is None  # nothing excludes it: the choice of h1 is replaced, not kept
+    switched = conf.select("hub", "h2")
+    assert switched.selection.items() == ("select hub=h2",)
+    best = switched.options().best
+    assert best is not None and (best.cost, best.lead_time) == (h2.cost, h2.lead_time)
+
+
+def test_an_alternative_can_be_impossible_for_another_reason() -> None:
+    """``select hub=h1``, ``rule out hub=h2``: h2 is impossible, and the rule-out (not the choice) is why."""
+    catalog, request, conf = _start(TWO_HUBS)
+    conf = conf.select("hub", "h1").rule_out("hub", "h2")
+    ref = Reference(catalog, request)
+    assert ref.smallest_excluding(conf.selection, ("hub", "h2")) == 1
+    h2 = conf.options(explain=True).row("hub").value("h2")  # type: ignore[union-attr]
     assert h2 is not None and h2.status is ValueStatus.IMPOSSIBLE
-    assert h2.why == ("select hub=h1",)
-    blame = conf.why("hub", "h2")
-    assert blame is not None and blame.parts == ("select hub=h1",)
+    assert h2.why == ("rule out hub=h2",)
 
 
 def test_why_of_a_chosen_value_when_nothing_is_left() -> None:
@@ -507,7 +522,7 @@ def test_verifier_rejects_a_ruled_out_value_marked_possible(
         )
 
     problems = _problems_after(tamper_case, tamper)
-    assert any("modules.m.source=buy:b" in p and "excludes" in p for p in problems), problems
+    assert any("modules.m.source=buy:b" in p and "possible, but it is ruled out" in p for p in problems), problems
     assert any("modules.m.source=buy:b" in p and "ruled-out" in p for p in problems), problems
 
 

@@ -196,7 +196,7 @@ def exit_code(table: Configuration) -> int:
     """0: the selection leaves a system; 1: it is proven to leave none; 4: not even that was settled in time."""
     if table.best is not None:
         return ExitCode.OPTIMAL
-    if all(v.status is ValueStatus.IMPOSSIBLE for r in table.decisions for v in r.values):
+    if table.status is ValueStatus.IMPOSSIBLE:
         return ExitCode.INFEASIBLE
     return ExitCode.UNKNOWN
 

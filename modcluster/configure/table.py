@@ -3,8 +3,10 @@
 For a selection S the table first settles S itself (its best system), then
 each value v of each decision as the selection S + v:
 
-- a value S chooses is possible with S's best system; the other values of a
-  chosen decision, and ruled-out values, are impossible;
+- a value S chooses is possible with S's best system; another value of a
+  chosen decision is an alternative, settled as S with that value chosen
+  instead (as MODEL.md's example shows: the other hubs keep their figures
+  when one hub is selected); ruled-out values are impossible;
 - a value S's best system takes is possible with that system (when it is
   proven best, it is the best with v too: S + v allows no better one);
 - any other value is settled by :meth:`Memory.settle <modcluster.configure.memory.Memory.settle>`:
@@ -12,7 +14,7 @@ each value v of each decision as the selection S + v:
   instance narrowed to S + v.
 
 A step or seed decision is listed only while its module can still be made
-(its ``make`` value is possible, or unknown). When S leaves no system at all,
+under S (its ``make`` value is possible or unknown, or chosen). When S leaves no system at all,
 every value is impossible and the table carries the smallest set of S's
 items that conflict (:func:`~modcluster.configure.why.smallest_excluding`).
 """
@@ -55,7 +57,9 @@ class _Build:
         if chosen is not None:
             if value == chosen:
                 return self._from(value, self.top, selected=True, why_of=(decision, value))
-            return self._from(value, IMPOSSIBLE, why_of=(decision, value))
+            # An alternative to the choice: the selection with this value instead (MODEL.md's example).
+            found = self.memory.settle(self.selection.choose(decision, value), self.until)
+            return self._from(value, found, why_of=(decision, value))
         if (decision, value) in self.selection.ruled_out:
             return self._from(value, IMPOSSIBLE, why_of=(decision, value))
         top = self.top
@@ -140,8 +144,7 @@ def decision_table(memory: Memory, selection: Selection, until: float, explain: 
             continue
         row = DecisionRow(decision, tuple(build.row(decision, v) for v in values))
         if decision.endswith(".source"):
-            make = row.value("make")
-            makeable[decision.split(".")[1]] = make is not None and make.status is not ValueStatus.IMPOSSIBLE
+            makeable[decision.split(".")[1]] = _can_make(row, selection, top)
         rows.append(row)
     complete = all(
         v.status is not ValueStatus.UNKNOWN and (v.system is None or v.proven) for r in rows for v in r.values
@@ -157,6 +160,7 @@ def decision_table(memory: Memory, selection: Selection, until: float, explain: 
         conflict=conflict,
         complete=complete and top.status is not ValueStatus.UNKNOWN,
         request=request.model_dump(mode="python", by_alias=True, exclude_none=False),
+        status=top.status,
         stats={
             "seconds": time.monotonic() - began,
             "solves": memory.solves - solves,
@@ -178,3 +182,15 @@ def _hub_bests(memory: Memory, selection: Selection, until: float) -> list[tuple
         return (0, witness.key) if witness is not None else (1, ())
 
     return sorted(out, key=order)
+
+
+def _can_make(row: DecisionRow, selection: Selection, top: Settled) -> bool:
+    """Whether some system the selection allows may make the module (its steps and seed are then listed).
+
+    A chosen source other than ``make`` rules making out (``make`` is then only an alternative).
+    """
+    chosen = selection.value_of(row.decision)
+    if chosen is not None:
+        return chosen == "make" and top.status is not ValueStatus.IMPOSSIBLE
+    make = row.value("make")
+    return make is not None and make.status is not ValueStatus.IMPOSSIBLE

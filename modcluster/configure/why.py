@@ -1,7 +1,8 @@
 """Why a value is impossible, and why a selection leaves no system: smallest excluding sets.
 
 The parts that can be blamed are the selection's items (``select d=v``,
-``rule out d=v``) and the request's limits (``limits.budget``,
+``rule out d=v``; a value asked about replaces the choice of its decision,
+so that choice is never blamed for it) and the request's limits (``limits.budget``,
 ``limits.deadline``, ``limits.max_partners``); the catalog, the request's
 filters (``sites``, ``exclude``, ``require``, ``hub``) and the rules stay. A
 set of parts *excludes* a value when no system keeping only those parts takes
@@ -82,11 +83,9 @@ class _Tester:
         """True: no system with only these parts takes the value; False: one does; None: not settled in time."""
         kept = self.selection.restricted_to(parts)
         if self.value is not None:
-            decision, value = self.value
-            other = kept.value_of(decision)
-            if (other is not None and other != value) or self.value in kept.ruled_out:
-                return True  # one of the parts itself excludes the value: no system can take it
-            kept = kept.choose(decision, value)
+            if self.value in kept.ruled_out:
+                return True  # the rule-out itself excludes the value
+            kept = kept.choose(*self.value)  # instead of another value of the decision, if one is chosen
         memory = self._memory(frozenset(p for p in parts | self.fixed if p.startswith("limits.")))
         found: Settled = memory.settle(kept, self.until)
         if found.status is ValueStatus.UNKNOWN:

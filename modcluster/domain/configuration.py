@@ -267,6 +267,12 @@ class Configuration:
     none); ``conflict``, when there is none and it was proven, is the smallest
     set of the selection's items that leaves no system; ``complete`` says
     whether every value was settled (no ``unknown``) and every figure proven.
+    ``request`` is the request the table answers (without the selection), so
+    that ``modcluster verify`` can check a table file on its own. ``status``
+    is the selection's own: ``possible`` when it leaves a system,
+    ``impossible`` when it is proven to leave none, ``unknown`` when the time
+    limit came first. Another value of a chosen decision is an alternative:
+    its figures are those of the selection with it chosen instead.
     """
 
     product: str
@@ -278,6 +284,7 @@ class Configuration:
     conflict: tuple[str, ...] | None = None
     complete: bool = True
     request: dict[str, Any] | None = None
+    status: ValueStatus = ValueStatus.POSSIBLE
     stats: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -306,6 +313,7 @@ class Configuration:
             "quantity": self.quantity,
             "objective": self.objective,
             **self.selection.to_dict(),
+            "status": self.status.value,
             "best": None if self.best is None else system_dict(self.best),
             "complete": self.complete,
         }

@@ -5,9 +5,10 @@ its status, the cost and lead time of the best system with that value added
 to the selection, and the difference to the current best (``+70.00``,
 ``-3 d``; ``= best`` when both are equal). The last column says why a value
 is impossible (the smallest excluding set, when it was asked for), that it
-was ruled out or another value was selected, or that the time limit came
-first. A selection that leaves no system prints its conflict instead of the
-table.
+was ruled out, that it is an alternative to the chosen value (``instead of
+x``: its figures are those of the selection with it chosen instead), or that
+the time limit came first. A selection that leaves no system prints its
+conflict and the alternatives that leave one instead of the table.
 """
 
 from __future__ import annotations
@@ -77,8 +78,22 @@ def render_configuration(table: Configuration, catalog: Catalog | None = None) -
 
 
 def _no_system(table: Configuration) -> bool:
-    """Whether the selection is proven to leave no system (every value impossible, no best)."""
-    return table.best is None and all(v.status is ValueStatus.IMPOSSIBLE for r in table.decisions for v in r.values)
+    """Whether the selection is proven to leave no system."""
+    return table.best is None and table.status is ValueStatus.IMPOSSIBLE
+
+
+def _ways_out(table: Configuration) -> list[str]:
+    """The alternatives to the chosen values that leave a system, each with its best figures."""
+    out = []
+    for decision, chosen in table.selection.chosen:
+        row = table.row(decision)
+        for value in row.values if row is not None else ():
+            if value.value != chosen and value.status is ValueStatus.POSSIBLE and value.cost is not None:
+                out.append(
+                    f"  {decision}={value.value} instead of {chosen}: "
+                    f"cost {format_money(value.cost)}, lead time {value.lead_time} days"
+                )
+    return out
 
 
 def _conflict_lines(table: Configuration) -> list[str]:
@@ -92,11 +107,13 @@ def _conflict_lines(table: Configuration) -> list[str]:
             "no system: the request alone leaves none, whatever is selected",
             "(see `modcluster explain` for the rules and limits that conflict)",
         ]
+    ways = _ways_out(table)
     return [
         "no system: the selection leaves none",
         "conflict (a smallest set of the selection's choices that, with the request's limits, leaves no system):",
         *(f"  {item}" for item in table.conflict),
-        "drop or undo one of them: every value is impossible under this selection",
+        "drop or undo one of them" + (", or choose an alternative that leaves a system:" if ways else ""),
+        *ways,
     ]
 
 
@@ -139,15 +156,15 @@ def _deltas(table: Configuration, value: ValueRow) -> tuple[str, str]:
 
 
 def _note(table: Configuration, decision: DecisionRow, value: ValueRow) -> str:
+    chosen = table.selection.value_of(decision.decision)
+    instead = f"instead of {chosen}" if chosen is not None and chosen != value.value else ""
     if value.status is ValueStatus.UNKNOWN:
         return "unknown: the time limit came first"
     if value.status is ValueStatus.POSSIBLE:
-        return "" if value.proven else "not proven optimal (time limit)"
+        unproven = "" if value.proven else "not proven optimal (time limit)"
+        return "; ".join(part for part in (instead, unproven) if part)
     if value.why is not None:
         return "why: " + (", ".join(value.why) if value.why else "the catalog and the request's filters alone")
     if (decision.decision, value.value) in table.selection.ruled_out:
         return "ruled out"
-    chosen = table.selection.value_of(decision.decision)
-    if chosen is not None and chosen != value.value:
-        return f"another value selected ({chosen})"
-    return ""
+    return instead

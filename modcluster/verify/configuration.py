@@ -13,8 +13,10 @@ reads the table as data and checks:
 3. ``best``: a valid system allowed by the selection, no worse under the
    objective than any value's system (every system is some hub's, so the
    best is the best hub value's), and equal to it;
-4. ``selected`` marks exactly the chosen values; a chosen or ruled-out value
-   is never ``possible`` unless chosen; an ``impossible`` value has no system;
+4. ``selected`` marks exactly the chosen values; a ruled-out value is never
+   ``possible``; another value of a chosen decision (an alternative) is
+   judged with that value chosen instead, and may beat ``best``; an
+   ``impossible`` value has no system;
 5. a ``why`` names only the selection's items and the request's set limits
    (that it is the smallest such set is checked by exhaustive search in the tests).
 
@@ -159,10 +161,15 @@ def verify_configuration(catalog: Catalog, request: Request, table: Any) -> list
         better = [place for place, key in keys if key < best_key]
         problems += [f"{place}: its system is better than best" for place in better]
         hub_keys = [key for place, key in keys if place.startswith("hub=")]
-        if hub_keys and min(hub_keys) != best_key:
+        if "hub" not in chosen and hub_keys and min(hub_keys) != best_key:
             problems.append("best: not the best hub value's figures")
     elif any(True for _ in keys):
         problems.append("best: missing although some value is possible")
+    status = top.get("status", "possible")
+    if status not in VALUE_STATUSES:
+        problems.append(f"status must be one of {list(VALUE_STATUSES)}, got {status!r}")
+    elif (status == "possible") != (best is not None):
+        problems.append(f"status {status!r}, but best is {'missing' if best is None else 'given'}")
     return problems
 
 
@@ -215,8 +222,9 @@ def _row_problems(
         is_chosen = chosen.get(decision) == value
         if bool(entry.get("selected", False)) != is_chosen:
             problems.append(f"{place}: 'selected' is {entry.get('selected', False)!r}, the selection says {is_chosen}")
-        if status == "possible" and ((decision, value) in ruled or (decision in chosen and not is_chosen)):
-            problems.append(f"{place}: possible, but the selection excludes it")
+        if status == "possible" and (decision, value) in ruled:
+            problems.append(f"{place}: possible, but it is ruled out")
+        alternative = decision in chosen and not is_chosen  # judged with this value chosen instead
         why = entry.get("why")
         if why is not None:
             problems += _why_problems(place, status, why, chosen, ruled, request)
@@ -228,10 +236,12 @@ def _row_problems(
         if system is None:
             problems.append(f"{place}: possible, but no system")
             continue
-        found, key = checked.problems(system, chosen, ruled, (decision, value))
+        under = {**chosen, decision: value} if alternative else chosen
+        found, key = checked.problems(system, under, ruled, (decision, value))
         problems += [f"{place}: {p}" for p in found]
         if key is not None:
-            keys.append((place, key))
+            if not alternative:  # an alternative lies outside the selection: it may beat its best
+                keys.append((place, key))
             for field in ("cost", "lead_time"):
                 if field in entry and entry[field] != system.get(field):
                     problems.append(f"{place}: {field} {entry[field]} is not its system's {system.get(field)}")
