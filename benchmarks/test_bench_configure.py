@@ -123,7 +123,7 @@ def _first(catalog: Catalog, request: Request) -> Configuration:
 @pytest.mark.parametrize("product", _tama_cases())
 def test_first_table_engine(benchmark: BenchmarkFixture, product: str) -> None:
     request = build_request(TAMA, product=product)
-    table = benchmark.pedantic(_first, args=(TAMA, request), rounds=5, iterations=1)
+    table = benchmark.pedantic(_first, args=(TAMA, request), rounds=5, iterations=1)  # type: ignore[no-untyped-call]
     benchmark.extra_info.update({"values": _count(table), "solves": table.stats.get("solves")})
     assert table.complete and table.best is not None
 
@@ -132,14 +132,14 @@ def test_first_table_engine(benchmark: BenchmarkFixture, product: str) -> None:
 def test_first_table_peer(benchmark: BenchmarkFixture, product: str) -> None:
     request = build_request(TAMA, product=product)
     table = _first(TAMA, request)
-    peer = benchmark.pedantic(peer_table, args=(TAMA, request, table), rounds=1, iterations=1)
+    peer = benchmark.pedantic(peer_table, args=(TAMA, request, table), rounds=1, iterations=1)  # type: ignore[no-untyped-call]
     _agree(table, peer)
 
 
 @pytest.mark.parametrize("product", _tama_cases())
 def test_session_engine(benchmark: BenchmarkFixture, product: str) -> None:
     request = build_request(TAMA, product=product)
-    result = benchmark.pedantic(session, args=(TAMA, request, STEPS), rounds=3, iterations=1)
+    result = benchmark.pedantic(session, args=(TAMA, request, STEPS), rounds=3, iterations=1)  # type: ignore[no-untyped-call]
     times = [round(seconds, 4) for seconds, _ in result]
     benchmark.extra_info.update({"first": times[0], "steps": times[1:], "values": _count(result[0][1])})
     assert all(t.complete for _, t in result)
@@ -154,7 +154,7 @@ def test_session_peer(benchmark: BenchmarkFixture, product: str) -> None:
     def peer_session() -> list[dict[tuple[str, str], Any]]:
         return [peer_table(TAMA, request, table) for table in tables]
 
-    peers = benchmark.pedantic(peer_session, rounds=1, iterations=1)
+    peers = benchmark.pedantic(peer_session, rounds=1, iterations=1)  # type: ignore[no-untyped-call]
     for table, peer in zip(tables, peers, strict=True):
         _agree(table, peer)
 
@@ -167,7 +167,7 @@ def _count(table: Configuration) -> int:
 def test_configure_large(benchmark: BenchmarkFixture) -> None:
     catalog = catalog_from_data(generate(spec_for("large"), seed=0))
     request = build_request(catalog, product=catalog.products[0].id, overrides={"time_limit": 60})
-    result = benchmark.pedantic(session, args=(catalog, request, 1), rounds=1, iterations=1)
+    result = benchmark.pedantic(session, args=(catalog, request, 1), rounds=1, iterations=1)  # type: ignore[no-untyped-call]
     first = result[0][1]
     benchmark.extra_info.update(
         {

@@ -306,7 +306,7 @@ TWO_HUBS: Instance = (
 
 def test_another_value_of_a_chosen_decision_is_an_alternative() -> None:
     """Under ``select hub=h1``, ``hub=h2`` keeps its own best (MODEL.md's example), and selecting it replaces h1."""
-    catalog, request, conf = _start(TWO_HUBS)
+    _catalog, _request, conf = _start(TWO_HUBS)
     conf = conf.select("hub", "h1")
     table = conf.options(explain=True)
     row = table.row("hub")
