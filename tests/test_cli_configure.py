@@ -455,3 +455,27 @@ def test_unknown_values_are_shown_as_unknown() -> None:
     assert "conflict: not found within the time limit" in render_configuration(none)
     alone = Configuration("p", 5, "cost", Selection(), None, (), conflict=(), status=ValueStatus.IMPOSSIBLE)
     assert "the request alone leaves none" in render_configuration(alone)
+
+
+def test_verify_checks_a_table_file(tmp_path: Path) -> None:
+    """``modcluster verify CATALOG TABLE.json``: the table's request is stored in it; a changed figure fails."""
+    table = tmp_path / "table.json"
+    made = laser("--select", "hub=kosoku-sensing", "--out", str(table), "--quiet")
+    assert made.returncode == ExitCode.OPTIMAL, made.stderr
+    ok = subprocess.run(
+        [sys.executable, "-m", "modcluster", "verify", str(TAMA), str(table)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ok.returncode == ExitCode.OPTIMAL and "verified (a decision table of" in ok.stdout, ok.stdout + ok.stderr
+    data = json.loads(table.read_text())
+    data["best"]["cost"] += 1
+    table.write_text(json.dumps(data))
+    bad = subprocess.run(
+        [sys.executable, "-m", "modcluster", "verify", str(TAMA), str(table)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == ExitCode.VERIFY_FAILED and "best: cost" in bad.stdout, bad.stdout + bad.stderr

@@ -119,17 +119,9 @@ def _verify_plan(
     else:
         raise InputError(f"{plan_file}: the plan stores no plan request; give the plan file too")
     problems = verify_plan(catalog, request, data)
-    if args.json:
-        sys.stdout.write(json.dumps({"verified": not problems, "problems": problems}, indent=2) + "\n")
-    elif problems:
-        print(f"{plan_file}: {len(problems)} problem(s)")
-        for problem in problems:
-            print(f"  - {problem}")
-    else:
-        count = len(data.get("entries") or [])
-        what = f"a plan of {count} entries" if count else f"status {data.get('status')}, no plan, the explanation's ids"
-        print(f"{plan_file}: verified ({what})")
-    return ExitCode.VERIFY_FAILED if problems else ExitCode.OPTIMAL
+    count = len(data.get("entries") or [])
+    what = f"a plan of {count} entries" if count else f"status {data.get('status')}, no plan, the explanation's ids"
+    return _report(args, plan_file, problems, what)
 
 
 def _verify_configuration(
@@ -146,13 +138,18 @@ def _verify_configuration(
     else:
         raise InputError(f"{table_file}: the table stores no request; give the request file too")
     problems = verify_configuration(catalog, request, data)
+    count = sum(len(row.get("values") or []) for row in data.get("decisions") or [] if isinstance(row, dict))
+    return _report(args, table_file, problems, f"a decision table of {count} values")
+
+
+def _report(args: argparse.Namespace, file: str, problems: list[str], what: str) -> int:
+    """Print the verdict on one file (``--json``: as JSON); exit 5 on any problem."""
     if args.json:
         sys.stdout.write(json.dumps({"verified": not problems, "problems": problems}, indent=2) + "\n")
     elif problems:
-        print(f"{table_file}: {len(problems)} problem(s)")
+        print(f"{file}: {len(problems)} problem(s)")
         for problem in problems:
             print(f"  - {problem}")
     else:
-        count = sum(len(row.get("values") or []) for row in data.get("decisions") or [] if isinstance(row, dict))
-        print(f"{table_file}: verified (a decision table of {count} values)")
+        print(f"{file}: verified ({what})")
     return ExitCode.VERIFY_FAILED if problems else ExitCode.OPTIMAL

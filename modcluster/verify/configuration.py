@@ -47,7 +47,6 @@ __all__ = [
     "selection_problems",
     "system_check",
     "verify_configuration",
-    "witness_problems",
 ]
 
 VALUE_STATUSES = ("possible", "impossible", "unknown")
@@ -79,28 +78,6 @@ def system_check(
     if figures is not None and rep.lead_time is not None:
         key = objective_tuple(request, figures.cost, rep.lead_time)
     return render(problems), reported_decisions(rep), key
-
-
-def witness_problems(
-    catalog: Catalog,
-    request: Request,
-    system: Any,
-    chosen: Mapping[str, str],
-    ruled: set[tuple[str, str]],
-    value: tuple[str, str] | None = None,
-) -> tuple[list[str], tuple[Decimal, ...] | None]:
-    """Why a reported system is not a valid witness (empty: it is), and its objective key.
-
-    Args:
-        catalog: The catalog.
-        request: The request of the table.
-        system: The system's JSON fields (a v1 candidate, ``rank`` and ``proven_optimal`` optional).
-        chosen: The selection's chosen values by decision.
-        ruled: The selection's ruled-out (decision, value) pairs.
-        value: The (decision, value) the system stands for, if any.
-    """
-    problems, values, key = system_check(catalog, request, system)
-    return problems + selection_problems(values, chosen, ruled, value), key
 
 
 class _Checked:
