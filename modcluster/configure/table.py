@@ -136,16 +136,20 @@ def decision_table(memory: Memory, selection: Selection, until: float, explain: 
         conflict = None if blame is None else blame.parts
     build = _Build(memory, selection, until, explain, top)
     build.hubs = _hub_bests(memory, selection, until)
-    rows: list[DecisionRow] = []
+    # Settled in two passes, the hub and every source first, then steps and seeds: under a time
+    # limit the decisions that shape the system are the ones that get settled (the table keeps its order).
+    settled: dict[str, DecisionRow] = {}
     makeable: dict[str, bool] = {}
     for decision, values in memory.domain:
+        if module_of_decision(decision) is None:
+            row = settled[decision] = DecisionRow(decision, tuple(build.row(decision, v) for v in values))
+            if decision.endswith(".source"):
+                makeable[decision.split(".")[1]] = _can_make(row, selection, top)
+    for decision, values in memory.domain:
         module = module_of_decision(decision)
-        if module is not None and not makeable.get(module, False):
-            continue
-        row = DecisionRow(decision, tuple(build.row(decision, v) for v in values))
-        if decision.endswith(".source"):
-            makeable[decision.split(".")[1]] = _can_make(row, selection, top)
-        rows.append(row)
+        if module is not None and makeable.get(module, False):
+            settled[decision] = DecisionRow(decision, tuple(build.row(decision, v) for v in values))
+    rows = [settled[decision] for decision, _ in memory.domain if decision in settled]
     complete = all(
         v.status is not ValueStatus.UNKNOWN and (v.system is None or v.proven) for r in rows for v in r.values
     )
