@@ -8,9 +8,22 @@ variable ``MODCLUSTER_HYPOTHESIS_PROFILE`` names another one, and pytest's
 from __future__ import annotations
 
 import os
+import signal
 
 from hypothesis import settings
 
 from tests.profiles import DEFAULT_PROFILE
 
 settings.load_profile(os.environ.get("MODCLUSTER_HYPOTHESIS_PROFILE", DEFAULT_PROFILE))
+
+
+def pytest_configure(config: object) -> None:  # noqa: ARG001 - the hook's signature
+    """Give Ctrl-C back to the processes the tests start, when the suite itself was started with it ignored.
+
+    A shell without job control starts a background job (``make test &``) with SIGINT ignored, and an
+    ignored signal stays ignored in every child: the tests that press Ctrl-C on a child would then
+    test nothing but that. Python's own handler here makes the children start with the default.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
