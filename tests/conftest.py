@@ -17,7 +17,7 @@ from tests.profiles import DEFAULT_PROFILE
 settings.load_profile(os.environ.get("MODCLUSTER_HYPOTHESIS_PROFILE", DEFAULT_PROFILE))
 
 
-def pytest_configure(config: object) -> None:  # noqa: ARG001 - the hook's signature
+def pytest_configure(config: object) -> None:
     """Give Ctrl-C back to the processes the tests start, when the suite itself was started with it ignored.
 
     A shell without job control starts a background job (``make test &``) with SIGINT ignored, and an
@@ -26,4 +26,3 @@ def pytest_configure(config: object) -> None:  # noqa: ARG001 - the hook's signa
     """
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
-
