@@ -181,7 +181,7 @@ class Memory:
         if view is not None:
             above = None if ceiling is None else (int(ceiling.system.cost * 100), ceiling.system.lead_time)
             with time_limit(until):
-                quick = best_with(view, Selection((choice,)), above, until)
+                quick = best_with(view, Selection((choice,)), above, until, self.settings)
             if quick.kind is Quick.IMPOSSIBLE:
                 self.record(narrowed, IMPOSSIBLE)
                 return IMPOSSIBLE

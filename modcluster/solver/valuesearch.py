@@ -11,22 +11,28 @@ restriction), so for each value:
 2. every option whose forced Lagrangian bound exceeds the limit's cents is
    fixed out: no system within the limit uses it;
 3. branch and bound (:func:`~modcluster.solver.exhaust.settle`) settles what
-   is left exactly (figures and schedule), best first.
+   is left exactly (figures and schedule), best first; when it declines
+   (too many partial systems, or capacity it cannot schedule), the hub's
+   ordinary search runs on the fixed instance, far smaller than the hub's.
 
 Anything better than the limit keeps every one of its options through step 2,
-so step 3 sees it: the answer is exact. When step 3 declines (too many
-systems left) or the objective puts lead time first (no cost limit to fix
-with), the answer is :data:`OPEN` and the caller solves the value the
-ordinary way (:func:`~modcluster.solver.solve.solve_prepared`).
+so step 3 sees it: the answer is exact. When the objective puts lead time
+first (no cost limit to fix with), or the search on the fixed instance is
+not proven in time, the answer is :data:`OPEN` and the caller solves the
+value the ordinary way (:func:`~modcluster.solver.solve.solve_prepared`).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import Enum
 
-from modcluster.domain import Candidate, Request, Selection
+from modcluster.domain import Candidate, Request, Selection, Status
 from modcluster.solver.compile import cost_upper_bound, schedule_horizon
+from modcluster.solver.cpsat import SolverSettings
+from modcluster.solver.deadline import time_limit
 from modcluster.solver.decode import candidate_of
 from modcluster.solver.exhaust import settle
 from modcluster.solver.hint import system_of
@@ -35,6 +41,7 @@ from modcluster.solver.lagrange import Lagrangian, lagrangian
 from modcluster.solver.objective import ObjectiveOrder
 from modcluster.solver.search import LEAD_FIRST, SETTLE
 from modcluster.solver.selection import restrict
+from modcluster.solver.solve import solve_prepared
 
 __all__ = ["HubView", "Quick", "QuickAnswer", "best_with", "hub_view"]
 
@@ -89,7 +96,13 @@ def hub_view(inst: Instance, hub: str, request: Request) -> HubView | None:
     return HubView(sub, order, prices)
 
 
-def best_with(view: HubView, extra: Selection, ceiling: tuple[int, int] | None, stop_at: float) -> QuickAnswer:
+def best_with(
+    view: HubView,
+    extra: Selection,
+    ceiling: tuple[int, int] | None,
+    stop_at: float,
+    settings: SolverSettings | None = None,
+) -> QuickAnswer:
     """The hub's best system that ``extra`` also allows, if the quick path settles it (see the module docstring).
 
     Args:
@@ -97,6 +110,7 @@ def best_with(view: HubView, extra: Selection, ceiling: tuple[int, int] | None, 
         extra: The further choice (the value asked about).
         ceiling: (cents, days) of a system known elsewhere: only better ones are of interest.
         stop_at: The :func:`time.monotonic` instant to give up at (the answer is then :data:`OPEN`).
+        settings: CP-SAT parameters, when what is left after fixing needs a search.
     """
     sub = restrict(view.sub, extra)
     if not sub.hubs or not all(p.buy or p.can_make for p in sub.modules):
@@ -125,7 +139,31 @@ def best_with(view: HubView, extra: Selection, ceiling: tuple[int, int] | None, 
         return QuickAnswer(Quick.ABOVE if limit is not None else Quick.IMPOSSIBLE)
     ranked = settle(fixed, order.weights, limit, 1, SETTLE, dual=prices.dual(fixed), stop_at=stop_at)
     if ranked is None:
-        return OPEN
+        return _searched(fixed, ceiling, stop_at, settings)
     if not ranked:
         return QuickAnswer(Quick.ABOVE if limit is not None else Quick.IMPOSSIBLE)
     return QuickAnswer(Quick.BEST, candidate_of(fixed, ranked[0][1], 1, True))
+
+
+def _searched(
+    fixed: Instance, ceiling: tuple[int, int] | None, stop_at: float, settings: SolverSettings | None
+) -> QuickAnswer:
+    """The hub's ordinary search on the fixed instance, for when branch and bound declines.
+
+    Every system within the limit survived the fixing, so the fixed instance's best is the
+    hub's best with the choice (or, with a ceiling, proves that nothing beats it); it is a far
+    smaller search than the hub's whole instance.
+    """
+    seconds = stop_at - time.monotonic()
+    if seconds <= 0:
+        return OPEN
+    request = fixed.request.model_copy(update={"time_limit": Decimal(str(round(seconds, 3))), "candidates": 1})
+    began = time.monotonic()
+    with time_limit(began + seconds):
+        solution = solve_prepared(fixed, request, settings or SolverSettings(), began, ceiling)
+    if solution.status is Status.INFEASIBLE:
+        return QuickAnswer(Quick.ABOVE if ceiling is not None else Quick.IMPOSSIBLE)
+    best = solution.best
+    if best is None or not best.proven_optimal:
+        return OPEN
+    return QuickAnswer(Quick.BEST, best)
