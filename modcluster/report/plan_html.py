@@ -19,6 +19,7 @@ from modcluster.domain import Catalog, Limits, Plan, PlannedEntry, PlanRequest, 
 from modcluster.errors import ModclusterError
 from modcluster.report import figures
 from modcluster.report.html import _CSS, Report, _img, _span, _table
+from modcluster.report.plan_text import alone_rows
 from modcluster.report.text import format_money
 
 if TYPE_CHECKING:
@@ -181,20 +182,7 @@ def _entries_html(catalog: Catalog, plan: Plan, money: str) -> list[str]:
 
 
 def _alone_html(plan: Plan, money: str) -> list[str]:
-    mine = {e.id: e for e in plan.entries}
-    rows = []
-    for a in plan.alone:
-        e = mine.get(a.id)
-        rows.append(
-            [
-                a.id,
-                a.status.value,
-                "-" if a.cost is None else format_money(a.cost),
-                "-" if a.lead_time is None else str(a.lead_time),
-                "-" if e is None or a.cost is None else format_money(e.system.cost - a.cost),
-                "-" if e is None or a.lead_time is None else str(e.system.lead_time - a.lead_time),
-            ]
-        )
+    rows = alone_rows(plan)
     header = [
         "entry",
         "status alone",

@@ -13,7 +13,7 @@ from collections import defaultdict
 from modcluster.domain import Catalog, Plan, PlanTask, Status
 from modcluster.report.text import format_money, table
 
-__all__ = ["load_profile", "render_plan"]
+__all__ = ["alone_rows", "load_profile", "render_plan"]
 
 _STATUS_TEXT = {
     Status.OPTIMAL: "optimal (proven)",
@@ -93,20 +93,7 @@ def render_plan(plan: Plan, catalog: Catalog | None = None) -> str:
         out += ["  " + line for line in table(rows, header)]
     out.append("")
     out.append("each entry alone (v1, one candidate, from its release day):")
-    plan_by_id = {e.id: e for e in plan.entries}
-    rows = []
-    for a in plan.alone:
-        mine = plan_by_id.get(a.id)
-        rows.append(
-            [
-                a.id,
-                a.status.value,
-                "-" if a.cost is None else format_money(a.cost),
-                "-" if a.lead_time is None else str(a.lead_time),
-                "-" if mine is None or a.cost is None else format_money(mine.system.cost - a.cost),
-                "-" if mine is None or a.lead_time is None else str(mine.system.lead_time - a.lead_time),
-            ]
-        )
+    rows = alone_rows(plan)
     out += ["  " + line for line in table(rows, ["entry", "status", "cost", "lead", "cost in plan - alone", "lead"])]
     price = plan.price_of_sharing
     if price is not None:
@@ -125,3 +112,25 @@ def render_plan(plan: Plan, catalog: Catalog | None = None) -> str:
         alone_text = ", ".join(f"{key}: {status.value}" for key, status in ex.alone)
         out.append(f"  each entry alone: {alone_text}")
     return "\n".join(out)
+
+
+def alone_rows(plan: Plan) -> list[list[str]]:
+    """Each entry alone against the plan, as cells: id, status alone, cost and lead time alone, and the differences.
+
+    The text report and the HTML report (:mod:`modcluster.report.plan_html`) both show this table.
+    """
+    in_plan = {e.id: e for e in plan.entries}
+    rows = []
+    for a in plan.alone:
+        mine = in_plan.get(a.id)
+        rows.append(
+            [
+                a.id,
+                a.status.value,
+                "-" if a.cost is None else format_money(a.cost),
+                "-" if a.lead_time is None else str(a.lead_time),
+                "-" if mine is None or a.cost is None else format_money(mine.system.cost - a.cost),
+                "-" if mine is None or a.lead_time is None else str(mine.system.lead_time - a.lead_time),
+            ]
+        )
+    return rows
