@@ -41,6 +41,7 @@ from modcluster.domain import (
     ValueStatus,
     decisions_of,
     system_dict,
+    to_cents,
 )
 from modcluster.errors import VerificationError
 from modcluster.solver import SolverSettings, objective_key, time_limit
@@ -67,6 +68,11 @@ class Witness:
     system: Candidate
     values: dict[str, str]
     key: tuple[Any, ...]
+
+    @property
+    def figures(self) -> tuple[int, int]:
+        """(cents, days): the form a search takes a ceiling in."""
+        return to_cents(self.system.cost), self.system.lead_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +111,7 @@ class Memory:
     def start(cls, catalog: Catalog, request: Request, settings: SolverSettings | None = None) -> Memory:
         """Prepare the request once (its instance and decisions), without its own ``select`` and ``rule_out``.
 
-        Those are the session's first selection (:func:`start_selection`): the table lists every value.
+        Those are the session's first selection (the configurator starts from them): the table lists every value.
         """
         request = request.model_copy(update={"candidates": 1, "select": FrozenDict(), "rule_out": FrozenDict()})
         base = prepare(catalog, request)
@@ -179,7 +185,7 @@ class Memory:
                 self.views[key] = hub_view(restrict(self.base, selection), hub, self.request)
         view = self.views[key]
         if view is not None:
-            above = None if ceiling is None else (int(ceiling.system.cost * 100), ceiling.system.lead_time)
+            above = None if ceiling is None else ceiling.figures
             with time_limit(until):
                 quick = best_with(view, Selection((choice,)), above, until, self.settings)
             if quick.kind is Quick.IMPOSSIBLE:
@@ -251,7 +257,7 @@ class Memory:
         self.solves += 1
         request = self.request.model_copy(update={"time_limit": Decimal(str(round(seconds, 3)))})
         began = time.monotonic()
-        above = None if ceiling is None else (int(ceiling.system.cost * 100), ceiling.system.lead_time)
+        above = None if ceiling is None else ceiling.figures
         with time_limit(began + seconds):
             solution = solve_prepared(inst, request, self.settings, began, above)
         if solution.status is Status.INFEASIBLE:

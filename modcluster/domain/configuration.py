@@ -44,10 +44,11 @@ __all__ = [
     "Selection",
     "ValueRow",
     "ValueStatus",
-    "decision_sort_key",
     "decisions_of",
     "parse_assignment",
+    "seed_decision",
     "source_decision",
+    "step_decision",
     "system_dict",
 ]
 
@@ -71,6 +72,20 @@ def source_decision(module: str) -> str:
     return f"modules.{module}.source"
 
 
+def step_decision(module: str, n: int) -> str:
+    """The name of step ``n`` (from 1) of a module.
+
+    >>> step_decision("housing", 2)
+    'modules.housing.steps.2'
+    """
+    return f"modules.{module}.steps.{n}"
+
+
+def seed_decision(module: str) -> str:
+    """The name of a module's seed decision."""
+    return f"modules.{module}.seed"
+
+
 def decisions_of(candidate: Candidate) -> dict[str, str]:
     """Every decision a system takes, with its value (steps and seed only for made modules).
 
@@ -87,23 +102,10 @@ def decisions_of(candidate: Candidate) -> dict[str, str]:
             continue
         values[source_decision(m.id)] = "make"
         for n, step in enumerate(m.steps, start=1):
-            values[f"modules.{m.id}.steps.{n}"] = step.organization
+            values[step_decision(m.id, n)] = step.organization
         if m.seed is not None:
-            values[f"modules.{m.id}.seed"] = f"{m.seed.organization}/{m.seed.seed}"
+            values[seed_decision(m.id)] = f"{m.seed.organization}/{m.seed.seed}"
     return values
-
-
-def decision_sort_key(decision: str, modules: tuple[str, ...]) -> tuple[int, int, int, int]:
-    """Table order: the hub, then per module (product order) its source, steps in order, seed."""
-    if decision == "hub":
-        return (0, 0, 0, 0)
-    parts = decision.split(".")
-    index = modules.index(parts[1]) if parts[1] in modules else len(modules)
-    if parts[2] == "source":
-        return (1, index, 0, 0)
-    if parts[2] == "steps":
-        return (1, index, 1, int(parts[3]))
-    return (1, index, 2, 0)
 
 
 def parse_assignment(text: str) -> tuple[str, str]:
@@ -141,13 +143,6 @@ class Selection:
             return self
         return replace(self, ruled_out=(*self.ruled_out, (decision, value)))
 
-    def without(self, item: str) -> Selection:
-        """The selection without one of its :meth:`items`."""
-        return Selection(
-            tuple(c for c in self.chosen if _chosen_text(c) != item),
-            tuple(r for r in self.ruled_out if _ruled_text(r) != item),
-        )
-
     def restricted_to(self, items: frozenset[str] | set[str]) -> Selection:
         """The selection keeping only the given :meth:`items`."""
         return Selection(
@@ -169,10 +164,6 @@ class Selection:
     def allows(self, values: Mapping[str, str]) -> bool:
         """Whether a system taking ``values`` (see :func:`decisions_of`) is allowed."""
         return all(values.get(d) == v for d, v in self.chosen) and all(values.get(d) != v for d, v in self.ruled_out)
-
-    def implies(self, other: Selection) -> bool:
-        """Whether every system this selection allows is allowed by ``other`` (read off the items)."""
-        return set(other.chosen) <= set(self.chosen) and set(other.ruled_out) <= set(self.ruled_out)
 
     def to_dict(self) -> dict[str, Any]:
         """``selection`` and ``ruled_out`` as in the configuration JSON."""

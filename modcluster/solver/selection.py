@@ -22,23 +22,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from modcluster.domain import Request, Selection, source_decision
+from modcluster.domain import Request, Selection, seed_decision, source_decision, step_decision
 from modcluster.errors import Issue, RequestError
 
 if TYPE_CHECKING:
     from modcluster.solver.instance import Instance, ModulePlan, Option
 
-__all__ = ["decision_values", "narrow_to_request", "restrict", "seed_value", "selection_issues", "step_decision"]
-
-
-def step_decision(module: str, n: int) -> str:
-    """The name of step ``n`` (from 1) of a module."""
-    return f"modules.{module}.steps.{n}"
-
-
-def seed_decision(module: str) -> str:
-    """The name of a module's seed decision."""
-    return f"modules.{module}.seed"
+__all__ = ["decision_values", "narrow_to_request", "restrict", "seed_value", "selection_issues"]
 
 
 def seed_value(option: Option) -> str:
