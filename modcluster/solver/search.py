@@ -256,6 +256,9 @@ def _refine(hub: _Hub, k: int, order: ObjectiveOrder, settings: SolverSettings, 
         if plain is None:
             return False
         hub.bound = (max(hub.bound[0], plain[0]), max(hub.bound[1], plain[1]))
+        # An answer from the start (2 ms on `large`): if the time limit comes before any model, the best
+        # complete system of the hubs refined so far is the honest, unproven one (see _unproven).
+        hub.tried.append(greedy(hub.sub))
     cents = None
     if len(hub.sub.hubs) == 1 and hub.level == 1:
         cents = quick_bound(hub.sub)
@@ -272,6 +275,8 @@ def _refine(hub: _Hub, k: int, order: ObjectiveOrder, settings: SolverSettings, 
         hub.bound = (hub.bound[0], max(hub.bound[1], relaxed.days))
         hub.first = max(hub.first, relaxed.first)
         hub.relaxed = relaxed.sources
+        if relaxed.sources is not None:  # quick by construction: often the best answer a short limit allows
+            hub.tried.append(system_of(hub.sub, list(relaxed.sources)))
     budget = hub.sub.budget_cents
     return budget is None or hub.bound[0] <= budget
 
