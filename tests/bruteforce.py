@@ -74,7 +74,7 @@ __all__ = [
     "reference_solution",
 ]
 
-KINDS = ("integration", "steps", "modules", "licences", "onboarding")
+KINDS = ("integration", "steps", "modules", "licences", "onboarding", "people")
 
 
 # --------------------------------------------------------------------------- exact arithmetic of its own
@@ -164,6 +164,7 @@ class SystemResult:
     lead_time: int
     starts: tuple[int, ...]
     limit_problems: tuple[str, ...] = ()
+    person: str | None = None
 
     @property
     def cost(self) -> Decimal:
@@ -176,7 +177,7 @@ class SystemResult:
     @property
     def signature(self) -> tuple[Any, ...]:
         """What makes two systems different candidates: hub, each source and its organisations, seeds."""
-        parts: list[Any] = [self.hub]
+        parts: list[Any] = [self.hub, self.person]
         for module_id, source in self.sources:
             if isinstance(source, Buy):
                 parts.append((module_id, "buy", source.organization))
@@ -424,10 +425,21 @@ class _Figures:
     precedences: tuple[tuple[int, int, int], ...]
 
 
-def _figures(catalog: Catalog, request: Request, hub_id: str, sources: Sequence[tuple[str, Source]]) -> _Figures:
+#: The pseudo-organisation of a person's availability: a task of ``available_day`` days before integration.
+AVAILABLE = "(person available)"
+
+
+def _figures(
+    catalog: Catalog,
+    request: Request,
+    hub_id: str,
+    sources: Sequence[tuple[str, Source]],
+    person_id: str | None = None,
+) -> _Figures:
     orgs = {org.id: org for org in catalog.organizations}
     product = next(p for p in catalog.products if p.id == request.product)
     hub = orgs[hub_id]
+    person = None if person_id is None else next(p for p in catalog.people or () if p.id == person_id)
     quantity = request.quantity
     handover = catalog.defaults.handover_days
     tasks: list[Task] = []
@@ -478,9 +490,11 @@ def _figures(catalog: Catalog, request: Request, hub_id: str, sources: Sequence[
         assert previous is not None, "a make has steps, a technology, or both"
         last.append(previous)
 
-    bridging = _fraction(hub.bridging)
+    bridging = _fraction(hub.bridging if person is None or person.bridging is None else person.bridging)
     bridge_days = 0
     breakdown["integration"] += half_up_cents(_fraction(hub.design_fee))
+    if person is not None:
+        breakdown["people"] += half_up_cents(_fraction(person.fee))
     kinds = {kind.id: kind for kind in catalog.interfaces}
     links = []
     for link in product.links:
@@ -492,11 +506,18 @@ def _figures(catalog: Catalog, request: Request, hub_id: str, sources: Sequence[
             kind = kinds[link.interface]
             bridge_days += _ceil(_fraction(kind.bridge_days) * bridging)
             breakdown["integration"] += half_up_cents(_fraction(kind.bridge_cost) * bridging)
-    tasks.append(Task("integration", hub_id, hub.integration_days + bridge_days))
+    partners = tuple(sorted({task.organization for task in tasks} - {hub_id}))
+    waiting = None
+    if person is not None and person.available_day > 0:  # the integration waits for the person (no handover)
+        tasks.append(Task("person available", AVAILABLE, person.available_day))
+        waiting = len(tasks) - 1
+    days = hub.integration_days if person is None else person.integration_days
+    tasks.append(Task("integration", hub_id, days + bridge_days))
     for t in last:
         follow(t, len(tasks) - 1)
+    if waiting is not None:
+        precedences.append((waiting, len(tasks) - 1, 0))
 
-    partners = tuple(sorted({task.organization for task in tasks[:-1]} - {hub_id}))
     for partner in partners:
         breakdown["onboarding"] += onboarding_cents(catalog, hub_id, partner)
     return _Figures(sum(breakdown.values()), breakdown, partners, tuple(links), tuple(tasks), tuple(precedences))
@@ -505,19 +526,31 @@ def _figures(catalog: Catalog, request: Request, hub_id: str, sources: Sequence[
 # --------------------------------------------------------------------------- every system
 
 
-def _systems(catalog: Catalog, request: Request) -> Iterator[tuple[str, tuple[tuple[str, Source], ...]]]:
+def _hubs(catalog: Catalog, request: Request, product: Any) -> list[tuple[str, str | None]]:
+    """Every (hub, person placed or None): a developer of the family, or a person who may lead it there."""
+    found: list[tuple[str, str | None]] = []
+    for org in catalog.organizations:
+        if not _takes_part_allowed(request, org) or (request.hub is not None and org.id != request.hub):
+            continue
+        if product.family in org.develops:
+            found.append((org.id, None))
+        if not request.people or org.kind is None or org.kind.value not in ("developer", "processor"):
+            continue
+        for person in catalog.people or ():
+            member = person.via is None or any(
+                i.id == person.via and org.id in i.members for i in catalog.intermediaries
+            )
+            if product.family in person.families and member:
+                found.append((org.id, person.id))
+    return found
+
+
+def _systems(catalog: Catalog, request: Request) -> Iterator[tuple[str, str | None, tuple[tuple[str, Source], ...]]]:
     product = next(p for p in catalog.products if p.id == request.product)
-    hubs = [
-        org.id
-        for org in catalog.organizations
-        if product.family in org.develops
-        and _takes_part_allowed(request, org)
-        and (request.hub is None or org.id == request.hub)
-    ]
     options = [_sources(catalog, request, module) for module in product.modules]
-    for hub in hubs:
+    for hub, person in _hubs(catalog, request, product):
         for combination in itertools.product(*options):
-            yield hub, tuple((m.id, s) for m, s in zip(product.modules, combination, strict=True))
+            yield hub, person, tuple((m.id, s) for m, s in zip(product.modules, combination, strict=True))
 
 
 def enumerate_systems(catalog: Catalog, request: Request, *, within_limits: bool = True) -> list[SystemResult]:
@@ -528,11 +561,11 @@ def enumerate_systems(catalog: Catalog, request: Request, *, within_limits: bool
     eligible system, each with its ``limit_problems``.
     """
     limits = request.limits
-    capacity = {org.id: org.capacity for org in catalog.organizations}
+    capacity = {org.id: org.capacity for org in catalog.organizations} | {AVAILABLE: 1}
     cache: dict[Any, tuple[int, tuple[int, ...]]] = {}
     found: list[SystemResult] = []
-    for hub, sources in _systems(catalog, request):
-        fig = _figures(catalog, request, hub, sources)
+    for hub, person, sources in _systems(catalog, request):
+        fig = _figures(catalog, request, hub, sources, person)
         problems: list[str] = []
         if limits.max_partners is not None and len(fig.partners) > limits.max_partners:
             problems.append(f"{len(fig.partners)} partners > max_partners {limits.max_partners}")
@@ -565,6 +598,7 @@ def enumerate_systems(catalog: Catalog, request: Request, *, within_limits: bool
                 lead_time=lead_time,
                 starts=starts,
                 limit_problems=tuple(problems),
+                person=person,
             )
         )
     return found
@@ -588,7 +622,9 @@ def ranked_values(catalog: Catalog, request: Request) -> list[tuple[Decimal, ...
 # --------------------------------------------------------------------------- as a solution
 
 
-def _candidate(rank: int, system: SystemResult, capabilities: Mapping[str, Sequence[str]]) -> Candidate:
+def _candidate(
+    rank: int, system: SystemResult, capabilities: Mapping[str, Sequence[str]], with_people: bool = False
+) -> Candidate:
     at = {task.name: (start, start + task.duration) for task, start in zip(system.tasks, system.starts, strict=True)}
     modules: list[ModuleChoice] = []
     for module_id, source in system.sources:
@@ -617,7 +653,11 @@ def _candidate(rank: int, system: SystemResult, capabilities: Mapping[str, Seque
         modules=tuple(modules),
         integration=at["integration"],
         links=tuple(LinkResult(between, interface, matched) for between, interface, matched in system.links),
-        cost_breakdown=CostBreakdown(b["integration"], b["steps"], b["modules"], b["licences"], b["onboarding"]),
+        cost_breakdown=CostBreakdown(
+            b["integration"], b["steps"], b["modules"], b["licences"], b["onboarding"], b["people"]
+        ),
+        person=system.person,
+        with_people=with_people,
     )
 
 
@@ -626,7 +666,10 @@ def reference_solution(catalog: Catalog, request: Request) -> Solution:
     product = next(p for p in catalog.products if p.id == request.product)
     capabilities = {m.id: [s.capability for s in m.make.steps] if m.make else [] for m in product.modules}
     classes = candidate_classes(catalog, request)[: request.candidates]
-    candidates = tuple(_candidate(rank, system, capabilities) for rank, system in enumerate(classes, start=1))
+    with_people = catalog.people is not None
+    candidates = tuple(
+        _candidate(rank, system, capabilities, with_people) for rank, system in enumerate(classes, start=1)
+    )
     return Solution(
         product=request.product,
         quantity=request.quantity,

@@ -267,8 +267,8 @@ def entry_systems(catalog: Catalog, request: Request) -> list[EntrySystem]:
     """
     limits = request.limits
     kept: dict[Any, EntrySystem] = {}
-    for hub, sources in _systems(catalog, request):
-        fig = _figures(catalog, request, hub, sources)
+    for hub, person, sources in _systems(catalog, request):
+        fig = _figures(catalog, request, hub, sources, person)
         if limits.max_partners is not None and len(fig.partners) > limits.max_partners:
             continue
         if any(org != hub and org not in fig.partners for org in request.require):
@@ -276,7 +276,7 @@ def entry_systems(catalog: Catalog, request: Request) -> list[EntrySystem]:
         system = EntrySystem(
             hub, sources, fig.partners, fig.cents - fig.breakdown["onboarding"], fig.tasks, fig.precedences
         )
-        alike = (hub, fig.partners, tuple((t.organization, t.duration) for t in fig.tasks), fig.precedences)
+        alike = (hub, person, fig.partners, tuple((t.organization, t.duration) for t in fig.tasks), fig.precedences)
         held = kept.get(alike)
         if held is None or system.cents_before_onboarding < held.cents_before_onboarding:
             kept[alike] = system

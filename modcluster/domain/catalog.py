@@ -33,6 +33,7 @@ __all__ = [
     "ModuleOffer",
     "OrgKind",
     "Organization",
+    "Person",
     "ProcessOffer",
     "Product",
     "Relationship",
@@ -227,6 +228,27 @@ class Organization(FrozenModel):
     seeds: tuple[Seed, ...] = ()
 
 
+class Person(FrozenModel):
+    """An engineer of a large enterprise whom the association can place at a hub (MODEL.md v1.1 "People").
+
+    Placed at a hub of kind ``developer`` or ``processor`` for a product of one
+    of ``families``, the person leads the integration: its days are the
+    person's ``integration_days``, its bridges use the person's ``bridging``
+    (else the hub's), it starts no earlier than ``available_day``; the hub
+    needs no ``develops`` entry; the ``fee`` is one more cost term. ``from``
+    plays no other part (not a partner, no capacity, no onboarding).
+    """
+
+    id: Id
+    from_: Annotated[Id, Field(alias="from")]
+    families: tuple[Id, ...] = Field(min_length=1)
+    fee: Money
+    integration_days: Days
+    bridging: Money | None = None
+    available_day: Days = 0
+    via: Id | None = None
+
+
 class Relationship(FrozenModel):
     """An existing tie between two organisations (undirected)."""
 
@@ -306,6 +328,7 @@ class Catalog(FrozenModel):
     organizations: tuple[Organization, ...] = ()
     relationships: tuple[Relationship, ...] = ()
     products: tuple[Product, ...] = ()
+    people: tuple[Person, ...] | None = None
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, ignored_types=(cached_property,))
 
@@ -318,6 +341,11 @@ class Catalog(FrozenModel):
     def product_by_id(self) -> dict[str, Product]:
         """Products by id."""
         return FrozenDict({p.id: p for p in self.products})
+
+    @cached_property
+    def person_by_id(self) -> dict[str, Person]:
+        """People (v1.1) by id; empty without ``people``."""
+        return FrozenDict({p.id: p for p in self.people or ()})
 
     @cached_property
     def interface_by_id(self) -> dict[str, Interface]:
@@ -355,6 +383,8 @@ class Catalog(FrozenModel):
                 i.model_copy(update={"members": tuple(m for m in i.members if m not in gone)})
                 for i in self.intermediaries
             ),
+            # An enterprise that leaves takes its engineers with it (a person's `from` must resolve).
+            people=None if self.people is None else tuple(p for p in self.people if p.from_ not in gone),
         )
 
     def onboarding_cost(self, hub: str, partner: str) -> Decimal:

@@ -208,6 +208,8 @@ def catalog_issues(catalog: Catalog) -> list[Issue]:
             if between[0] == between[1]:
                 issues.append(Issue(f"relationships[{ri}].between", "a relationship needs two different organizations"))
 
+    issues += _people_issues(catalog, orgs)
+
     for pi, product in enumerate(catalog.products):
         base = f"products[{pi}]"
         if not product.modules:
@@ -248,6 +250,32 @@ def catalog_issues(catalog: Catalog) -> list[Issue]:
                         issues.append(Issue(f"{base}.request.{field}[{ri}]", f"unknown organization {org_id!r}"))
             if product.request.hub is not None and product.request.hub not in orgs:
                 issues.append(Issue(f"{base}.request.hub", f"unknown organization {product.request.hub!r}"))
+    return issues
+
+
+def _people_issues(catalog: Catalog, orgs: set[str]) -> list[Issue]:
+    """Problems of ``people`` (MODEL.md v1.1 "People"): duplicate ids, ``from``, ``families`` and ``via`` unresolved.
+
+    A family must be some product's family or developed by some organisation:
+    one that nothing in the catalog names is a typo, not a skill to plan with.
+    """
+    people = catalog.people or ()
+    if not people:
+        return []
+    issues = _duplicates((p.id for p in people), "people", "person")
+    families = {p.family for p in catalog.products} | {f for o in catalog.organizations for f in o.develops}
+    intermediaries = {i.id for i in catalog.intermediaries}
+    for pi, person in enumerate(people):
+        base = f"people[{pi}]"
+        if person.from_ not in orgs:
+            issues.append(Issue(f"{base}.from", f"unknown organization {person.from_!r}"))
+        for fi, family in enumerate(person.families):
+            if family not in families:
+                known = known_ids(sorted(families), family, "families")
+                issues.append(Issue(f"{base}.families[{fi}]", f"unknown product family {family!r} ({known})"))
+        issues += _duplicates(person.families, f"{base}.families", "family")
+        if person.via is not None and person.via not in intermediaries:
+            issues.append(Issue(f"{base}.via", f"unknown intermediary {person.via!r}"))
     return issues
 
 

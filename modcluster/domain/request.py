@@ -58,6 +58,7 @@ class RequestDefaults(FrozenModel):
     weights: Weights = Field(default_factory=Weights)
     candidates: Positive = 3
     time_limit: PositiveDecimal = Decimal(10)
+    people: bool = True
 
 
 class Request(RequestDefaults):

@@ -122,18 +122,19 @@ class LinkResult:
 
 @dataclass(frozen=True, slots=True)
 class CostBreakdown:
-    """Cost terms by kind; ``integration`` is the design fee plus the bridges."""
+    """Cost terms by kind; ``integration`` is the design fee plus the bridges; ``people`` the placement's fee (v1.1)."""
 
     integration: Decimal
     steps: Decimal
     modules: Decimal
     licences: Decimal
     onboarding: Decimal
+    people: Decimal = Decimal(0)
 
     @property
     def total(self) -> Decimal:
         """Sum of the terms."""
-        return self.integration + self.steps + self.modules + self.licences + self.onboarding
+        return self.integration + self.steps + self.modules + self.licences + self.onboarding + self.people
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,10 +151,13 @@ class Candidate:
     integration: tuple[int, int]
     links: tuple[LinkResult, ...]
     cost_breakdown: CostBreakdown
+    person: str | None = None
+    with_people: bool = False
+    """Whether the catalog has ``people``: then the JSON carries ``person`` and ``cost_breakdown.people``."""
 
     def signature(self) -> tuple[Any, ...]:
-        """What makes two candidates *different* in the contract's sense."""
-        parts: list[Any] = [self.hub]
+        """What makes two candidates *different* in the contract's sense (the person placed too)."""
+        parts: list[Any] = [self.hub] if self.person is None else [self.hub, ("person", self.person)]
         for m in self.modules:
             if m.source == "buy":
                 parts.append((m.id, "buy", m.organization))
@@ -165,7 +169,7 @@ class Candidate:
     def to_dict(self) -> dict[str, Any]:
         """The candidate's entry of the solution JSON."""
         b = self.cost_breakdown
-        return {
+        out: dict[str, Any] = {
             "rank": self.rank,
             "proven_optimal": self.proven_optimal,
             "cost": self.cost,
@@ -185,6 +189,10 @@ class Candidate:
                 "onboarding": b.onboarding,
             },
         }
+        if self.with_people:
+            out["person"] = self.person
+            out["cost_breakdown"]["people"] = b.people
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,10 +72,11 @@ class Compiled:
     guards: dict[str, cp_model.IntVar] = field(default_factory=dict)
     partners: dict[str, cp_model.IntVar] = field(default_factory=dict)
     cost_terms: int = 0
+    hub_option: dict[str, cp_model.IntVar] = field(default_factory=dict)
 
     def signature_literals(self, solver: cp_model.CpSolver) -> list[cp_model.IntVar]:
         """Literals true in the solver's solution that define its candidate class (:func:`signature_literals`)."""
-        return signature_literals(self.hub, self.modules, solver)
+        return signature_literals(self.hub_option, self.modules, solver)
 
     def lexicographic(self, order: ObjectiveOrder | None = None) -> Minimiser:
         """A minimiser of ``order`` (default: the request's objective) on this model (:func:`minimiser`)."""
@@ -87,7 +88,7 @@ class Compiled:
 
 
 def schedule_horizon(inst: Instance) -> int:
-    """Makespan of running every task of the slowest choices one after another, with gaps."""
+    """Makespan of the slowest choices run one after another, with gaps, after any wait for a person placed."""
     total = 0
     tasks = 0
     for plan in inst.modules:
@@ -101,9 +102,10 @@ def schedule_horizon(inst: Instance) -> int:
             tasks += 1
         total += longest
     integration = max(
-        (h.integration_days + sum(lk.bridge_days[h.org] for lk in inst.links) for h in inst.hubs), default=0
+        (h.integration_days + sum(lk.bridge_days[h.key] for lk in inst.links) for h in inst.hubs), default=0
     )
-    return total + integration + inst.handover_days * (tasks + 1)
+    waiting = max((h.ready_day for h in inst.hubs), default=0)  # a placed person's available_day
+    return total + waiting + integration + inst.handover_days * (tasks + 1)
 
 
 def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
@@ -150,6 +152,7 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
         parts.guards,
         partners=parts.partners,
         cost_terms=cost_terms(inst),
+        hub_option=parts.hub_option,
     )
     compiled.model.minimize(compiled.cost)  # a placeholder: the search minimises the keys (Compiled.lexicographic)
     return compiled

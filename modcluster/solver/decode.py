@@ -24,6 +24,10 @@ class SystemVars(Protocol):
     @property
     def hub(self) -> dict[str, cp_model.IntVar]: ...  # noqa: D102
     @property
+    def hub_option(self) -> dict[str, cp_model.IntVar]: ...  # noqa: D102
+    @property
+    def instance(self) -> Instance: ...  # noqa: D102
+    @property
     def modules(self) -> list[ModuleVars]: ...  # noqa: D102
     @property
     def matched(self) -> list[cp_model.LinearExpr]: ...  # noqa: D102
@@ -58,7 +62,9 @@ def decode(compiled: Compiled, solver: cp_model.CpSolver, rank: int, proven: boo
 
 def solution_system(compiled: SystemVars, solver: cp_model.CpSolver) -> GreedySystem:
     """The solver's current solution as a system with its schedule and figures (as the model has them)."""
-    hub = next(org for org, lit in compiled.hub.items() if solver.boolean_value(lit))
+    key = next(key for key, lit in compiled.hub_option.items() if solver.boolean_value(lit))
+    option = next(h for h in compiled.instance.hubs if h.key == key)
+    hub = option.org
     chosen: list[GreedyModule] = []
     for mv in compiled.modules:
         if mv.make is not None and solver.boolean_value(mv.make):
@@ -77,6 +83,7 @@ def solution_system(compiled: SystemVars, solver: cp_model.CpSolver) -> GreedySy
         solver.value(compiled.cost),
         partners_of(hub, (o.org for gm in chosen for o in gm.tasks)),
         tuple(bool(solver.value(expr)) for expr in compiled.matched),
+        option.person,
     )
 
 
@@ -91,7 +98,7 @@ def candidate_of(
     whose onboarding this system pays (a plan entry's; default: every partner).
     """
     hub = system.hub
-    hub_option = next(h for h in inst.hubs if h.org == hub)
+    hub_option = next(h for h in inst.hubs if h.org == hub and h.person == system.person)
     modules: list[ModuleChoice] = []
     steps_cents = modules_cents = licence_cents = 0
     for plan, gm in zip(inst.modules, system.modules, strict=True):
@@ -123,19 +130,22 @@ def candidate_of(
                 )
             )
     links = []
-    integration_cents = hub_option.design_cents
+    integration_cents = hub_option.design_cents - hub_option.person_cents  # the design fee; the person's fee apart
     integration_days = hub_option.integration_days
     for link, link_plan, matched in zip(inst.product.links, inst.links, system.matched, strict=True):
         if not matched:
-            integration_cents += link_plan.bridge_cents[hub]
-            integration_days += link_plan.bridge_days[hub]
+            integration_cents += link_plan.bridge_cents[hub_option.key]
+            integration_days += link_plan.bridge_days[hub_option.key]
         links.append(LinkResult(link.between, link.interface, matched))
     partners = tuple(sorted(system.partners))
     onboarding_cents = onboarding_total(inst, hub, partners if pays_for is None else sorted(pays_for))
-    total = integration_cents + steps_cents + modules_cents + licence_cents + onboarding_cents
+    people_cents = hub_option.person_cents
+    total = integration_cents + steps_cents + modules_cents + licence_cents + onboarding_cents + people_cents
     if total != system.cents:
         raise SolverError(f"internal: summed cost {total} differs from the system's {system.cents}")
     start, lead = system.integration_start, system.lead
+    if start < hub_option.ready_day:
+        raise SolverError("internal: the integration starts before the person placed is available")
     if start + integration_days != lead:
         raise SolverError("internal: integration duration differs from the lead time")
     return Candidate(
@@ -154,7 +164,10 @@ def candidate_of(
             modules=_money(modules_cents),
             licences=_money(licence_cents),
             onboarding=_money(onboarding_cents),
+            people=_money(people_cents),
         ),
+        person=system.person,
+        with_people=inst.catalog.people is not None,
     )
 
 
@@ -195,4 +208,5 @@ def system_of_candidate(inst: Instance, candidate: Candidate, shift: int = 0) ->
         int(candidate.cost * 100),
         frozenset(candidate.partners),
         tuple(link.matched for link in candidate.links),
+        candidate.person,
     )

@@ -42,6 +42,7 @@ from modcluster.solver.rules.capacity import over_capacity
 from modcluster.solver.rules.handover import chain_schedule
 from modcluster.solver.rules.interfaces import link_matched, module_variant
 from modcluster.solver.rules.onboarding import onboarding_total, partners_of
+from modcluster.solver.rules.people import integration_ready
 
 __all__ = ["HOPELESS", "MAX_MODULES", "MAX_SOURCES", "settle"]
 
@@ -196,7 +197,7 @@ def settle(
         lead = ready + hub.integration_days + bridge_days
         matched = tuple(link_matched(variant(link.a, link.kind), variant(link.b, link.kind)) for link in inst.links)
         modules = tuple(s.module for s in chosen if s is not None)
-        system = GreedySystem(hub.org, modules, ready, lead, cents, frozenset(partners), matched)
+        system = GreedySystem(hub.org, modules, ready, lead, cents, frozenset(partners), matched, hub.person)
         if not system.meets(inst):
             return
         if over_capacity(_tasks(system), inst.capacity):
@@ -236,8 +237,8 @@ def settle(
             for i in closes.get(d, ()):
                 link = inst.links[i]
                 if not link_matched(variant(link.a, link.kind), variant(link.b, link.kind)):
-                    more_cents += link.bridge_cents[hub.org]
-                    more_days += link.bridge_days[hub.org]
+                    more_cents += link.bridge_cents[hub.key]
+                    more_days += link.bridge_days[hub.key]
             new_fees = fees + onboarding_total(inst, hub.org, added) if added else fees
             new_cents = cents + source.cents
             low_cents = hub.design_cents + new_cents + new_fees + bridge_cents + more_cents + cheapest[d + 1]
@@ -264,7 +265,7 @@ def settle(
             chosen[m] = None
 
     try:
-        search(0, 0, 0, 0, 0, 0, 0)
+        search(0, 0, 0, integration_ready(0, hub.ready_day), 0, 0, 0)  # ready: when integration may start
     except _GiveUpError:
         return None
     ranked = sorted(found.values(), key=lambda pair: pair[0])

@@ -30,6 +30,7 @@ from modcluster.solver.rules.handover import chain_schedule
 from modcluster.solver.rules.interfaces import link_matched, module_variant
 from modcluster.solver.rules.limits import meets_limits
 from modcluster.solver.rules.onboarding import onboarding_total, partners_of
+from modcluster.solver.rules.people import hub_key, integration_ready
 from modcluster.solver.rules.variables import ModuleVars, SlotVars
 
 __all__ = [
@@ -80,10 +81,11 @@ class GreedySystem:
     cents: int
     partners: frozenset[str] = field(default_factory=frozenset)
     matched: tuple[bool, ...] = ()
+    person: str | None = None
 
     def signature(self) -> Signature:
         """What makes two systems different candidates (:func:`~modcluster.solver.rules.distinct.signature`)."""
-        return signature(self.hub, (module_class(gm) for gm in self.modules))
+        return signature(hub_key(self.hub, self.person), (module_class(gm) for gm in self.modules))
 
     def meets(self, inst: Instance) -> bool:
         """Whether the system meets the request's limits (:func:`~modcluster.solver.rules.limits.meets_limits`)."""
@@ -209,18 +211,19 @@ def _system(inst: Instance, hub: HubOption, chosen: list[GreedyModule] | None = 
     # Longest chains first: they decide the lead time.
     order = sorted(range(len(chosen)), key=lambda i: -sum(o.days for o in chosen[i].tasks))
     scheduled: dict[int, GreedyModule] = {}
-    integration_ready = 0
+    modules_ready = 0
     for index in order:
         check_time()
         gm = chosen[index]
         starts, ready = chain_schedule(gm.tasks, hub.org, inst.handover_days, calendar.place)
-        integration_ready = max(integration_ready, ready)
+        modules_ready = max(modules_ready, ready)
         scheduled[index] = GreedyModule(gm.buy, gm.steps, gm.seed, starts)
     modules = tuple(scheduled[i] for i in range(len(chosen)))
     cents, matched = system_cost(inst, hub, modules)
-    bridges = sum(link.bridge_days[hub.org] for link, ok in zip(inst.links, matched, strict=True) if not ok)
+    bridges = sum(link.bridge_days[hub.key] for link, ok in zip(inst.links, matched, strict=True) if not ok)
     days = hub.integration_days + bridges
-    return GreedySystem(hub.org, modules, integration_ready, integration_ready + days, cents, partners, matched)
+    start = integration_ready(modules_ready, hub.ready_day)
+    return GreedySystem(hub.org, modules, start, start + days, cents, partners, matched, hub.person)
 
 
 def system_cost(inst: Instance, hub: HubOption, modules: Sequence[GreedyModule]) -> tuple[int, tuple[bool, ...]]:
@@ -235,7 +238,7 @@ def system_cost(inst: Instance, hub: HubOption, modules: Sequence[GreedyModule])
         )
         matched.append(ok)
         if not ok:
-            cents += link.bridge_cents[hub.org]
+            cents += link.bridge_cents[hub.key]
     return cents, tuple(matched)
 
 
@@ -322,7 +325,7 @@ class _OneChange:
             a = module if link.a == m else chosen[link.a]
             b = module if link.b == m else chosen[link.b]
             if not link_matched(module_variant(a.buy, hub, link.kind), module_variant(b.buy, hub, link.kind)):
-                cents += link.bridge_cents[hub.org]
+                cents += link.bridge_cents[hub.key]
         return cents
 
     def delta(self, m: int, alternative: GreedyModule) -> int:
@@ -389,11 +392,24 @@ def greedy(inst: Instance) -> GreedySystem | None:
 
 
 def add_system_hint(
-    model: cp_model.CpModel, hub: Mapping[str, cp_model.IntVar], modules: Sequence[ModuleVars], system: GreedySystem
+    model: cp_model.CpModel,
+    hub: Mapping[str, cp_model.IntVar],
+    modules: Sequence[ModuleVars],
+    system: GreedySystem,
+    at_org: Mapping[str, cp_model.IntVar] | None = None,
 ) -> None:
-    """Hint a complete system (its hub, sources, options and schedule) on a model's variables of one system."""
-    for org, lit in hub.items():
-        model.add_hint(lit, org == system.hub)
+    """Hint a complete system (its hub, sources, options and schedule) on a model's variables of one system.
+
+    ``hub``: the literals of the hub options (``hub_option``), by :attr:`HubOption.key`; ``at_org``: the
+    organisations' hub literals, hinted too where they are variables of their own (several options).
+    """
+    key = hub_key(system.hub, system.person)
+    for option_key, lit in hub.items():
+        model.add_hint(lit, option_key == key)
+    own = {id(lit) for lit in hub.values()}
+    for org, lit in (at_org or {}).items():
+        if id(lit) not in own:
+            model.add_hint(lit, org == system.hub)
     for gm, mv in zip(system.modules, modules, strict=True):
         if mv.make is not None:
             model.add_hint(mv.make, gm.buy is None)
@@ -416,12 +432,14 @@ def add_system_hint(
 def fix_system(
     model: cp_model.CpModel, hub: Mapping[str, cp_model.IntVar], modules: Sequence[ModuleVars], system: GreedySystem
 ) -> list[int]:
-    """Fix a system's choices (its hub, each module's route and chosen options) in a model; the schedule stays free.
+    """Fix a system's choices (its hub option, each module's route and chosen options); the schedule stays free.
+
+    ``hub``: the literals of the hub options (``hub_option``), by :attr:`HubOption.key`.
 
     Returns:
         The indices of the constraints added (clear them to undo: ``proto.constraints[i].clear_linear()``).
     """
-    added = [model.add(hub[system.hub] == 1).index]
+    added = [model.add(hub[hub_key(system.hub, system.person)] == 1).index]
     for gm, mv in zip(system.modules, modules, strict=True):
         if mv.make is not None:
             added.append(model.add(mv.make == (1 if gm.buy is None else 0)).index)

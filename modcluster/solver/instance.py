@@ -28,6 +28,7 @@ from modcluster.solver.deadline import check_time
 from modcluster.solver.rules.interfaces import bridge_figures
 from modcluster.solver.rules.limits import budget_cents, org_allowed
 from modcluster.solver.rules.onboarding import onboarding_fees
+from modcluster.solver.rules.people import hub_key, placements
 from modcluster.solver.rules.tasks import lot_cents, money_cents, task_days
 from modcluster.solver.selection import narrow_to_request
 
@@ -77,13 +78,26 @@ class ModulePlan:
 
 @dataclass(frozen=True, slots=True)
 class HubOption:
-    """An eligible hub with its integration figures."""
+    """An eligible hub with its integration figures; with a person placed (v1.1), the person's.
+
+    ``design_cents`` is every fixed cent of the hub: its design fee and the
+    person's fee (``person_cents`` of it). ``ready_day``: the integration
+    starts no earlier (the person's ``available_day``).
+    """
 
     org: str
     design_cents: int
     integration_days: int
     bridging: Decimal
     house_variants: tuple[tuple[str, str], ...]
+    person: str | None = None
+    person_cents: int = 0
+    ready_day: int = 0
+
+    @property
+    def key(self) -> str:
+        """What tells this hub option from the others (:func:`~modcluster.solver.rules.people.hub_key`)."""
+        return hub_key(self.org, self.person)
 
     def house(self, kind: str) -> str | None:
         """The hub's house variant for an interface kind."""
@@ -95,7 +109,7 @@ class HubOption:
 
 @dataclass(frozen=True, slots=True)
 class LinkPlan:
-    """A product link with its bridge cost (cents) and days for each hub."""
+    """A product link with its bridge cost (cents) and days for each hub option (by :attr:`HubOption.key`)."""
 
     index: int
     a: int
@@ -219,19 +233,19 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
 
     hubs = []
     for org in catalog.organizations:
-        if product.family not in org.develops or org.id not in allowed:
+        if org.id not in allowed or (request.hub is not None and org.id != request.hub):
             continue
-        if request.hub is not None and org.id != request.hub:
-            continue
-        hubs.append(
-            HubOption(
-                org.id,
-                money_cents(org.design_fee),
-                org.integration_days,
-                org.bridging,
-                tuple(sorted(org.house_variants.items())),
+        design, house = money_cents(org.design_fee), tuple(sorted(org.house_variants.items()))
+        if product.family in org.develops:
+            hubs.append(HubOption(org.id, design, org.integration_days, org.bridging, house))
+        for person in placements(catalog, request, product, org):
+            fee = money_cents(person.fee)
+            bridging = org.bridging if person.bridging is None else person.bridging
+            hubs.append(
+                HubOption(
+                    org.id, design + fee, person.integration_days, bridging, house, person.id, fee, person.available_day
+                )
             )
-        )
 
     index_of = {m.id: i for i, m in enumerate(product.modules)}
     links = []
@@ -240,7 +254,7 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
         bridge_cents: dict[str, int] = {}
         bridge_days: dict[str, int] = {}
         for hub in hubs:
-            bridge_cents[hub.org], bridge_days[hub.org] = bridge_figures(kind, hub.bridging)
+            bridge_cents[hub.key], bridge_days[hub.key] = bridge_figures(kind, hub.bridging)
         links.append(
             LinkPlan(
                 li, index_of[link.between[0]], index_of[link.between[1]], link.interface, bridge_cents, bridge_days

@@ -78,7 +78,7 @@ def _relaxation(inst: Instance, *, reduce: bool = True) -> _Relaxation | None:
     can_make = [plan.can_make for plan in inst.modules]
     bridges = []
     for link in inst.links:
-        cents = link.bridge_cents[hub.org]
+        cents = link.bridge_cents[hub.key]
         if not cents:
             continue
         ends: list[set[str]] = []

@@ -264,7 +264,7 @@ def relaxed_bound(
             model.add(pair <= _sum(ends[0][value]))
             model.add(pair <= _sum(ends[1][value]))
             pairs.append(pair)
-        days, cents = link.bridge_days[hub.org], link.bridge_cents[hub.org]
+        days, cents = link.bridge_days[hub.key], link.bridge_cents[hub.key]
         bridged = model.new_bool_var(f"bridged:{link.index}")
         model.add(bridged + _sum(pairs) >= 1)
         bridge_days.append(days * bridged)
@@ -284,9 +284,9 @@ def relaxed_bound(
         top_cents = (
             hub.design_cents
             + sum(max((p.cents for p, _ in lits), default=0) for lits in choices)
-            + sum(link.bridge_cents[hub.org] for link in inst.links)
+            + sum(link.bridge_cents[hub.key] for link in inst.links)
         )
-        top_days = 10**9 + hub.integration_days + sum(link.bridge_days[hub.org] for link in inst.links)
+        top_days = 10**9 + hub.integration_days + sum(link.bridge_days[hub.key] for link in inst.links)
         if c * top_cents + d * top_days >= INT64_SAFE:
             return RelaxedBound(0, 0, None)  # no bound from here: the search does without it
     first_key = cp_model.LinearExpr.weighted_sum([cost, lead], [c, d])

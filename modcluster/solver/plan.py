@@ -71,8 +71,13 @@ class EntryModel:
 
     @property
     def hub(self) -> dict[str, cp_model.IntVar]:
-        """The hub literals."""
+        """The hub literals, by organisation."""
         return self.parts.hub
+
+    @property
+    def hub_option(self) -> dict[str, cp_model.IntVar]:
+        """The hub options' literals (a person placed or none), by key."""
+        return self.parts.hub_option
 
     @property
     def modules(self) -> list[ModuleVars]:
@@ -211,12 +216,12 @@ def compile_plan(
 
 
 def _post_entry_bounds(entry: EntryModel, bounds: EntryBound) -> None:
-    """``cost >= sum_h cents_h * hub[h]`` and ``lead >= sum_h days_h * hub[h]``; a hub with no system is off."""
+    """``cost >= sum_h cents_h * hub[h]``, ``lead >= sum_h days_h * hub[h]`` per hub option (off without a system)."""
     model = entry.parts.model
     cents_terms = []
     days_terms = []
-    for org, lit in entry.hub.items():
-        bound = bounds.get(org)
+    for key, lit in entry.hub_option.items():
+        bound = bounds.get(key)
         if bound is None:
             model.add(lit == 0)
             continue
@@ -245,7 +250,7 @@ def solve_plan_model(
     """
     for entry, system in zip(plan.entries, hints, strict=False):
         if system is not None:
-            add_system_hint(plan.model, entry.hub, entry.modules, system)
+            add_system_hint(plan.model, entry.hub_option, entry.modules, system, entry.hub)
     relief = plan.extra_days if plan.extra_days is not None else plan.extra_cents
     if relief is not None:
         result = Lexicographic(plan.model, [relief]).solve(settings, stop_at)

@@ -110,7 +110,7 @@ def alone_first_bound(
 def entry_bounds(
     inst: Instance, waived: frozenset[tuple[str, str]], release: int
 ) -> tuple[EntryBound, dict[str, Lagrangian]]:
-    """Lower bounds of an entry's cost (cents) and lead time (days from day 0) for each of its hubs.
+    """Lower bounds of an entry's cost (cents) and lead time (days from day 0) for each of its hub options (by key).
 
     Also returns each hub's Lagrangian prices (what the fixing of options uses).
 
@@ -127,12 +127,12 @@ def entry_bounds(
         sub = restrict_hub(light, hub)
         plain = lower_bound(sub)
         if plain is None:
-            bounds[hub.org] = None
+            bounds[hub.key] = None
             continue
         prices = lagrangian(sub)
         cents = plain[0]
         if prices is not None:
             cents = max(cents, prices.cents)
-            prices_of[hub.org] = prices
-        bounds[hub.org] = (cents, release + plain[1])
+            prices_of[hub.key] = prices
+        bounds[hub.key] = (cents, release + plain[1])
     return bounds, prices_of

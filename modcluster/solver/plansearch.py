@@ -345,7 +345,7 @@ def _only(inst: Instance, system: GreedySystem) -> Instance:
         else:
             seeds = (gm.seed,) if gm.seed is not None else None
             plans.append(ModulePlan(plan.module, (), tuple((o,) for o in gm.steps), seeds))
-    hub = next(h for h in inst.hubs if h.org == system.hub)
+    hub = next(h for h in inst.hubs if h.org == system.hub and h.person == system.person)
     return replace(inst, hubs=(hub,), modules=tuple(plans))
 
 
@@ -354,13 +354,13 @@ def _within(instances: Sequence[Instance], known: _Bounds, incumbent: PlanOutcom
     order = ObjectiveOrder.for_request(request, cost_bound=1, lead_bound=1)
     c, d = order.keys[0]
     ceiling = sum(c * s.cents + d * s.lead for s in incumbent.systems)
-    per_hub = [{org: c * b[0] + d * b[1] for org, b in bound.items() if b is not None} for bound in known.hubs]
+    per_hub = [{key: c * b[0] + d * b[1] for key, b in bound.items() if b is not None} for bound in known.hubs]
     least = [max(min(f.values(), default=0), first or 0) for f, first in zip(per_hub, known.firsts, strict=True)]
     total = sum(least)
     out = []
     for inst, f, low, prices, waived in zip(instances, per_hub, least, known.prices, known.waived, strict=True):
         room = ceiling - (total - low)  # the most this entry's first key may be in a plan as good
-        hubs = tuple(h for h in inst.hubs if h.org in f and f[h.org] <= room)
+        hubs = tuple(h for h in inst.hubs if h.key in f and f[h.key] <= room)
         inst = replace(inst, hubs=hubs)
         if request.objective is Objective.COST and hubs:
             inst = _fixed_options(inst, prices, room, waived)
@@ -379,7 +379,7 @@ def _fixed_options(
     light = lighter(inst, waived)
     keep: set[int] = set()
     for hub in inst.hubs:
-        price = prices.get(hub.org)
+        price = prices.get(hub.key)
         if price is None:
             return inst  # no prices for this hub: keep every option
         fixed = price.fix(restrict_hub(light, hub), room)
@@ -410,7 +410,7 @@ def _fixed_solve(
     added: list[int] = []
     for entry, system in zip(plan.entries, systems, strict=True):
         assert system is not None
-        added += fix_system(plan.model, entry.hub, entry.modules, system)
+        added += fix_system(plan.model, entry.hub_option, entry.modules, system)
     try:
         solver_result = minimiser(plan.model, plan.total_cost, plan.total_lead, plan.order, plan.cost_terms).solve(
             settings, stop_at

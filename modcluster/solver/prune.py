@@ -355,8 +355,8 @@ def lower_bound(inst: Instance) -> tuple[int, int] | None:
                 values.discard(None)
                 ends.append(values)
             if not ends[0] & ends[1]:
-                cents += link.bridge_cents[hub.org]
-                days += link.bridge_days[hub.org]
+                cents += link.bridge_cents[hub.key]
+                days += link.bridge_days[hub.key]
         bound = (cents, days)
         best = bound if best is None else (min(best[0], cents), min(best[1], days))
     return best

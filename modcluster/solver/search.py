@@ -449,7 +449,7 @@ def _signature_text(cand: Candidate) -> str:
 
 def _add_hint(compiled: Compiled, system: GreedySystem) -> None:
     """Hint a complete system (its hub, sources, options and schedule)."""
-    add_system_hint(compiled.model, compiled.hub, compiled.modules, system)
+    add_system_hint(compiled.model, compiled.hub_option, compiled.modules, system, compiled.hub)
 
 
 def _replace(cand: Candidate, **changes: Any) -> Candidate:

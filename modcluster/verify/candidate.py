@@ -108,6 +108,19 @@ def check_capacity(figures: SystemFigures, times: Times, catalog: Catalog) -> li
     return problems
 
 
+def check_available(figures: SystemFigures, rep: Reported) -> list[Problem]:
+    """The integration starts no earlier than the placed person's ``available_day`` (MODEL.md v1.1 "People")."""
+    integration = rep.times.get("integration")
+    if integration is not None and integration[0] < figures.available_day:
+        return [
+            (
+                "integration",
+                f"starts on day {integration[0]}, before {figures.person!r} is available (day {figures.available_day})",
+            )
+        ]
+    return []
+
+
 def check_lead_time(rep: Reported) -> list[Problem]:
     """The lead time is the day the integration ends."""
     integration = rep.times.get("integration")
@@ -123,6 +136,7 @@ def check_schedule(figures: SystemFigures, rep: Reported, catalog: Catalog) -> l
         check_durations(figures, times)
         + check_handovers(figures, times)
         + check_capacity(figures, times, catalog)
+        + check_available(figures, rep)
         + check_lead_time(rep)
     )
 
@@ -215,7 +229,8 @@ def eligible_figures(
     problems: list[Problem] = []
     if rep.hub is None:
         return problems, None
-    problems += hub_problems(catalog, request, product, rep.hub)
+    problems += hub_problems(catalog, request, product, rep.hub, rep.person)
+    problems += _person_listing(catalog, rep)
     listed, whole = _module_list_problems(product, rep)
     problems += listed
     for module in product.modules:
@@ -228,10 +243,25 @@ def eligible_figures(
     if not (rep.complete and whole):
         return problems, None
     sources = {m: s for m, s in rep.sources.items() if m in product.module_by_id}
-    figures, unresolved = evaluate(catalog, request, rep.hub, sources)
+    figures, unresolved = evaluate(catalog, request, rep.hub, sources, rep.person)
     if figures is None:
         problems += [p for p in unresolved if p not in problems]
     return problems, figures
+
+
+def _person_listing(catalog: Catalog, rep: Reported) -> list[Problem]:
+    """``person`` and ``cost_breakdown.people`` appear exactly when the catalog has ``people`` (MODEL.md v1.1)."""
+    has = catalog.people is not None
+    problems: list[Problem] = []
+    if has and not rep.person_listed:
+        problems.append(("person", "missing: the catalog has people, so every candidate says who is placed (or null)"))
+    if not has and rep.person_listed:
+        problems.append(("person", "the catalog has no people, so no candidate carries 'person'"))
+    if has and rep.breakdown and "people" not in rep.breakdown:
+        problems.append(("cost_breakdown", "'people' is missing: the catalog has people"))
+    if not has and "people" in rep.breakdown:
+        problems.append(("cost_breakdown", "unknown key 'people': the catalog has no people"))
+    return problems
 
 
 def check_candidate(

@@ -208,7 +208,7 @@ def verify_solution(catalog: Catalog, request: Request, solution: Solution | Map
         keys.append(None if cost is None or rep.lead_time is None else objective_tuple(request, cost, rep.lead_time))
     problems += check_order(request, keys)
     signatures = [
-        None if rep.hub is None or not rep.complete else signature(rep.hub, _sorted_sources(product, rep))
+        None if rep.hub is None or not rep.complete else signature(rep.hub, _sorted_sources(product, rep), rep.person)
         for rep in reps
     ]
     problems += check_distinct(signatures)

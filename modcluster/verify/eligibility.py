@@ -90,19 +90,51 @@ def lot_problem(what: str, max_lot: int | None, quantity: int) -> str | None:
     return None
 
 
-def hub_problems(catalog: Catalog, request: Request, product: Product, hub_id: str) -> list[Problem]:
-    """Why ``hub_id`` cannot be the product's hub: it must develop the family, pass the filters, match ``hub``."""
+def hub_problems(
+    catalog: Catalog, request: Request, product: Product, hub_id: str, person_id: str | None = None
+) -> list[Problem]:
+    """Why ``hub_id`` cannot be the product's hub: it must develop the family, pass the filters, match ``hub``.
+
+    With a person placed (MODEL.md v1.1 "People") the hub needs no ``develops``
+    entry; instead the person must exist, the request must allow placements,
+    the family must be one of theirs, the hub a developer or a processor and,
+    with ``via``, a member of that intermediary.
+    """
     hub = catalog.org_by_id.get(hub_id)
     if hub is None:
         return [("hub", f"unknown organization {hub_id!r}")]
     problems: list[Problem] = []
-    if product.family not in hub.develops:
+    if person_id is not None:
+        problems += _placement_problems(catalog, request, product, hub, person_id)
+    elif product.family not in hub.develops:
         problems.append(("hub", f"organization {hub_id!r} does not develop the product family {product.family!r}"))
     reason = org_filter_problem(request, hub)
     if reason:
         problems.append(("hub", reason))
     if request.hub is not None and request.hub != hub_id:
         problems.append(("hub", f"the request fixes the hub to {request.hub!r}, not {hub_id!r}"))
+    return problems
+
+
+def _placement_problems(
+    catalog: Catalog, request: Request, product: Product, hub: Organization, person_id: str
+) -> list[Problem]:
+    """Why ``person_id`` cannot lead ``product`` at ``hub``."""
+    person = {p.id: p for p in catalog.people or ()}.get(person_id)
+    if person is None:
+        return [("person", f"unknown person {person_id!r}")]
+    problems: list[Problem] = []
+    if not request.people:
+        problems.append(("person", "the request forbids placements (people: false)"))
+    if product.family not in person.families:
+        problems.append(("person", f"{person_id!r} cannot lead the product family {product.family!r}"))
+    if hub.kind not in ("developer", "processor"):
+        kind = "no kind" if hub.kind is None else f"kind {hub.kind.value!r}"
+        problems.append(("person", f"the hub {hub.id!r} has {kind}: only a developer or a processor hosts a person"))
+    if person.via is not None and not any(i.id == person.via and hub.id in i.members for i in catalog.intermediaries):
+        problems.append(
+            ("person", f"{person_id!r} is placed only via {person.via!r}, of which {hub.id!r} is no member")
+        )
     return problems
 
 

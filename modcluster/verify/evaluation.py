@@ -29,6 +29,7 @@ from modcluster.domain import (
     Interface,
     Module,
     Organization,
+    Person,
     Product,
     Request,
     ceil_decimal,
@@ -101,10 +102,13 @@ def link_matched(variant_a: str | None, variant_b: str | None) -> bool:
     return variant_a is not None and variant_a == variant_b
 
 
-def bridge_figures(kind: Interface, hub: Organization) -> tuple[int, Decimal]:
-    """Days and cost of bridging one mismatched link: ``ceil(bridge_days * bridging)`` and the rounded cost."""
+def bridge_figures(kind: Interface, bridging: Decimal) -> tuple[int, Decimal]:
+    """Days and cost of bridging one mismatched link: ``ceil(bridge_days * bridging)`` and the rounded cost.
+
+    ``bridging``: the hub's, or the placed person's when they have one (MODEL.md v1.1 "People").
+    """
     with decimal.localcontext(exact()):
-        return ceil_decimal(kind.bridge_days * hub.bridging), round_money(kind.bridge_cost * hub.bridging)
+        return ceil_decimal(kind.bridge_days * bridging), round_money(kind.bridge_cost * bridging)
 
 
 def onboarding_cost(catalog: Catalog, hub: str, partner: str) -> Decimal | None:
@@ -235,7 +239,11 @@ def _add_made(draft: _Draft, catalog: Catalog, hub: Organization, module: Module
 
 
 def _integration(
-    catalog: Catalog, hub: Organization, product: Product, variants: Mapping[str, Mapping[str, str]]
+    catalog: Catalog,
+    hub: Organization,
+    product: Product,
+    variants: Mapping[str, Mapping[str, str]],
+    person: Person | None = None,
 ) -> tuple[list[LinkFigure], int, list[CostTerm], list[Problem]]:
     """The links, the bridge days, and the integration's terms (design fee and bridges) of a system."""
     links: list[LinkFigure] = []
@@ -243,6 +251,9 @@ def _integration(
     bridge_days = 0
     with decimal.localcontext(exact()):
         terms = [CostTerm("integration", "design fee", round_money(hub.design_fee))]
+        if person is not None:
+            terms.append(CostTerm("people", f"placement of {person.id}", round_money(person.fee)))
+    bridging = hub.bridging if person is None or person.bridging is None else person.bridging
     for link in product.links:
         a, b = link.between
         va = variants.get(a, {}).get(link.interface)
@@ -255,7 +266,7 @@ def _integration(
         if kind is None:
             problems.append((f"link {a}-{b} {link.interface}", f"unknown interface {link.interface!r}"))
             continue
-        days, cost = bridge_figures(kind, hub)
+        days, cost = bridge_figures(kind, bridging)
         bridge_days += days
         terms.append(CostTerm("integration", f"bridge {a}-{b} {link.interface}", cost))
     return links, bridge_days, terms, problems
@@ -273,7 +284,11 @@ def _onboarding(catalog: Catalog, hub: str, partners: Sequence[str]) -> list[tup
 
 
 def evaluate(
-    catalog: Catalog, request: Request, hub_id: str, sources: Mapping[str, ModuleSource]
+    catalog: Catalog,
+    request: Request,
+    hub_id: str,
+    sources: Mapping[str, ModuleSource],
+    person_id: str | None = None,
 ) -> tuple[SystemFigures | None, list[Problem]]:
     """Figures of a system, or the references that do not resolve.
 
@@ -282,6 +297,8 @@ def evaluate(
         request: The request (its product and quantity).
         hub_id: The hub.
         sources: Each module's source, by module id.
+        person_id: The person placed at the hub (v1.1): their integration days,
+            bridging and fee replace or join the hub's.
 
     Returns:
         The figures and no problems, or None and the problems.
@@ -292,6 +309,11 @@ def evaluate(
     hub = catalog.org_by_id.get(hub_id)
     if hub is None:
         return None, [("hub", f"unknown organization {hub_id!r}")]
+    person = None
+    if person_id is not None:
+        person = catalog.person_by_id.get(person_id)
+        if person is None:
+            return None, [("person", f"unknown person {person_id!r}")]
     draft = _Draft(catalog.defaults.handover_days, request.quantity)
     for module in product.modules:
         source = sources.get(module.id)
@@ -305,11 +327,11 @@ def evaluate(
         draft.problems.append((f"module {module_id}", f"product {product.id!r} has no module {module_id!r}"))
     if draft.problems:
         return None, draft.problems
-    links, bridge_days, integration_terms, problems = _integration(catalog, hub, product, draft.variants)
+    links, bridge_days, integration_terms, problems = _integration(catalog, hub, product, draft.variants, person)
     if problems:
         return None, problems
 
-    integration_days = hub.integration_days + bridge_days
+    integration_days = (hub.integration_days if person is None else person.integration_days) + bridge_days
     sink = draft.add(TaskFigure("integration", "integration", None, None, hub.id, integration_days))
     for module in product.modules:
         if module.id in draft.last:
@@ -331,6 +353,8 @@ def evaluate(
         partners=partners,
         links=tuple(links),
         onboarding=tuple(onboarding),
+        person=person_id,
+        available_day=0 if person is None else person.available_day,
     )
     return figures, []
 

@@ -87,7 +87,7 @@ def seed_offer(org: Organization, seed_id: str) -> Seed | None:
     return next((s for s in org.seeds if s.id == seed_id), None)
 
 
-def signature(hub: str, sources: Sequence[tuple[str, ModuleSource]]) -> tuple[Any, ...]:
+def signature(hub: str, sources: Sequence[tuple[str, ModuleSource]], person: str | None = None) -> tuple[Any, ...]:
     """Return what makes two systems *different* (same shape as ``Candidate.signature``).
 
     The hub, and per module: bought from which organisation, or made by which
@@ -98,8 +98,9 @@ def signature(hub: str, sources: Sequence[tuple[str, ModuleSource]]) -> tuple[An
     Args:
         hub: The hub's id.
         sources: ``(module id, source)`` pairs, in product order.
+        person: The person placed at the hub (v1.1), if any: systems that differ in it are different.
     """
-    parts: list[Any] = [hub]
+    parts: list[Any] = [hub] if person is None else [hub, ("person", person)]
     for module_id, source in sources:
         if isinstance(source, BuyChoice):
             parts.append((module_id, "buy", source.organization))
@@ -111,7 +112,7 @@ def signature(hub: str, sources: Sequence[tuple[str, ModuleSource]]) -> tuple[An
 # --------------------------------------------------------------------------- figures
 
 #: The keys of ``cost_breakdown`` (the kinds of :class:`CostTerm`), in the order of the contract.
-BREAKDOWN_KEYS = ("integration", "steps", "modules", "licences", "onboarding")
+BREAKDOWN_KEYS = ("integration", "steps", "modules", "licences", "onboarding", "people")
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +190,8 @@ class SystemFigures:
     partners: tuple[str, ...]
     links: tuple[LinkFigure, ...]
     onboarding: tuple[tuple[str, Decimal], ...] = field(default=())
+    person: str | None = None
+    available_day: int = 0
 
     @property
     def integration(self) -> int:
@@ -198,7 +201,7 @@ class SystemFigures:
     @property
     def signature(self) -> tuple[Any, ...]:
         """What makes two systems *different* (same shape as ``Candidate.signature``)."""
-        return signature(self.hub, self.sources)
+        return signature(self.hub, self.sources, self.person)
 
     def task_index(self, name: str) -> int:
         """Index of the task called ``name``."""

@@ -128,6 +128,8 @@ class Reported:
     complete: bool = True
     links: list[Any] | None = None
     breakdown: dict[str, Decimal | None] = field(default_factory=dict)
+    person: str | None = None
+    person_listed: bool = False
 
 
 def read_candidate(data: Any, reader: Reader) -> Reported:
@@ -170,12 +172,16 @@ def _read_claims(cand: Mapping[str, Any], reader: Reader, rep: Reported) -> None
     rep.cost = reader.money(cand, "cost", "")
     rep.lead_time = reader.whole(cand, "lead_time", "")
     rep.hub = reader.text(cand, "hub", "")
+    if "person" in cand:  # v1.1: present exactly when the catalog has people (checked against the catalog)
+        rep.person_listed = True
+        rep.person = None if cand["person"] is None else reader.text(cand, "person", "")
     rep.partners = reader.listing(cand.get("partners"), "", "'partners'")
     rep.links = reader.listing(cand.get("links"), "", "'links'")
     breakdown = reader.mapping(cand.get("cost_breakdown"), "", "'cost_breakdown'")
     if breakdown is not None:
         for key in BREAKDOWN_KEYS:
-            rep.breakdown[key] = reader.money(breakdown, key, "cost_breakdown")
+            if key != "people" or key in breakdown:  # `people` only with a catalog's people
+                rep.breakdown[key] = reader.money(breakdown, key, "cost_breakdown")
         for key in breakdown:
             if key not in BREAKDOWN_KEYS:
                 reader.problems.append(("cost_breakdown", f"unknown key {key!r}"))

@@ -92,15 +92,18 @@ def _integration_intervals(parts: ModelParts) -> dict[str, cp_model.IntervalVar]
     days = model.new_int_var(0, parts.horizon, "integration.days")  # an interval's size must be one variable
     model.add(days == end - start)
     busy: cp_model.IntVar | None = None
+    lasting: dict[str, bool] = {}  # per hub organisation: whether every option's integration takes capacity
     for h in parts.inst.hubs:
-        present = parts.hub[h.org]
-        if not takes_capacity(h.integration_days):
+        lasting[h.org] = lasting.get(h.org, True) and takes_capacity(h.integration_days)
+    for org, always in lasting.items():
+        present = parts.hub[org]
+        if not always:
             if busy is None:  # integration of 0 days takes no capacity: present only when it lasts
                 busy = model.new_bool_var("integration.busy")
                 model.add(days >= 1).only_enforce_if(busy)
                 model.add(days == 0).only_enforce_if(busy.negated())
-            present = parts.both(f"integrates:{h.org}", present, busy)
-        out[h.org] = model.new_optional_interval_var(start, days, end, present, f"integration:{h.org}")
+            present = parts.both(f"integrates:{org}", present, busy)
+        out[org] = model.new_optional_interval_var(start, days, end, present, f"integration:{org}")
     return out
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from modcluster.domain import Candidate
+from modcluster.solver.rules.people import hub_key
 
 if TYPE_CHECKING:
     from modcluster.solver.hint import GreedyModule
@@ -62,7 +63,7 @@ def candidate_signature(cand: Candidate) -> Signature:
         else:
             seed = None if m.seed is None else (m.seed.organization, m.seed.seed)
             classes.append(source_class(None, (s.organization for s in m.steps), seed))
-    return signature(cand.hub, classes)
+    return signature(hub_key(cand.hub, cand.person), classes)
 
 
 def signature_literals(

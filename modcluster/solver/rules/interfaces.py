@@ -61,7 +61,7 @@ def _variant_terms(parts: ModelParts, index: int, kind: str) -> dict[str, list[c
         for h in parts.inst.hubs:
             value = h.house(kind)
             if value is not None:
-                house[value].append(parts.hub[h.org])
+                house[value].append(parts.hub_option[h.key])
         for value, hubs in house.items():
             terms[value].append(parts.both(f"house:{plan.module.id}:{kind}={value}", mv.make, linear_sum(hubs)))
     return terms
@@ -80,12 +80,12 @@ def post_interfaces(parts: ModelParts) -> None:
         match = linear_sum(pairs)
         parts.matched.append(match)
         for h in parts.inst.hubs:
-            cents, days = link.bridge_cents[h.org], link.bridge_days[h.org]
+            cents, days = link.bridge_cents[h.key], link.bridge_days[h.key]
             if cents == 0 and days == 0:
                 continue
-            bridge = model.new_bool_var(f"bridge:{link.index}@{h.org}")
-            model.add(bridge >= parts.hub[h.org] - match)
-            model.add(bridge <= parts.hub[h.org])
+            bridge = model.new_bool_var(f"bridge:{link.index}@{h.key}")
+            model.add(bridge >= parts.hub_option[h.key] - match)
+            model.add(bridge <= parts.hub_option[h.key])
             model.add(bridge <= 1 - match)
             parts.costs.append(cents * bridge)
             parts.integration_days.append(days * bridge)

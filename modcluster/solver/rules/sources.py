@@ -12,6 +12,9 @@ posted by :mod:`~modcluster.solver.rules.handover`.
 from __future__ import annotations
 
 import itertools
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
 
 from modcluster.solver.deadline import check_time
 from modcluster.solver.rules.tasks import post_task_slot
@@ -21,12 +24,29 @@ __all__ = ["post_hub", "post_integration", "post_sources"]
 
 
 def post_hub(parts: ModelParts) -> None:
-    """One hub literal per eligible hub, exactly one true; its design fee and integration days."""
+    """One literal per hub option, exactly one true; its fixed cents and integration days.
+
+    A hub option is an eligible hub, or an organisation with a person placed
+    (:mod:`~modcluster.solver.rules.people`): ``parts.hub_option`` by
+    :attr:`~modcluster.solver.instance.HubOption.key`. ``parts.hub`` says
+    which organisation is the hub (what partners, on-boarding, capacity and
+    ``require`` read): an organisation's only option's literal, or the sum of
+    its options.
+    """
     inst, model = parts.inst, parts.model
-    parts.hub = {h.org: model.new_bool_var(f"hub:{h.org}") for h in inst.hubs}
-    model.add_exactly_one(parts.hub.values())
-    parts.costs.extend(h.design_cents * parts.hub[h.org] for h in inst.hubs)
-    parts.integration_days.extend(h.integration_days * parts.hub[h.org] for h in inst.hubs)
+    parts.hub_option = {h.key: model.new_bool_var(f"hub:{h.key}") for h in inst.hubs}
+    model.add_exactly_one(parts.hub_option.values())
+    at_org: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    for h in inst.hubs:
+        at_org[h.org].append(parts.hub_option[h.key])
+    for org, lits in at_org.items():
+        if len(lits) == 1:
+            parts.hub[org] = lits[0]
+        else:
+            parts.hub[org] = model.new_bool_var(f"hub:{org}")
+            model.add(parts.hub[org] == linear_sum(lits))
+    parts.costs.extend(h.design_cents * parts.hub_option[h.key] for h in inst.hubs)
+    parts.integration_days.extend(h.integration_days * parts.hub_option[h.key] for h in inst.hubs)
 
 
 def post_sources(parts: ModelParts) -> None:
@@ -63,3 +83,6 @@ def post_integration(parts: ModelParts) -> None:
     parts.integration_start = model.new_int_var(0, horizon, "integration.start")
     parts.lead = model.new_int_var(0, horizon, "lead_time")
     model.add(parts.lead == parts.integration_start + linear_sum(parts.integration_days))
+    for h in parts.inst.hubs:  # the person placed is available (rules.people.integration_ready)
+        if h.ready_day > 0:
+            model.add(parts.integration_start >= h.ready_day).only_enforce_if(parts.hub_option[h.key])

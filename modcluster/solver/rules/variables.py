@@ -71,6 +71,7 @@ class ModelParts:
     horizon: int
     guarded: bool
     hub: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    hub_option: dict[str, cp_model.IntVar] = field(default_factory=dict)
     modules: list[ModuleVars] = field(default_factory=list)
     costs: list[cp_model.LinearExprT] = field(default_factory=list)
     integration_days: list[cp_model.LinearExprT] = field(default_factory=list)

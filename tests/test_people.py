@@ -1,0 +1,231 @@
+"""People placed at the hub (MODEL.md v1.1 "People"): the engine against brute force, each rule, and the checks.
+
+The brute force (:mod:`tests.bruteforce`) implements the placement on its own:
+every (organisation, person) pair that may lead is a hub of its own, the
+person's integration days and bridging replace the hub's, the fee is a cost
+term, and the integration waits for ``available_day``.
+"""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from modcluster import catalog_from_data, request_from_data, solve, verify_solution
+from modcluster.domain import Status
+from modcluster.errors import CrossReferenceError
+from modcluster.solver import SolverSettings, objective_key
+from tests.bruteforce import candidate_classes
+from tests.profiles import examples
+from tests.strategies import OBJECTIVES, instances
+
+CP_SAT_ONLY = SolverSettings(settle=False)
+
+
+@st.composite
+def with_people(draw: st.DrawFn, objective: str, large: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A random instance with kinds on its organisations and one to three people who may lead its family."""
+    catalog, request = copy.deepcopy(draw(instances(objective=objective, large=large)))
+    orgs = catalog["organizations"]
+    for org in orgs:
+        kind = draw(st.sampled_from(["developer", "processor", "processor", "university", None]))
+        if kind is not None:
+            org["kind"] = kind
+    intermediaries: list[str] = [i["id"] for i in catalog.get("intermediaries", [])]
+    people: list[dict[str, Any]] = []
+    for index in range(draw(st.integers(1, 3))):
+        person: dict[str, Any] = {
+            "id": f"person{index}",
+            "from": draw(st.sampled_from([o["id"] for o in orgs])),
+            "families": draw(st.sampled_from([["f"], ["f", "g"], ["g"]])),
+            "fee": draw(st.sampled_from([Decimal(0), Decimal("7.5"), Decimal(30), Decimal("12.345")])),
+            "integration_days": draw(st.integers(0, 6)),
+        }
+        if draw(st.booleans()):
+            person["bridging"] = draw(st.sampled_from([Decimal("0.5"), Decimal("0.8"), Decimal("1.5")]))
+        if draw(st.booleans()):
+            person["available_day"] = draw(st.integers(0, 30))
+        via = draw(st.sampled_from([None, *intermediaries]))
+        if via is not None:
+            person["via"] = via
+        people.append(person)
+    catalog["people"] = people
+    catalog["products"][0].setdefault("family", "f")
+    catalog.setdefault("products", [])
+    if all(p["family"] != "g" for p in catalog["products"]) and not any("g" in o.get("develops", []) for o in orgs):
+        orgs[0].setdefault("develops", []).append("g")  # so that the family "g" is known to the catalog
+    if draw(st.sampled_from([False, False, False, True])):
+        request = {**request, "people": False}
+    return catalog, request
+
+
+def _check(instance: tuple[dict[str, Any], dict[str, Any]], engine: SolverSettings | None) -> None:
+    catalog = catalog_from_data(instance[0])
+    request = request_from_data(instance[1])
+    solution = solve(catalog, request, engine)
+    expected = [c.key(request) for c in candidate_classes(catalog, request)]
+    assert verify_solution(catalog, request, solution) == []
+    assert [objective_key(c, request) for c in solution.candidates] == expected[: request.candidates]
+    assert solution.status is (Status.OPTIMAL if expected else Status.INFEASIBLE)
+    for cand in solution.candidates:
+        data = cand.to_dict()
+        assert "person" in data and "people" in data["cost_breakdown"]
+        if cand.person is None:
+            assert data["cost_breakdown"]["people"] == 0
+
+
+@pytest.mark.parametrize("objective", OBJECTIVES)
+@settings(max_examples=examples(40))
+@given(data=st.data())
+def test_placements_match_brute_force(objective: str, data: st.DataObject) -> None:
+    _check(data.draw(with_people(objective), label="instance"), None)
+
+
+@pytest.mark.parametrize("objective", OBJECTIVES)
+@settings(max_examples=examples(25))
+@given(data=st.data())
+def test_placements_on_the_cp_sat_path_match_brute_force(objective: str, data: st.DataObject) -> None:
+    _check(data.draw(with_people(objective, large=True), label="instance"), CP_SAT_ONLY)
+
+
+# --------------------------------------------------------------------------- one rule each
+
+BASE: dict[str, Any] = {
+    "schema": "modcluster/1",
+    "defaults": {"handover_days": 0, "onboarding_cost": 0},
+    "capabilities": [{"id": "machining"}],
+    "interfaces": [{"id": "mount", "bridge_cost": 100, "bridge_days": 10}],
+    "intermediaries": [{"id": "assoc", "members": ["maker"], "onboarding_cost": 0}],
+    "organizations": [
+        {
+            "id": "dev",
+            "kind": "developer",
+            "develops": ["sensor"],
+            "design_fee": 500,
+            "integration_days": 20,
+            "house_variants": {"mount": "A"},
+        },
+        {
+            "id": "maker",
+            "kind": "processor",
+            "design_fee": 50,
+            "integration_days": 30,
+            "house_variants": {"mount": "A"},
+            "processes": [{"id": "mill", "capability": "machining", "setup_cost": 10, "setup_days": 5}],
+        },
+        {
+            "id": "seller",
+            "modules": [{"id": "b", "type": "body", "setup_cost": 5, "setup_days": 2, "variants": {"mount": "B"}}],
+        },
+        {"id": "bigco", "kind": "enterprise"},
+    ],
+    "products": [
+        {
+            "id": "s1",
+            "family": "sensor",
+            "modules": [
+                {"id": "head", "type": "head", "make": {"steps": [{"capability": "machining"}]}},
+                {"id": "body", "type": "body"},
+            ],
+            "links": [{"between": ["head", "body"], "interface": "mount"}],
+        },
+    ],
+}
+
+
+def _solve(placeable: list[dict[str, Any]], **request: Any) -> Any:
+    data = copy.deepcopy(BASE)
+    data["people"] = placeable
+    catalog = catalog_from_data(data)
+    req = request_from_data({"product": "s1", "candidates": 5, **request})
+    solution = solve(catalog, req)
+    assert verify_solution(catalog, req, solution) == []
+    expected = [c.key(req) for c in candidate_classes(catalog, req)]
+    assert [objective_key(c, req) for c in solution.candidates] == expected[: req.candidates]
+    return solution
+
+
+KIMURA = {"id": "kimura", "from": "bigco", "families": ["sensor"], "fee": 40, "integration_days": 3}
+
+
+def test_a_placement_makes_a_processing_sme_the_hub() -> None:
+    """The processor maker develops nothing; with kimura placed it leads, the cheapest hub (design fee 50)."""
+    best = _solve([KIMURA]).candidates[0]
+    assert (best.hub, best.person) == ("maker", "kimura")
+    assert best.cost_breakdown.people == Decimal(40)
+    # design fee 50 + the bridge of the mismatched mount 100: the integration term; the fee apart
+    assert best.cost_breakdown.integration == Decimal(150)
+
+
+def test_people_false_places_nobody() -> None:
+    solution = _solve([KIMURA], people=False)
+    assert all(c.person is None and c.hub == "dev" for c in solution.candidates)
+
+
+def test_via_needs_the_hub_to_be_a_member() -> None:
+    solution = _solve([{**KIMURA, "via": "assoc"}])
+    assert ("maker", "kimura") in {(c.hub, c.person) for c in solution.candidates}
+    data = copy.deepcopy(BASE)
+    data["intermediaries"][0]["members"] = ["dev"]
+    data["people"] = [{**KIMURA, "via": "assoc"}]
+    catalog = catalog_from_data(data)
+    req = request_from_data({"product": "s1", "candidates": 5})
+    assert {(c.hub, c.person) for c in solve(catalog, req).candidates} == {("dev", None), ("dev", "kimura")}
+
+
+def test_available_day_delays_integration_and_the_person_days_replace_the_hub() -> None:
+    solution = _solve([{**KIMURA, "available_day": 40}], objective="lead_time")
+    placed = [c for c in solution.candidates if c.person == "kimura"]
+    assert placed and all(c.integration[0] >= 40 for c in placed)
+    # at maker: 40 (available) + 3 (kimura's days) + 10 (the bridge) = 53
+    assert min(c.lead_time for c in placed if c.hub == "maker") == 53
+
+
+def test_the_person_bridging_replaces_the_hub() -> None:
+    solution = _solve([{**KIMURA, "bridging": Decimal("0.5")}])
+    at_maker = next(c for c in solution.candidates if (c.hub, c.person) == ("maker", "kimura"))
+    assert at_maker.cost_breakdown.integration == Decimal(50 + 50)  # design fee, bridge at half
+    assert at_maker.lead_time - at_maker.integration[0] == 3 + 5  # kimura's days and ceil(10 * 0.5)
+
+
+def test_a_catalog_without_people_has_neither_key() -> None:
+    data = copy.deepcopy(BASE)
+    catalog = catalog_from_data(data)
+    solution = solve(catalog, request_from_data({"product": "s1"}))
+    entry = solution.candidates[0].to_dict()
+    assert "person" not in entry and "people" not in entry["cost_breakdown"]
+
+
+@pytest.mark.parametrize(
+    ("change", "place", "words"),
+    [
+        ({"from": "nobody"}, "people[0].from", "unknown organization"),
+        ({"families": ["sensr"]}, "people[0].families[0]", "unknown product family"),
+        ({"via": "nowhere"}, "people[0].via", "unknown intermediary"),
+    ],
+)
+def test_people_cross_references_are_located(change: dict[str, Any], place: str, words: str) -> None:
+    data = copy.deepcopy(BASE)
+    data["people"] = [{**KIMURA, **change}]
+    with pytest.raises(CrossReferenceError) as raised:
+        catalog_from_data(data)
+    assert any(issue.path == place and words in issue.message for issue in raised.value.issues)
+
+
+def test_the_verifier_refuses_a_person_who_cannot_lead() -> None:
+    data = copy.deepcopy(BASE)
+    data["people"] = [KIMURA]
+    catalog = catalog_from_data(data)
+    req = request_from_data({"product": "s1"})
+    solution = solve(catalog, req).to_dict()
+    entry = next(c for c in solution["candidates"] if (c["hub"], c["person"]) == ("maker", "kimura"))
+    entry["person"] = None  # maker then leads without developing the family
+    assert any("does not develop" in p for p in verify_solution(catalog, req, solution))
+    forbidden = request_from_data({"product": "s1", "people": False})
+    entry["person"] = "kimura"
+    assert any("people: false" in p for p in verify_solution(catalog, forbidden, solution))
