@@ -76,6 +76,7 @@ VERIFY_SELECTION = "modcluster/verify/selection.py"
 VERIFY_CONFIGURATION = "modcluster/verify/configuration.py"
 CATALOG = "modcluster/domain/catalog.py"
 VALUES = "modcluster/domain/values.py"
+PEOPLE = "modcluster/solver/rules/people.py"
 
 #: Named test selections (pytest arguments). Each mutant runs the ones it names, in order, stopping at the first
 #: failure. The property tests run under the fixed ``ci`` hypothesis profile, so a result is the same on every run.
@@ -93,6 +94,7 @@ SELECTIONS: dict[str, tuple[str, ...]] = {
     "plans": ("tests/test_plan_golden.py", "tests/test_plan_property.py"),
     "plan-verify": ("tests/test_verify_plan.py",),
     "configure": ("tests/test_configure_golden.py", "tests/test_configure_exact.py"),
+    "people": ("tests/test_people.py",),
 }
 
 SOLVER_TESTS = ("golden", "property")
@@ -666,6 +668,47 @@ MUTANTS: tuple[Mutant, ...] = (
         "                if field in entry and entry[field] != system.get(field):",
         "                if False:",
         ("configure",),
+    ),
+    # --- people (contract v1.1)
+    Mutant(
+        "people: the integration does not wait for the person in the model",
+        "people",
+        SOURCES,
+        "        if h.ready_day > 0:\n",
+        "        if h.ready_day > 10**9:\n",
+        ("golden", "people"),
+    ),
+    Mutant(
+        "people: the hints and settling forget available_day",
+        "people",
+        PEOPLE,
+        "    return max(modules_ready, available_day)\n",
+        "    return modules_ready\n",
+        ("golden", "people"),
+    ),
+    Mutant(
+        "people: via is not checked",
+        "people",
+        PEOPLE,
+        "        if person.via is not None and not _member(catalog, person.via, org.id):\n",
+        "        if False:\n",
+        ("golden", "people"),
+    ),
+    Mutant(
+        "people: the person's bridging is ignored",
+        "people",
+        PREPARE,
+        "            bridging = org.bridging if person.bridging is None else person.bridging\n",
+        "            bridging = org.bridging\n",
+        ("golden", "people"),
+    ),
+    Mutant(
+        "verifier: a person needs the hub to develop the family too",
+        "people",
+        VERIFY_ELIGIBILITY,
+        "    elif product.family not in hub.develops:\n",
+        "    if product.family not in hub.develops:\n",
+        ("golden", "people"),
     ),
 )
 

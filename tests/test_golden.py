@@ -10,8 +10,8 @@ gives ``cost`` and ``lead_time``, and where its identity is unambiguous also
 ``hub``, ``partners`` and ``sources`` (module id to ``make`` or ``buy:<org>``),
 and optionally ``steps`` (module id to the organisations of its steps),
 ``offers`` (module id to the offer ids of its steps), ``seeds`` (module id to
-``<org>:<seed>``) and ``matched`` (one boolean per product link, in product
-order).
+``<org>:<seed>``), ``matched`` (one boolean per product link, in product
+order) and ``person`` (the person placed at the hub, or null; v1.1).
 
 Numbers are read from the YAML text as :class:`~decimal.Decimal`, never through
 a binary float.
@@ -122,6 +122,8 @@ def test_golden(solved: tuple[Catalog, Request, Any, dict[str, Any]]) -> None:
         assert cand["lead_time"] == want["lead_time"], f"{where}: lead time, expected {want['lead_time']}"
         if "hub" in want:
             assert cand["hub"] == want["hub"], f"{where}: hub"
+        if "person" in want:
+            assert cand["person"] == want["person"], f"{where}: person placed"
         if "partners" in want:
             assert cand["partners"] == want["partners"], f"{where}: partners"
         if "sources" in want:

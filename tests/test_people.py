@@ -229,3 +229,67 @@ def test_the_verifier_refuses_a_person_who_cannot_lead() -> None:
     forbidden = request_from_data({"product": "s1", "people": False})
     entry["person"] = "kimura"
     assert any("people: false" in p for p in verify_solution(catalog, forbidden, solution))
+
+
+# --------------------------------------------------------------------------- the analysis
+
+
+def test_people_value_on_the_example_matches_brute_force() -> None:
+    from modcluster import load_catalog
+    from modcluster.analysis import people_value
+    from modcluster.domain import default_request
+
+    catalog = load_catalog("catalogs/examples/people.yaml")
+    value = people_value(catalog)
+    request = default_request(catalog, "gap-sensor")
+    without = candidate_classes(catalog, request.with_changes(people=False))[0]
+    for row in value.effects:
+        alone = catalog.replace(people=tuple(p for p in catalog.people or () if p.id == row.person))
+        best = candidate_classes(alone, request)[0]
+        assert (row.cost_with, row.lead_with) == (best.cost, best.lead_time)
+        assert (row.cost_without, row.lead_without) == (without.cost, without.lead_time)
+        assert row.effect == "improves" and row.hub == best.hub and best.person == row.person and row.proven
+    assert {(r.person, r.hub, r.saving) for r in value.effects} == {
+        ("kimura", "mitaka-optics", Decimal("630.00")),
+        ("sato", "sagami-precision", Decimal("710.00")),
+    }
+
+
+def test_a_placement_that_unlocks_a_product() -> None:
+    """Without its only developer nothing leads s1; kimura placed at maker does."""
+    from modcluster.analysis import people_value
+
+    data = copy.deepcopy(BASE)
+    data["organizations"] = [o for o in data["organizations"] if o["id"] != "dev"]
+    data["people"] = [KIMURA]
+    value = people_value(catalog_from_data(data))
+    (row,) = value.effects
+    assert (row.effect, row.hub, row.cost_without, row.proven) == ("unlocks", "maker", None, True)
+    assert value.to_dict()["people"] == [{"person": "kimura", "unlocks": ["s1"], "improves": []}]
+
+
+def test_people_value_out_of_time_is_not_proven() -> None:
+    from modcluster import load_catalog
+    from modcluster.analysis import people_value
+
+    value = people_value(load_catalog("catalogs/examples/people.yaml"), seconds=0)
+    assert value.effects and not any(row.proven for row in value.effects)
+    assert all(row.effect in ("unknown", "nothing", "improves") for row in value.effects)
+    assert all(row.effect == "unknown" for row in value.effects if row.cost_with is None)
+
+
+def test_people_command_prints_json(tmp_path: Any) -> None:
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "modcluster", "people", "catalogs/examples/people.yaml", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert [p["person"] for p in data["people"]] == ["kimura", "sato"]
+    assert all(e["effect"] == "improves" for e in data["effects"])

@@ -6,6 +6,7 @@ from modcluster.analysis.dropouts import Dropout, Resilience, critical_organizat
 from modcluster.analysis.gaps import Addition, ClusterGaps, cluster_gaps
 from modcluster.analysis.intermediary import IntermediaryValue, ProductValue, intermediary_value
 from modcluster.analysis.pareto import ParetoFront, ParetoPoint, pareto_front
+from modcluster.analysis.people import PeopleValue, PersonEffect, people_value
 from modcluster.analysis.summary import summarize
 
 __all__ = [
@@ -17,6 +18,8 @@ __all__ = [
     "IntermediaryValue",
     "ParetoFront",
     "ParetoPoint",
+    "PeopleValue",
+    "PersonEffect",
     "ProductValue",
     "Relaxation",
     "Resilience",
@@ -26,6 +29,7 @@ __all__ = [
     "explain",
     "intermediary_value",
     "pareto_front",
+    "people_value",
     "resilience",
     "summarize",
 ]

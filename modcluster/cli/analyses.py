@@ -16,7 +16,7 @@ from modcluster.cli.common import add_request_flags, decimal_arg, requests_from_
 from modcluster.domain import Catalog, Request, dumps
 from modcluster.errors import ExitCode, InputError
 
-__all__ = ["compare", "explain", "gaps", "intermediaries", "pareto", "resilience"]
+__all__ = ["compare", "explain", "gaps", "intermediaries", "pareto", "people", "resilience"]
 
 
 def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
@@ -130,6 +130,16 @@ def _intermediaries(args: argparse.Namespace) -> int:
     return ExitCode.OPTIMAL
 
 
+def _people(args: argparse.Namespace) -> int:
+    from modcluster.analysis import people_value
+    from modcluster.io import load_catalog
+    from modcluster.report import render_people_value
+
+    value = people_value(load_catalog(args.catalog), seconds=args.time_limit)
+    _emit(args, value.to_dict(), render_people_value(value))
+    return ExitCode.OPTIMAL
+
+
 def _compare(args: argparse.Namespace) -> int:
     from modcluster.analysis import compare as run
     from modcluster.engine import solve
@@ -225,5 +235,9 @@ gaps = _Command(
 intermediaries = _Command(
     "intermediaries", "savings the intermediaries bring and the introductions to make", _intermediaries, request=False,
     extra=_time_limit_flag,
+)  # fmt: skip
+people = _Command(
+    "people", "per person of the catalog: the products a placement unlocks or improves, where, by how much", _people,
+    request=False, extra=_time_limit_flag,
 )  # fmt: skip
 compare = _Command("compare", "candidates side by side: what differs and what it costs", _compare, extra=_compare_flags)

@@ -31,6 +31,7 @@ SUBCOMMANDS: list[Any] = [
     analyses.resilience,
     analyses.gaps,
     analyses.intermediaries,
+    analyses.people,
     analyses.compare,
     sweep,
     report,

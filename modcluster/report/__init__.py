@@ -16,6 +16,7 @@ from modcluster.report.analyses import (
     render_gaps,
     render_intermediary_value,
     render_pareto,
+    render_people_value,
     render_resilience,
 )
 from modcluster.report.graph_export import GRAPH_FORMATS, export_graph, format_for_path, graph_text, to_dot
@@ -45,6 +46,7 @@ __all__ = [
     "render_gaps",
     "render_intermediary_value",
     "render_pareto",
+    "render_people_value",
     "render_plan",
     "render_resilience",
     "render_solution",

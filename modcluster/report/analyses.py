@@ -1,4 +1,4 @@
-"""Terminal tables for the analyses: explain, pareto, resilience, gaps, intermediaries, compare."""
+"""Terminal tables for the analyses: explain, pareto, resilience, gaps, intermediaries, people, compare."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # the results are only read here: importing the analyses woul
         Diagnosis,
         IntermediaryValue,
         ParetoFront,
+        PeopleValue,
         Resilience,
     )
 
@@ -23,6 +24,7 @@ __all__ = [
     "render_gaps",
     "render_intermediary_value",
     "render_pareto",
+    "render_people_value",
     "render_resilience",
 ]
 
@@ -141,6 +143,31 @@ def render_intermediary_value(value: IntermediaryValue) -> str:
             out.append(
                 f"  {p.product}: {hub} -> {partner}" + (f" (through {via})" if via else " (no shared intermediary)")
             )
+    return "\n".join(out)
+
+
+def render_people_value(value: PeopleValue) -> str:
+    """Per person: the products a placement unlocks or improves, where, and by how much."""
+    if not value.effects:
+        return "no person of the catalog may lead any of its products' families"
+    out = []
+    for person in sorted({e.person for e in value.effects}):
+        out.append(f"{person}:")
+        rows = []
+        for e in value.of(person):
+            rows.append([
+                e.product,
+                e.effect + ("" if e.proven else " (not proven)"),
+                e.hub or "-",
+                "-" if e.cost_with is None else format_money(e.cost_with),
+                "-" if e.cost_without is None else format_money(e.cost_without),
+                "-" if e.saving is None else format_money(e.saving),
+                "-" if e.days_saved is None else str(e.days_saved),
+            ])  # fmt: skip
+        out += [
+            "  " + line
+            for line in table(rows, ["product", "effect", "at hub", "with", "without", "saving", "days saved"])
+        ]
     return "\n".join(out)
 
 

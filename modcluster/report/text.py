@@ -68,7 +68,7 @@ def render_candidate(candidate: Candidate, catalog: Catalog | None = None) -> st
     out = [
         f"Candidate {candidate.rank} ({proof}): cost {format_money(candidate.cost)} {money}, "
         f"lead time {candidate.lead_time} days",
-        f"  hub: {candidate.hub}",
+        f"  hub: {candidate.hub}" + (f", led by {candidate.person} (placed)" if candidate.person is not None else ""),
         f"  partners ({len(candidate.partners)}): {', '.join(candidate.partners) or 'none'}",
         "",
     ]
@@ -105,6 +105,7 @@ def render_candidate(candidate: Candidate, catalog: Catalog | None = None) -> st
                 ("modules", b.modules),
                 ("licences", b.licences),
                 ("onboarding", b.onboarding),
+                *((("people", b.people),) if candidate.with_people else ()),
             )
         )
     )
