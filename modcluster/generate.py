@@ -90,6 +90,10 @@ class Spec:
             ``weighted`` gets a fractional cost weight and a lead-time weight of
             the order of a day's share of the greedy system's cost, with four
             decimals.
+        people: Engineers of the enterprises whom the association may place
+            at a hub (contract v1.1 "People"); 0: the catalog has no ``people``.
+            Drawn after the default requests, from a random stream of their
+            own, so the rest of the catalog is the same with or without them.
     """
 
     organizations: int
@@ -112,6 +116,7 @@ class Spec:
     name: str = "synthetic cluster"
     magnitude: str = "tama"
     objective: str = "cost"
+    people: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +185,7 @@ PRESETS: dict[str, Spec] = {
 MAX_ORGANIZATIONS = 1_000_000
 MAX_PRODUCTS = 100_000
 MAX_MODULES = 10_000
+MAX_PEOPLE = 1_000  # engineers (contract v1.1 "People")
 
 
 def spec_for(preset: str, **overrides: Any) -> Spec:
@@ -201,6 +207,8 @@ def _check(spec: Spec) -> None:
         raise InputError(f"unknown magnitude {spec.magnitude!r}: use one of {', '.join(MAGNITUDES)}")
     if spec.objective not in OBJECTIVES:
         raise InputError(f"unknown objective {spec.objective!r}: use one of {', '.join(OBJECTIVES)}")
+    if isinstance(spec.people, bool) or not isinstance(spec.people, int) or not 0 <= spec.people <= MAX_PEOPLE:
+        raise InputError(f"people: a whole number from 0 to {MAX_PEOPLE:,}, got {spec.people!r}")
     if spec.organizations < 5 or spec.products < 1 or spec.modules < 1:
         raise InputError("a generated cluster needs at least 5 organisations, 1 product and 1 module")
     for name, most in (("organizations", MAX_ORGANIZATIONS), ("products", MAX_PRODUCTS), ("modules", MAX_MODULES)):
@@ -428,7 +436,38 @@ def generate(preset: str | Spec, seed: int = 0) -> dict[str, Any]:
         "products": products,
     }
     _add_requests(rng, spec, data)
+    if spec.people:
+        data["people"] = _people(random.Random(f"modcluster-generate/{seed}/people"), spec, data)
     return data
+
+
+def _people(rng: random.Random, spec: Spec, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """``spec.people`` engineers of the enterprises, each able to lead one or two of the products' families.
+
+    The fee is of a developer's design fee's order; most are placed through the
+    cluster association; some bring a better bridging factor, some are free
+    only after a while (what makes a placement a real trade-off).
+    """
+    mag = MAGNITUDES[spec.magnitude]
+    enterprises = [o["id"] for o in data["organizations"] if o.get("kind") == "enterprise"]
+    families = sorted({p["family"] for p in data["products"]})
+    found = []
+    for index in range(spec.people):
+        person: dict[str, Any] = {
+            "id": f"engineer-{index}",
+            "from": rng.choice(enterprises),
+            "families": sorted(rng.sample(families, min(len(families), rng.randint(1, 2)))),
+            "fee": _money(rng, *mag.design_fee),
+            "integration_days": rng.randint(5, 20),
+        }
+        if rng.random() < 0.5:
+            person["bridging"] = Decimal(rng.choice(["0.5", "0.6", "0.7", "0.8", "0.9"]))
+        if rng.random() < 0.3:
+            person["available_day"] = rng.randint(5, 40)
+        if rng.random() < 0.7:
+            person["via"] = "cluster-association"
+        found.append(person)
+    return found
 
 
 def _repair(

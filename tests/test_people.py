@@ -293,3 +293,20 @@ def test_people_command_prints_json(tmp_path: Any) -> None:
     data = json.loads(done.stdout)
     assert [p["person"] for p in data["people"]] == ["kimura", "sato"]
     assert all(e["effect"] == "improves" for e in data["effects"])
+
+
+def test_the_generator_adds_people_and_keeps_the_rest_of_the_catalog() -> None:
+    from modcluster import build_request
+    from modcluster.generate import generate, spec_for
+
+    plain = generate(spec_for("small"), seed=3)
+    with_people = generate(spec_for("small", people=4), seed=3)
+    assert "people" not in plain
+    assert {k: v for k, v in with_people.items() if k != "people"} == plain
+    assert generate(spec_for("small", people=4), seed=3) == with_people
+    catalog = catalog_from_data(with_people)
+    assert len(catalog.people or ()) == 4
+    assert all(catalog.org_by_id[p.from_].kind == "enterprise" for p in catalog.people or ())
+    for product in catalog.products:
+        request = build_request(catalog, product.id)
+        assert verify_solution(catalog, request, solve(catalog, request)) == []
