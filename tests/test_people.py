@@ -310,3 +310,34 @@ def test_the_generator_adds_people_and_keeps_the_rest_of_the_catalog() -> None:
     for product in catalog.products:
         request = build_request(catalog, product.id)
         assert verify_solution(catalog, request, solve(catalog, request)) == []
+
+
+def test_explain_names_a_placement_when_the_request_forbids_them() -> None:
+    """Without its developer, s1 has no hub under people: false; explain says kimura at maker would lead."""
+    from modcluster.analysis import explain
+    from modcluster.report import render_diagnosis
+
+    data = copy.deepcopy(BASE)
+    data["organizations"] = [o for o in data["organizations"] if o["id"] != "dev"]
+    data["people"] = [KIMURA]
+    catalog = catalog_from_data(data)
+    diagnosis = explain(catalog, request_from_data({"product": "s1", "people": False}))
+    assert diagnosis.gaps and diagnosis.placement_status == "found"
+    assert diagnosis.placement is not None and (diagnosis.placement.hub, diagnosis.placement.person) == (
+        "maker",
+        "kimura",
+    )
+    assert "kimura leading at maker" in render_diagnosis(diagnosis)
+    assert diagnosis.to_dict()["placement"]["status"] == "found"
+    # allowed already: nothing to add
+    assert explain(catalog, request_from_data({"product": "s1"})).placement_status is None
+
+
+def test_explain_says_when_placements_do_not_help() -> None:
+    from modcluster.analysis import explain
+
+    data = copy.deepcopy(BASE)
+    data["people"] = [KIMURA]
+    catalog = catalog_from_data(data)
+    diagnosis = explain(catalog, request_from_data({"product": "s1", "people": False, "limits": {"deadline": 3}}))
+    assert diagnosis.feasible is False and diagnosis.placement_status == "none"

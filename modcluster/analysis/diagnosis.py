@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from modcluster.domain import Candidate, Catalog, Gap, Request, check_request
+from modcluster.domain import Candidate, Catalog, Gap, Request, Status, check_request
 from modcluster.errors import TimeLimitError, UndecidedError
 from modcluster.solver import GuardedModel, SolverSettings, minimal_conflict, prepare, static_gaps, time_limit
 
@@ -60,6 +60,11 @@ class Diagnosis:
             (empty when feasible or when gaps already explain it).
         conflict_minimal: Whether minimality was proven within the time limit.
         relaxations: Least budget, deadline and max_partners, each with the other rules kept.
+        placement: For a request with ``people: false`` that has no system, in a
+            catalog with people (v1.1): the best system once placements are
+            allowed, its person leading at its hub; None otherwise.
+        placement_status: ``found``, ``none`` (proven: placements do not help),
+            ``unknown`` (the time limit came first) or None (not asked).
     """
 
     product: str
@@ -68,6 +73,8 @@ class Diagnosis:
     conflict: tuple[str, ...]
     conflict_minimal: bool
     relaxations: tuple[Relaxation, ...]
+    placement: Candidate | None = None
+    placement_status: str | None = None
 
     @property
     def summary(self) -> str:
@@ -90,6 +97,10 @@ class Diagnosis:
             "conflict": list(self.conflict),
             "conflict_minimal": self.conflict_minimal,
             "relaxations": [r.to_dict() for r in self.relaxations],
+            "placement": {
+                "status": self.placement_status,
+                "candidate": None if self.placement is None else self.placement.to_dict(),
+            },
         }
 
 
@@ -138,7 +149,7 @@ def _explain(catalog: Catalog, request: Request, stop_at: float, settings: Solve
     """:func:`explain` once the request is checked, within ``stop_at``."""
     gaps = tuple(static_gaps(prepare(catalog, request)))
     if gaps:
-        return Diagnosis(request.product, False, gaps, (), True, ())
+        return replace(Diagnosis(request.product, False, gaps, (), True, ()), **_placement(catalog, request, stop_at))
     gm = GuardedModel(catalog, request, settings)
     checks = 4  # the conflict and three relaxations share what is left, each its part of the rest
     feasible: bool | None
@@ -169,7 +180,28 @@ def _explain(catalog: Catalog, request: Request, stop_at: float, settings: Solve
             least: Decimal | int = Decimal(found.amount).scaleb(-2) if quantity == "cost" else found.amount
             relaxations.append(Relaxation(limit, current, least, found.candidate, found.proven))
     names = tuple(rule.text for rule in conflict[0]) if conflict else ()
-    return Diagnosis(request.product, feasible, (), names, conflict[1] if conflict else True, tuple(relaxations))
+    diagnosis = Diagnosis(request.product, feasible, (), names, conflict[1] if conflict else True, tuple(relaxations))
+    return replace(diagnosis, **_placement(catalog, request, stop_at)) if feasible is False else diagnosis
+
+
+def _placement(catalog: Catalog, request: Request, stop_at: float) -> dict[str, Any]:
+    """With ``people: false`` and people in the catalog: the best system once placements are allowed (v1.1).
+
+    What would make the request feasible when the request itself rules the
+    lever out; the time left is this check's.
+    """
+    if request.people or not catalog.people:
+        return {}
+    from modcluster.engine import solve  # the engine, not the solver: its answer is verified
+
+    seconds = stop_at - time.monotonic()
+    if seconds <= 0:
+        return {"placement_status": "unknown"}
+    allowed = request.with_changes(people=True, candidates=1, time_limit=Decimal(f"{max(seconds, 0.001):.3f}"))
+    solution = solve(catalog, allowed)
+    if solution.best is not None:
+        return {"placement": solution.best, "placement_status": "found"}
+    return {"placement_status": "none" if solution.status is Status.INFEASIBLE else "unknown"}
 
 
 def _share(stop_at: float, parts: int) -> float:

@@ -63,6 +63,16 @@ def render_diagnosis(d: Diagnosis) -> str:
             achieved = f"hub {c.hub}, cost {format_money(c.cost)}, {c.lead_time} days, {len(c.partners)} partners"
             rows.append([r.limit, current, least + ("" if r.proven else " (not proven)"), achieved])
         out += ["    " + line for line in table(rows, ["limit", "now", "least", "achieved by"])]
+    if d.placement_status == "found" and d.placement is not None:
+        p = d.placement
+        out.append(
+            f"  allowing placements (people: true) gives a system: {p.person} leading at {p.hub}, "
+            f"cost {format_money(p.cost)}, {p.lead_time} days"
+        )
+    elif d.placement_status == "none":
+        out.append("  allowing placements (people: true) gives no system either")
+    elif d.placement_status == "unknown":
+        out.append("  whether allowing placements (people: true) gives a system: unknown (time limit)")
     return "\n".join(line for line in out if line != "")
 
 
