@@ -152,6 +152,7 @@ def search_hubs(
     limit = float(request.time_limit)
 
     above = None if ceiling is None else order.value(*ceiling)
+    answer = False  # whether some hub's greedy system meets the limits (see _greedy_answer)
 
     def kth() -> int | None:
         if len(found) < k:
@@ -171,6 +172,8 @@ def search_hubs(
                 open_bounds.extend(b for b, _ in queue)
                 break
             if hub.level < 2:
+                if not answer and not found:  # no complete system yet: this hub's greedy one (2 ms on `large`)
+                    answer = _greedy_answer(hub)
                 if not _refine(hub, k, order, settings, began + limit):
                     continue  # no system within the limits
                 heapq.heappush(queue, (max(low, _floor(hub, order)), index))
@@ -234,6 +237,19 @@ def search_hubs(
     return outcome
 
 
+def _greedy_answer(hub: _Hub) -> bool:
+    """Keep the hub's greedy system among its tried ones; whether it meets the limits.
+
+    An answer from the start: if the time limit comes before any model, the
+    best complete system tried is the honest, unproven answer (:func:`_unproven`).
+    Only until one such system exists: with a thousand hubs (people placed at
+    every processor) a greedy system each cost a sixth of the search.
+    """
+    system = greedy(hub.sub)
+    hub.tried.append(system)
+    return system is not None and system.meets(hub.sub)
+
+
 def _floor(hub: _Hub, order: ObjectiveOrder) -> int:
     """The packed lower bound of a hub's systems: its (cents, days) bound, and its first-key bound."""
     return max(order.value(*hub.bound), order.pack((hub.first,)))
@@ -256,9 +272,6 @@ def _refine(hub: _Hub, k: int, order: ObjectiveOrder, settings: SolverSettings, 
         if plain is None:
             return False
         hub.bound = (max(hub.bound[0], plain[0]), max(hub.bound[1], plain[1]))
-        # An answer from the start (2 ms on `large`): if the time limit comes before any model, the best
-        # complete system of the hubs refined so far is the honest, unproven one (see _unproven).
-        hub.tried.append(greedy(hub.sub))
     cents = None
     if len(hub.sub.hubs) == 1 and hub.level == 1:
         cents = quick_bound(hub.sub)
