@@ -67,9 +67,14 @@ Pair = tuple[str, str]
 Key = tuple[Decimal, ...]
 
 
-def system_decisions(system: SystemResult) -> dict[str, str]:
-    """Every decision the system takes, with its value (steps and seed only for made modules)."""
+def system_decisions(system: SystemResult, with_people: bool = False) -> dict[str, str]:
+    """Every decision the system takes, with its value (steps and seed only for made modules).
+
+    ``with_people``: the catalog has people, so the ``person`` decision exists (``none``: nobody placed).
+    """
     values = {"hub": system.hub}
+    if with_people:
+        values["person"] = system.person or "none"
     for module_id, source in system.sources:
         if isinstance(source, Buy):
             values[f"modules.{module_id}.source"] = f"buy:{source.organization}"
@@ -143,7 +148,7 @@ def listed_decisions(catalog: Catalog, request: Request, table: ReferenceTable) 
     """
     product = next(p for p in catalog.products if p.id == request.product)
     reference = Reference(catalog, request)
-    names = {"hub"}
+    names = {"hub"} | ({"person"} if catalog.people is not None else set())
     for module in product.modules:
         names.add(f"modules.{module.id}.source")
         if module.make is None or not reference.can_make(table.selection, module.id):
@@ -178,7 +183,8 @@ class Reference:
             for system in enumerate_systems(self.catalog, request, within_limits=True):
                 assert not system.limit_problems
                 key = objective_key(self.request, system.cents, system.lead_time)
-                known.append(_System(system_decisions(system), Best(key, system.cents, system.lead_time)))
+                decisions = system_decisions(system, self.catalog.people is not None)
+                known.append(_System(decisions, Best(key, system.cents, system.lead_time)))
             self._systems[kept] = known
         return known
 

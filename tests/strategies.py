@@ -16,6 +16,7 @@ durations to match, budgets and deadlines on the same scale.
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 from typing import Any
 
@@ -354,3 +355,40 @@ def instances(
     """A catalog and a request for it, both as plain data (``objective``: fix it; ``large``: realistic figures)."""
     catalog = draw(catalogs(large=large))
     return catalog, draw(requests(catalog, objective=objective, large=large))
+
+
+@st.composite
+def with_people(draw: st.DrawFn, objective: str, large: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A random instance with kinds on its organisations and one to three people who may lead its family."""
+    catalog, request = copy.deepcopy(draw(instances(objective=objective, large=large)))
+    orgs = catalog["organizations"]
+    for org in orgs:
+        kind = draw(st.sampled_from(["developer", "processor", "processor", "university", None]))
+        if kind is not None:
+            org["kind"] = kind
+    intermediaries: list[str] = [i["id"] for i in catalog.get("intermediaries", [])]
+    people: list[dict[str, Any]] = []
+    for index in range(draw(st.integers(1, 3))):
+        person: dict[str, Any] = {
+            "id": f"person{index}",
+            "from": draw(st.sampled_from([o["id"] for o in orgs])),
+            "families": draw(st.sampled_from([["f"], ["f", "g"], ["g"]])),
+            "fee": draw(st.sampled_from([Decimal(0), Decimal("7.5"), Decimal(30), Decimal("12.345")])),
+            "integration_days": draw(st.integers(0, 6)),
+        }
+        if draw(st.booleans()):
+            person["bridging"] = draw(st.sampled_from([Decimal("0.5"), Decimal("0.8"), Decimal("1.5")]))
+        if draw(st.booleans()):
+            person["available_day"] = draw(st.integers(0, 30))
+        via = draw(st.sampled_from([None, *intermediaries]))
+        if via is not None:
+            person["via"] = via
+        people.append(person)
+    catalog["people"] = people
+    catalog["products"][0].setdefault("family", "f")
+    catalog.setdefault("products", [])
+    if all(p["family"] != "g" for p in catalog["products"]) and not any("g" in o.get("develops", []) for o in orgs):
+        orgs[0].setdefault("develops", []).append("g")  # so that the family "g" is known to the catalog
+    if draw(st.sampled_from([False, False, False, True])):
+        request = {**request, "people": False}
+    return catalog, request

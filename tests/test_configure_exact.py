@@ -61,7 +61,7 @@ from modcluster.errors import RequestError
 from modcluster.verify.configuration import verify_configuration
 from tests.bruteforce_configure import Reference, ReferenceTable, allows, key_of, listed_decisions, parts_of
 from tests.profiles import examples
-from tests.strategies import OBJECTIVES, instances
+from tests.strategies import OBJECTIVES, instances, with_people
 
 #: Seconds per table and per ``why``: far more than any tiny instance needs, so nothing is ``unknown``.
 TIME_LIMIT = 120
@@ -121,6 +121,8 @@ def _draw_selection(data: st.DataObject, conf: Configurator) -> Configurator:
 def _decisions(system: Candidate) -> dict[str, str]:
     """The decisions a reported system takes, read here again from its modules."""
     values = {"hub": system.hub}
+    if system.with_people:
+        values["person"] = system.person or "none"
     for m in system.modules:
         if m.source == "buy":
             values[f"modules.{m.id}.source"] = f"buy:{m.organization}"
@@ -250,6 +252,18 @@ def test_table_matches_brute_force(objective: str, large: bool, data: st.DataObj
     table = conf.options()
     _check_table(catalog, request, Reference(catalog, request), conf.selection, table)
     _events(table)
+
+
+@pytest.mark.parametrize("objective", OBJECTIVES)
+@settings(max_examples=examples(25))
+@given(data=st.data())
+def test_table_with_people_matches_brute_force(objective: str, data: st.DataObject) -> None:
+    """The ``person`` decision (v1.1): who is placed, ``none`` for nobody, against the brute force's systems."""
+    catalog, request, conf = _start(data.draw(with_people(objective), label="instance"))
+    conf = _draw_selection(data, conf)
+    table = conf.options()
+    _check_table(catalog, request, Reference(catalog, request), conf.selection, table)
+    assert [r.decision for r in table.decisions][:2] == ["hub", "person"]
 
 
 # --------------------------------------------------------------------------- why and conflict

@@ -40,6 +40,8 @@ from modcluster.domain.checks import (
 )
 from modcluster.domain.configuration import (
     CONFIGURATION_SCHEMA,
+    NO_PERSON,
+    PERSON_DECISION,
     Configuration,
     DecisionRow,
     Selection,
@@ -120,7 +122,9 @@ __all__ = [
     "CENT",
     "CONFIGURATION_SCHEMA",
     "MAX_LISTED",
+    "NO_PERSON",
     "OVERRIDES",
+    "PERSON_DECISION",
     "PLAN_REQUEST_SCHEMA",
     "PLAN_SCHEMA",
     "READ_MAX_DIGITS",

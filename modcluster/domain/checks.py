@@ -267,6 +267,8 @@ def _people_issues(catalog: Catalog, orgs: set[str]) -> list[Issue]:
     intermediaries = {i.id for i in catalog.intermediaries}
     for pi, person in enumerate(people):
         base = f"people[{pi}]"
+        if person.id == "none":  # the configurator's value for "nobody placed"
+            issues.append(Issue(f"{base}.id", "'none' is reserved: it means nobody placed (use another id)"))
         if person.from_ not in orgs:
             issues.append(Issue(f"{base}.from", f"unknown organization {person.from_!r}"))
         for fi, family in enumerate(person.families):

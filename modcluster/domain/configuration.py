@@ -39,6 +39,8 @@ from modcluster.errors import Issue, RequestError
 
 __all__ = [
     "CONFIGURATION_SCHEMA",
+    "NO_PERSON",
+    "PERSON_DECISION",
     "Configuration",
     "DecisionRow",
     "Selection",
@@ -53,6 +55,11 @@ __all__ = [
 ]
 
 CONFIGURATION_SCHEMA = "modcluster/configuration/1"
+
+PERSON_DECISION = "person"
+"""The decision of who is placed at the hub (v1.1 People), present when the catalog has ``people``."""
+NO_PERSON = "none"
+"""The ``person`` decision's value when nobody is placed (the catalog checks refuse a person called ``none``)."""
 
 
 class ValueStatus(StrEnum):
@@ -96,6 +103,8 @@ def decisions_of(candidate: Candidate) -> dict[str, str]:
     [('hub', 'mini-optics'), ('modules.controller.source', 'buy:mini-controls')]
     """
     values = {"hub": candidate.hub}
+    if candidate.with_people:
+        values[PERSON_DECISION] = candidate.person or NO_PERSON
     for m in candidate.modules:
         if m.source == "buy":
             values[source_decision(m.id)] = f"buy:{m.organization}"

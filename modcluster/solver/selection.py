@@ -8,7 +8,9 @@ with no rule of its own about selections. Its verifier counterpart is
 :meth:`Selection.allows` applied to a reported system's decisions
 (:func:`modcluster.verify.configuration.reported_decisions`).
 
-- ``hub=X`` keeps hub X; ruling X out removes it.
+- ``hub=X`` keeps hub X; ruling X out removes it. ``person=P`` (v1.1, in
+  catalogs with people) keeps the hub options with P placed (``none``:
+  nobody); ruling P out removes them.
 - ``modules.m.source=make`` removes m's buy offers; ``=buy:X`` removes its
   make chain and every buy offer not of X; ruling either out removes them.
 - ``modules.m.steps.n=X`` and ``modules.m.seed=X/s`` keep only that option of
@@ -22,13 +24,26 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from modcluster.domain import Request, Selection, seed_decision, source_decision, step_decision
+from modcluster.domain import (
+    NO_PERSON,
+    PERSON_DECISION,
+    Request,
+    Selection,
+    seed_decision,
+    source_decision,
+    step_decision,
+)
 from modcluster.errors import Issue, RequestError
 
 if TYPE_CHECKING:
     from modcluster.solver.instance import Instance, ModulePlan, Option
 
 __all__ = ["decision_values", "narrow_to_request", "restrict", "seed_value", "selection_issues"]
+
+
+def person_value(person: str | None) -> str:
+    """A hub option's value of the ``person`` decision: the person's id, or ``none``."""
+    return NO_PERSON if person is None else person
 
 
 def seed_value(option: Option) -> str:
@@ -49,6 +64,10 @@ def decision_values(inst: Instance) -> list[tuple[str, tuple[str, ...]]]:
     one slot is one value.
     """
     out: list[tuple[str, tuple[str, ...]]] = [("hub", _distinct([h.org for h in inst.hubs]))]
+    if inst.catalog.people is not None:  # v1.1: who is placed at the hub, nobody first
+        placed = {h.person for h in inst.hubs}
+        people = [p.id for p in inst.catalog.people if p.id in placed]
+        out.append((PERSON_DECISION, tuple(([NO_PERSON] if None in placed else []) + people)))
     for plan in inst.modules:
         m = plan.module.id
         sources = (["make"] if plan.can_make else []) + [f"buy:{o.org}" for o in plan.buy]
@@ -97,7 +116,14 @@ def restrict(inst: Instance, selection: Selection) -> Instance:
         return inst
     chosen = dict(selection.chosen)
     ruled = set(selection.ruled_out)
-    hubs = tuple(h for h in inst.hubs if chosen.get("hub", h.org) == h.org and ("hub", h.org) not in ruled)
+    hubs = tuple(
+        h
+        for h in inst.hubs
+        if chosen.get("hub", h.org) == h.org
+        and ("hub", h.org) not in ruled
+        and chosen.get(PERSON_DECISION, person_value(h.person)) == person_value(h.person)
+        and (PERSON_DECISION, person_value(h.person)) not in ruled
+    )
     modules = tuple(_restrict_module(plan, chosen, ruled) for plan in inst.modules)
     return replace(inst, hubs=hubs, modules=modules)
 

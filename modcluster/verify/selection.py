@@ -20,6 +20,8 @@ def reported_decisions(rep: Reported) -> dict[str, str]:
     values: dict[str, str] = {}
     if rep.hub is not None:
         values["hub"] = rep.hub
+    if rep.person_listed:  # v1.1: the catalog has people
+        values["person"] = rep.person or "none"
     for module, source in rep.sources.items():
         if isinstance(source, BuyChoice):
             values[f"modules.{module}.source"] = f"buy:{source.organization}"
