@@ -304,3 +304,18 @@ def test_explain_says_when_placements_do_not_help() -> None:
     catalog = catalog_from_data(data)
     diagnosis = explain(catalog, request_from_data({"product": "s1", "people": False, "limits": {"deadline": 3}}))
     assert diagnosis.feasible is False and diagnosis.placement_status == "none"
+
+
+def test_compare_shows_the_person_and_the_lines_add_up() -> None:
+    from modcluster import build_request, load_catalog
+    from modcluster.analysis import compare
+
+    catalog = load_catalog("catalogs/examples/people.yaml")
+    request = build_request(catalog, "gap-sensor")
+    solution = solve(catalog, request)
+    cmp = compare(catalog, request, list(solution.candidates[:2]))
+    row = next(r for r in cmp.rows if r.label == "person placed")
+    assert row.values == ("sato", "kimura") and row.money == (Decimal("400.00"), Decimal("600.00"))
+    lines = [r for r in cmp.rows if r.label not in ("hub", "total cost", "total lead time")]
+    for index, cand in enumerate(solution.candidates[:2]):
+        assert sum((r.money[index] or Decimal(0)) for r in lines) == cand.cost

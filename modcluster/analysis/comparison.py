@@ -80,7 +80,7 @@ def compare(catalog: Catalog, request: Request, candidates: list[Candidate]) -> 
     figures = []
     for cand in candidates:
         hub, choices = choices_of(cand)
-        figures.append(evaluate_system(catalog, request, hub, choices))
+        figures.append(evaluate_system(catalog, request, hub, choices, cand.person))
     rows: list[Row] = []
 
     def add(label: str, values: list[str], money: list[Decimal | None]) -> None:
@@ -98,6 +98,8 @@ def compare(catalog: Catalog, request: Request, candidates: list[Candidate]) -> 
         [c.cost_breakdown.integration for c in candidates])  # fmt: skip
     add("onboarding", [", ".join(sorted(p for p, _ in fig.onboarding)) or "-" for fig in figures],
         [c.cost_breakdown.onboarding for c in candidates])  # fmt: skip
+    if any(c.with_people for c in candidates):  # v1.1: the person placed and the fee
+        add("person placed", [c.person or "-" for c in candidates], [c.cost_breakdown.people for c in candidates])
     add("total cost", [str(c.cost) for c in candidates], [c.cost for c in candidates])
     add("total lead time", [f"{c.lead_time} days" for c in candidates], [None] * len(candidates))
     return Comparison(tuple(c.rank for c in candidates), tuple(rows))

@@ -375,7 +375,9 @@ def normalise_choices(product: Product, choices: Choices) -> dict[str, ModuleSou
     return {m.id: s for m, s in zip(product.modules, listed, strict=True)}
 
 
-def evaluate_system(catalog: Catalog, request: Request, hub: str, choices: Choices) -> SystemFigures:
+def evaluate_system(
+    catalog: Catalog, request: Request, hub: str, choices: Choices, person: str | None = None
+) -> SystemFigures:
     """Every schedule-independent figure of a system: tasks, precedences, links, partners, cost.
 
     Eligibility is not judged here (see
@@ -386,6 +388,7 @@ def evaluate_system(catalog: Catalog, request: Request, hub: str, choices: Choic
         request: The request (its product and quantity).
         hub: The hub's id.
         choices: Each module's source: a mapping by module id, or a sequence in product order.
+        person: The person placed at the hub (v1.1), if any.
 
     Raises:
         VerificationError: A hub, organisation, offer, seed, module or interface does not resolve.
@@ -393,7 +396,7 @@ def evaluate_system(catalog: Catalog, request: Request, hub: str, choices: Choic
     product = catalog.product_by_id.get(request.product)
     if product is None:
         raise VerificationError([f"unknown product {request.product!r}"])
-    figures, problems = evaluate(catalog, request, hub, normalise_choices(product, choices))
+    figures, problems = evaluate(catalog, request, hub, normalise_choices(product, choices), person)
     if figures is None:
         raise VerificationError(render(problems))
     return figures
