@@ -319,3 +319,12 @@ def test_compare_shows_the_person_and_the_lines_add_up() -> None:
     lines = [r for r in cmp.rows if r.label not in ("hub", "total cost", "total lead time")]
     for index, cand in enumerate(solution.candidates[:2]):
         assert sum((r.money[index] or Decimal(0)) for r in lines) == cand.cost
+
+
+def test_the_summary_counts_hubs_and_placements_apart() -> None:
+    from modcluster import load_catalog
+    from modcluster.analysis import summarize
+
+    (product,) = summarize(load_catalog("catalogs/examples/people.yaml"))["products"]
+    assert (product["hubs"], product["placements"]) == (3, 6)  # 3 organisations; kimura and sato at each
+    assert "placements" not in summarize(load_catalog("catalogs/examples/mini.yaml"))["products"][0]

@@ -23,16 +23,17 @@ def summarize(catalog: Catalog) -> dict[str, Any]:
         request = default_request(catalog, product.id)
         inst = prepare(catalog, request)
         gaps = static_gaps(inst)
-        products.append(
-            {
-                "id": product.id,
-                "family": product.family,
-                "modules": len(product.modules),
-                "hubs": len(inst.hubs),
-                "default_request": product.request is not None,
-                "unserved": [f"{g.place}: {g.requirement} ({g.reason})" for g in gaps],
-            }
-        )
+        entry: dict[str, Any] = {
+            "id": product.id,
+            "family": product.family,
+            "modules": len(product.modules),
+            "hubs": len({h.org for h in inst.hubs}),  # organisations; a person placed is not another hub
+            "default_request": product.request is not None,
+            "unserved": [f"{g.place}: {g.requirement} ({g.reason})" for g in gaps],
+        }
+        if catalog.people is not None:  # v1.1: the ways to lead with a person placed
+            entry["placements"] = sum(1 for h in inst.hubs if h.person is not None)
+        products.append(entry)
     return {
         "name": catalog.name,
         "organizations": {"total": len(catalog.organizations), "by_kind": dict(sorted(kinds.items()))},

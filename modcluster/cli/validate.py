@@ -45,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
     for product in summary["products"]:
         print(
             f"    {product['id']} ({product['family']}): {product['modules']} modules, "
-            f"{product['hubs']} possible hubs" + ("" if product["default_request"] else ", no default request")
+            f"{product['hubs']} possible hubs"
+            + (f" ({product['placements']} placements of a person)" if "placements" in product else "")
+            + ("" if product["default_request"] else ", no default request")
         )
         for gap in product["unserved"]:
             print(f"      no organisation can serve: {gap}")
