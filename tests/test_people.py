@@ -328,3 +328,11 @@ def test_the_summary_counts_hubs_and_placements_apart() -> None:
     (product,) = summarize(load_catalog("catalogs/examples/people.yaml"))["products"]
     assert (product["hubs"], product["placements"]) == (3, 6)  # 3 organisations; kimura and sato at each
     assert "placements" not in summarize(load_catalog("catalogs/examples/mini.yaml"))["products"][0]
+
+
+def test_hub_keys_never_collide_with_an_organisation_id() -> None:
+    """Ids may hold spaces, so a readable separator could make an organisation's id another option's key."""
+    from modcluster.solver.rules.people import hub_key
+
+    assert hub_key("dev with kimura", None) != hub_key("dev", "kimura")
+    assert len({hub_key("a", None), hub_key("a", "b"), hub_key("a b", None)}) == 3

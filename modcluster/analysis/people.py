@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from modcluster.analysis.timing import stop_at, within
-from modcluster.domain import Candidate, Catalog, Solution, Status, default_request
+from modcluster.domain import Catalog, Request, Solution, Status, default_request
 from modcluster.engine import solve
 from modcluster.solver import SolverSettings, objective_key
 
@@ -111,15 +111,14 @@ def _decided(solution: Solution) -> bool:
     return solution.status in (Status.OPTIMAL, Status.INFEASIBLE)
 
 
-def _effect(person: str, with_best: Candidate | None, without: Solution, placed: Solution, key: Any) -> str:
+def _effect(person: str, placed: Solution, without: Solution, request: Request) -> str:
     """Which of the four effects the two answers show (:mod:`modcluster.analysis.people`)."""
-    if with_best is None:
-        return NOTHING if _decided(placed) else UNKNOWN
-    if with_best.person != person:
+    best = placed.best
+    if best is None or best.person != person:
         return NOTHING if _decided(placed) else UNKNOWN
     if without.best is None:
         return UNLOCKS if without.status is Status.INFEASIBLE else UNKNOWN
-    return IMPROVES if key(with_best) < key(without.best) else NOTHING
+    return IMPROVES if objective_key(best, request) < objective_key(without.best, request) else NOTHING
 
 
 def people_value(
@@ -154,17 +153,12 @@ def people_value(
         alone = catalog.replace(people=(person,))
         placed = solve(alone, within(request, end, solves), settings)
         solves -= 1
-
-        def key(candidate: Candidate, request: Any = request) -> Any:
-            return objective_key(candidate, request)
-
         best = placed.best
-        effect = _effect(person.id, best, without, placed, key)
         rows.append(
             PersonEffect(
                 person.id,
                 product.id,
-                effect,
+                _effect(person.id, placed, without, request),
                 best.hub if best is not None and best.person == person.id else None,
                 None if best is None else best.cost,
                 None if best is None else best.lead_time,

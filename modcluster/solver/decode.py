@@ -62,8 +62,7 @@ def decode(compiled: Compiled, solver: cp_model.CpSolver, rank: int, proven: boo
 
 def solution_system(compiled: SystemVars, solver: cp_model.CpSolver) -> GreedySystem:
     """The solver's current solution as a system with its schedule and figures (as the model has them)."""
-    key = next(key for key, lit in compiled.hub_option.items() if solver.boolean_value(lit))
-    option = next(h for h in compiled.instance.hubs if h.key == key)
+    option = next(h for h in compiled.instance.hubs if solver.boolean_value(compiled.hub_option[h.key]))
     hub = option.org
     chosen: list[GreedyModule] = []
     for mv in compiled.modules:
@@ -98,7 +97,7 @@ def candidate_of(
     whose onboarding this system pays (a plan entry's; default: every partner).
     """
     hub = system.hub
-    hub_option = next(h for h in inst.hubs if h.org == hub and h.person == system.person)
+    hub_option = inst.hub_option(hub, system.person)
     modules: list[ModuleChoice] = []
     steps_cents = modules_cents = licence_cents = 0
     for plan, gm in zip(inst.modules, system.modules, strict=True):

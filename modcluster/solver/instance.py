@@ -93,11 +93,12 @@ class HubOption:
     person: str | None = None
     person_cents: int = 0
     ready_day: int = 0
+    key: str = field(init=False)
+    """What tells this hub option from the others (:func:`~modcluster.solver.rules.people.hub_key`)."""
 
-    @property
-    def key(self) -> str:
-        """What tells this hub option from the others (:func:`~modcluster.solver.rules.people.hub_key`)."""
-        return hub_key(self.org, self.person)
+    def __post_init__(self) -> None:
+        """Compute the key once: every rule looks bridges up by it."""
+        object.__setattr__(self, "key", hub_key(self.org, self.person))
 
     def house(self, kind: str) -> str | None:
         """The hub's house variant for an interface kind."""
@@ -135,6 +136,11 @@ class Instance:
     budget_cents: int | None
     deadline: int | None
     onboarding: dict[tuple[str, str], int] = field(repr=False)
+
+    def hub_option(self, org: str, person: str | None = None) -> HubOption:
+        """The hub option of ``org`` with ``person`` placed (None: nobody)."""
+        key = hub_key(org, person)
+        return next(h for h in self.hubs if h.key == key)
 
     def onboarding_cents(self, hub: str, partner: str) -> int:
         """Cents the hub pays to on-board ``partner`` (0 with a tie or for itself)."""
@@ -253,8 +259,11 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
         kind = catalog.interface_by_id[link.interface]
         bridge_cents: dict[str, int] = {}
         bridge_days: dict[str, int] = {}
+        figures: dict[Decimal, tuple[int, int]] = {}  # by bridging factor: a handful across many hub options
         for hub in hubs:
-            bridge_cents[hub.key], bridge_days[hub.key] = bridge_figures(kind, hub.bridging)
+            if hub.bridging not in figures:
+                figures[hub.bridging] = bridge_figures(kind, hub.bridging)
+            bridge_cents[hub.key], bridge_days[hub.key] = figures[hub.bridging]
         links.append(
             LinkPlan(
                 li, index_of[link.between[0]], index_of[link.between[1]], link.interface, bridge_cents, bridge_days

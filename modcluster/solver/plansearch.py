@@ -345,8 +345,7 @@ def _only(inst: Instance, system: GreedySystem) -> Instance:
         else:
             seeds = (gm.seed,) if gm.seed is not None else None
             plans.append(ModulePlan(plan.module, (), tuple((o,) for o in gm.steps), seeds))
-    hub = next(h for h in inst.hubs if h.org == system.hub and h.person == system.person)
-    return replace(inst, hubs=(hub,), modules=tuple(plans))
+    return replace(inst, hubs=(inst.hub_option(system.hub, system.person),), modules=tuple(plans))
 
 
 def _within(instances: Sequence[Instance], known: _Bounds, incumbent: PlanOutcome, request: Request) -> list[Instance]:

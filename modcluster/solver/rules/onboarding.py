@@ -49,23 +49,25 @@ def onboarding_fees(
 ) -> dict[tuple[str, str], int]:
     """The onboarding fee in cents of every (hub, participant) pair that pays one (ties and zero fees left out).
 
-    Membership sets are built once, so the work is linear in the pairs.
+    Membership sets are built once, so the work is linear in the pairs. Fees
+    are the organisation's: a hub organisation with several hub options (a
+    person placed or not) is priced once.
     """
     fees: dict[tuple[str, str], int] = {}
-    members = [(frozenset(i.members), i.onboarding_cost) for i in catalog.intermediaries]
     ties = catalog.ties
     with localcontext(exact()):
+        members = [(frozenset(i.members), to_cents(i.onboarding_cost)) for i in catalog.intermediaries]
         default_fee = to_cents(catalog.defaults.onboarding_cost)
-        for hub in hubs:
+        for org in dict.fromkeys(hub.org for hub in hubs):
             check_time()
-            mine = [(group, fee) for group, fee in members if hub.org in group]
+            mine = [(group, fee) for group, fee in members if org in group]
             for partner in participants:
-                if partner == hub.org or frozenset((hub.org, partner)) in ties:
+                if partner == org or frozenset((org, partner)) in ties:
                     continue
                 shared = [fee for group, fee in mine if partner in group]
-                cents = to_cents(min(shared)) if shared else default_fee
+                cents = min(shared) if shared else default_fee  # each fee rounded alone, so the least rounds least
                 if cents:
-                    fees[(hub.org, partner)] = cents
+                    fees[(org, partner)] = cents
     return fees
 
 

@@ -45,12 +45,16 @@ def _member(catalog: Catalog, intermediary: str, org: str) -> bool:
 
 
 def hub_key(org: str, person: str | None) -> str:
-    """What tells hub options apart: the organisation, and the person placed there (ids hold no spaces).
+    r"""What tells hub options apart: the organisation, and the person placed there.
+
+    The two are joined by U+001F, a control character no id may hold
+    (:func:`~modcluster.domain.values.normal_id`), so no organisation's id
+    is ever another option's key.
 
     >>> hub_key("sagamihara-precision", None), hub_key("sagamihara-precision", "kimura")
-    ('sagamihara-precision', 'sagamihara-precision with kimura')
+    ('sagamihara-precision', 'sagamihara-precision\x1fkimura')
     """
-    return org if person is None else f"{org} with {person}"
+    return org if person is None else f"{org}\x1f{person}"
 
 
 def integration_ready(modules_ready: int, available_day: int) -> int:
