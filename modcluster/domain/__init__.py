@@ -5,6 +5,7 @@ from ``modcluster.domain`` (each submodule's ``__all__`` is part of it).
 """
 
 from modcluster.domain.catalog import (
+    POLICY_KINDS,
     Capability,
     Catalog,
     Defaults,
@@ -18,6 +19,8 @@ from modcluster.domain.catalog import (
     Organization,
     OrgKind,
     Person,
+    Policy,
+    PolicyKind,
     ProcessOffer,
     Product,
     Relationship,
@@ -32,6 +35,7 @@ from modcluster.domain.catalog import (
 from modcluster.domain.checks import (
     MAX_LISTED,
     catalog_issues,
+    catalog_warnings,
     check_catalog,
     check_request,
     find_cycle,
@@ -127,6 +131,7 @@ __all__ = [
     "PERSON_DECISION",
     "PLAN_REQUEST_SCHEMA",
     "PLAN_SCHEMA",
+    "POLICY_KINDS",
     "READ_MAX_DIGITS",
     "READ_MAX_EXPONENT",
     "SOLUTION_SCHEMA",
@@ -170,6 +175,8 @@ __all__ = [
     "PlanRequest",
     "PlanTask",
     "PlannedEntry",
+    "Policy",
+    "PolicyKind",
     "Positive",
     "PositiveDecimal",
     "Problem",
@@ -195,6 +202,7 @@ __all__ = [
     "ValueStatus",
     "Weights",
     "catalog_issues",
+    "catalog_warnings",
     "ceil_decimal",
     "check_catalog",
     "check_plan_request",

@@ -21,6 +21,7 @@ from modcluster.domain.request import RequestDefaults
 from modcluster.domain.values import AttrValue, Count, Days, Id, Money, Positive, PositiveDecimal, Text
 
 __all__ = [
+    "POLICY_KINDS",
     "Capability",
     "Catalog",
     "Defaults",
@@ -34,6 +35,8 @@ __all__ = [
     "OrgKind",
     "Organization",
     "Person",
+    "Policy",
+    "PolicyKind",
     "ProcessOffer",
     "Product",
     "Relationship",
@@ -249,6 +252,36 @@ class Person(FrozenModel):
     via: Id | None = None
 
 
+PolicyKind = Literal["steps", "modules", "licences", "integration", "people"]
+"""The cost terms a policy can cover: a step's doer, a module's seller, a seed's licensor, the hub (last two)."""
+
+POLICY_KINDS: tuple[str, ...] = ("steps", "modules", "licences", "integration", "people")
+"""Every :data:`PolicyKind`, in the contract's order."""
+
+
+def _share(value: Decimal) -> Decimal:
+    if value > 1:
+        raise ValueError(f"a share is at most 1, got {value}")
+    return value
+
+
+class Policy(FrozenModel):
+    """A city's industry-promotion policy (MODEL.md v1.1 "Policies").
+
+    It refunds ``share`` of a system's **eligible amount** (the rounded cost
+    terms of the kinds in ``applies_to`` whose organisation is at one of
+    ``sites`` and, when set, a member of ``members_of``), at most ``cap`` per
+    system, rounded half-up to 0.01. Onboarding is never eligible.
+    """
+
+    id: Id
+    sites: tuple[Text, ...] = Field(min_length=1)
+    share: Annotated[PositiveDecimal, AfterValidator(_share)]
+    cap: Money | None = None
+    applies_to: tuple[PolicyKind, ...] = Field(default=("steps",), min_length=1)
+    members_of: Id | None = None
+
+
 class Relationship(FrozenModel):
     """An existing tie between two organisations (undirected)."""
 
@@ -329,6 +362,7 @@ class Catalog(FrozenModel):
     relationships: tuple[Relationship, ...] = ()
     products: tuple[Product, ...] = ()
     people: tuple[Person, ...] | None = None
+    policies: tuple[Policy, ...] | None = None
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, ignored_types=(cached_property,))
 
@@ -346,6 +380,11 @@ class Catalog(FrozenModel):
     def person_by_id(self) -> dict[str, Person]:
         """People (v1.1) by id; empty without ``people``."""
         return FrozenDict({p.id: p for p in self.people or ()})
+
+    @cached_property
+    def policy_by_id(self) -> dict[str, Policy]:
+        """Policies (v1.1) by id; empty without ``policies``."""
+        return FrozenDict({p.id: p for p in self.policies or ()})
 
     @cached_property
     def interface_by_id(self) -> dict[str, Interface]:

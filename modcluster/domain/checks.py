@@ -11,14 +11,16 @@ from __future__ import annotations
 import difflib
 import itertools
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
-from modcluster.domain.catalog import Catalog, Organization, Product, Requires
+from modcluster.domain.catalog import POLICY_KINDS, Catalog, Organization, Product, Requires
 from modcluster.domain.request import Request
 from modcluster.errors import CrossReferenceError, Issue, RequestError
 
 __all__ = [
     "MAX_LISTED",
     "catalog_issues",
+    "catalog_warnings",
     "check_catalog",
     "check_request",
     "find_cycle",
@@ -209,6 +211,7 @@ def catalog_issues(catalog: Catalog) -> list[Issue]:
                 issues.append(Issue(f"relationships[{ri}].between", "a relationship needs two different organizations"))
 
     issues += _people_issues(catalog, orgs)
+    issues += _policy_issues(catalog)
 
     for pi, product in enumerate(catalog.products):
         base = f"products[{pi}]"
@@ -279,6 +282,67 @@ def _people_issues(catalog: Catalog, orgs: set[str]) -> list[Issue]:
         if person.via is not None and person.via not in intermediaries:
             issues.append(Issue(f"{base}.via", f"unknown intermediary {person.via!r}"))
     return issues
+
+
+def _policy_issues(catalog: Catalog) -> list[Issue]:
+    """Problems of ``policies`` (MODEL.md v1.1 "Policies"): duplicate ids, ``members_of``, and shares over 1.
+
+    For every organisation and every kind of cost term, the shares of the
+    policies that can cover it must add up to at most 1, so that no term is
+    refunded more than it costs; the issue names the policies (once per set of
+    policies, with one organisation they meet at).
+    """
+    policies = catalog.policies or ()
+    if not policies:
+        return []
+    issues = _duplicates((p.id for p in policies), "policies", "policy")
+    members = {i.id: set(i.members) for i in catalog.intermediaries}
+    for pi, policy in enumerate(policies):
+        if policy.members_of is not None and policy.members_of not in members:
+            issues.append(Issue(f"policies[{pi}].members_of", f"unknown intermediary {policy.members_of!r}"))
+        issues += _duplicates(policy.sites, f"policies[{pi}].sites", "site")
+        issues += _duplicates(policy.applies_to, f"policies[{pi}].applies_to", "kind")
+    named: set[tuple[str, tuple[int, ...]]] = set()
+    for org in catalog.organizations:
+        covering = [
+            (pi, p)
+            for pi, p in enumerate(policies)
+            if org.site in p.sites and (p.members_of is None or org.id in members.get(p.members_of, ()))
+        ]
+        if len(covering) < 2:
+            continue
+        for kind in POLICY_KINDS:
+            over = [(pi, p) for pi, p in covering if kind in p.applies_to]
+            if sum((p.share for _, p in over), Decimal(0)) <= 1 or (kind, tuple(pi for pi, _ in over)) in named:
+                continue
+            named.add((kind, tuple(pi for pi, _ in over)))
+            ids = ", ".join(repr(p.id) for _, p in over)
+            total = sum((p.share for _, p in over), Decimal(0))
+            issues.append(
+                Issue(
+                    f"policies[{over[-1][0]}].share",
+                    f"policies {ids} could together refund {total} of one {kind} term of {org.id!r} "
+                    f"(at {org.site}); the shares covering one term must add up to at most 1",
+                )
+            )
+    return issues
+
+
+def catalog_warnings(catalog: Catalog) -> list[Issue]:
+    """What is valid but probably not meant: a policy site where no organisation is.
+
+    >>> cat = Catalog(organizations=[{"id": "a", "site": "Hachioji"}],
+    ...               policies=[{"id": "p", "sites": ["Sagamihara"], "share": 0.5}])
+    >>> [w.render() for w in catalog_warnings(cat)]
+    ["policies[0].sites[0]: no organization is at 'Sagamihara': the policy covers nothing there"]
+    """
+    sites = {o.site for o in catalog.organizations if o.site is not None}
+    return [
+        Issue(f"policies[{pi}].sites[{si}]", f"no organization is at {site!r}: the policy covers nothing there")
+        for pi, policy in enumerate(catalog.policies or ())
+        for si, site in enumerate(policy.sites)
+        if site not in sites
+    ]
 
 
 def check_catalog(catalog: Catalog, file: str | None = None) -> Catalog:

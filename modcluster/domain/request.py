@@ -59,6 +59,7 @@ class RequestDefaults(FrozenModel):
     candidates: Positive = 3
     time_limit: PositiveDecimal = Decimal(10)
     people: bool = True
+    policies: bool = True
 
 
 class Request(RequestDefaults):

@@ -122,7 +122,11 @@ class LinkResult:
 
 @dataclass(frozen=True, slots=True)
 class CostBreakdown:
-    """Cost terms by kind; ``integration`` is the design fee plus the bridges; ``people`` the placement's fee (v1.1)."""
+    """Cost terms by kind; ``integration`` is the design fee plus the bridges; ``people`` the placement's fee (v1.1).
+
+    ``subsidies`` (v1.1 "Policies") is the policies' total refund: a positive
+    amount that is subtracted, so :attr:`total` is the net cost.
+    """
 
     integration: Decimal
     steps: Decimal
@@ -130,11 +134,17 @@ class CostBreakdown:
     licences: Decimal
     onboarding: Decimal
     people: Decimal = Decimal(0)
+    subsidies: Decimal = Decimal(0)
+
+    @property
+    def gross(self) -> Decimal:
+        """Sum of the terms, before refunds."""
+        return self.integration + self.steps + self.modules + self.licences + self.onboarding + self.people
 
     @property
     def total(self) -> Decimal:
-        """Sum of the terms."""
-        return self.integration + self.steps + self.modules + self.licences + self.onboarding + self.people
+        """The net cost: the terms less the refunds."""
+        return self.gross - self.subsidies
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +164,8 @@ class Candidate:
     person: str | None = None
     with_people: bool = False
     """Whether the catalog has ``people``: then the JSON carries ``person`` and ``cost_breakdown.people``."""
+    with_policies: bool = False
+    """Whether the catalog has ``policies``: then the JSON carries ``cost_breakdown.subsidies``."""
 
     def signature(self) -> tuple[Any, ...]:
         """What makes two candidates *different* in the contract's sense (the person placed too)."""
@@ -192,6 +204,8 @@ class Candidate:
         if self.with_people:
             out["person"] = self.person
             out["cost_breakdown"]["people"] = b.people
+        if self.with_policies:
+            out["cost_breakdown"]["subsidies"] = b.subsidies
         return out
 
 

@@ -37,8 +37,9 @@ from modcluster.solver.rules.handover import post_handovers
 from modcluster.solver.rules.interfaces import post_interfaces
 from modcluster.solver.rules.limits import post_limits
 from modcluster.solver.rules.onboarding import post_onboarding
+from modcluster.solver.rules.policies import post_policies
 from modcluster.solver.rules.sources import post_hub, post_integration, post_sources
-from modcluster.solver.rules.variables import ModelParts, ModuleVars, SlotVars, linear_sum
+from modcluster.solver.rules.variables import ModelParts, ModuleVars, SlotVars
 
 __all__ = [
     "Compiled",
@@ -131,7 +132,7 @@ def compile_model(inst: Instance, *, guarded: bool = False) -> Compiled:
         raise ModelSizeError(f"the schedule could last {horizon} days; durations this long are refused")
     parts = ModelParts(inst, cp_model.CpModel(), horizon, guarded)
     post_system(parts)
-    cost = linear_sum(parts.costs)
+    cost = post_policies(parts)  # the terms less the refunds (the terms alone without policies)
     post_limits(parts, cost)
     post_lead_floor(parts)
     assert parts.lead is not None and parts.integration_start is not None

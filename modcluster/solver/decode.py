@@ -11,9 +11,10 @@ from ortools.sat.python import cp_model
 from modcluster.domain import Candidate, CostBreakdown, LinkResult, ModuleChoice, SeedChoice, StepChoice
 from modcluster.errors import SolverError
 from modcluster.solver.compile import Compiled, ModuleVars, SlotVars
-from modcluster.solver.hint import GreedyModule, GreedySystem
+from modcluster.solver.hint import GreedyModule, GreedySystem, policy_terms
 from modcluster.solver.instance import Instance, Option
 from modcluster.solver.rules.onboarding import onboarding_total, partners_of
+from modcluster.solver.rules.policies import refunds
 
 __all__ = ["SystemVars", "candidate_of", "decode", "solution_system", "system_of_candidate"]
 
@@ -129,17 +130,20 @@ def candidate_of(
                 )
             )
     links = []
-    integration_cents = hub_option.design_cents - hub_option.person_cents  # the design fee; the person's fee apart
+    bridge_cents = 0
     integration_days = hub_option.integration_days
     for link, link_plan, matched in zip(inst.product.links, inst.links, system.matched, strict=True):
         if not matched:
-            integration_cents += link_plan.bridge_cents[hub_option.key]
+            bridge_cents += link_plan.bridge_cents[hub_option.key]
             integration_days += link_plan.bridge_days[hub_option.key]
         links.append(LinkResult(link.between, link.interface, matched))
+    integration_cents = hub_option.design_cents - hub_option.person_cents + bridge_cents  # the person's fee apart
     partners = tuple(sorted(system.partners))
     onboarding_cents = onboarding_total(inst, hub, partners if pays_for is None else sorted(pays_for))
     people_cents = hub_option.person_cents
+    subsidy_cents = sum(refunds(inst.policies, policy_terms(hub_option, system.modules, bridge_cents)))
     total = integration_cents + steps_cents + modules_cents + licence_cents + onboarding_cents + people_cents
+    total -= subsidy_cents
     if total != system.cents:
         raise SolverError(f"internal: summed cost {total} differs from the system's {system.cents}")
     start, lead = system.integration_start, system.lead
@@ -164,9 +168,11 @@ def candidate_of(
             licences=_money(licence_cents),
             onboarding=_money(onboarding_cents),
             people=_money(people_cents),
+            subsidies=_money(subsidy_cents),
         ),
         person=system.person,
         with_people=inst.catalog.people is not None,
+        with_policies=inst.catalog.policies is not None,
     )
 
 

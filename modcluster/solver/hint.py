@@ -31,6 +31,7 @@ from modcluster.solver.rules.interfaces import link_matched, module_variant
 from modcluster.solver.rules.limits import meets_limits
 from modcluster.solver.rules.onboarding import onboarding_total, partners_of
 from modcluster.solver.rules.people import hub_key, integration_ready
+from modcluster.solver.rules.policies import refunds
 from modcluster.solver.rules.variables import ModuleVars, SlotVars
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "greedy",
     "made_module",
     "nearby",
+    "policy_terms",
     "smallest_sums",
     "system_cost",
     "system_of",
@@ -227,19 +229,42 @@ def _system(inst: Instance, hub: HubOption, chosen: list[GreedyModule] | None = 
 
 
 def system_cost(inst: Instance, hub: HubOption, modules: Sequence[GreedyModule]) -> tuple[int, tuple[bool, ...]]:
-    """A system's exact cost in cents, and which links are matched."""
+    """A system's exact cost in cents (less the refunds of the policies in effect), and which links are matched."""
     partners = partners_of(hub.org, (o.org for gm in modules for o in gm.tasks))
     cents = hub.design_cents + sum(o.cents for gm in modules for o in gm.tasks)
     cents += onboarding_total(inst, hub.org, partners)
     matched = []
+    bridges = 0
     for link in inst.links:
         ok = link_matched(
             module_variant(modules[link.a].buy, hub, link.kind), module_variant(modules[link.b].buy, hub, link.kind)
         )
         matched.append(ok)
         if not ok:
-            cents += link.bridge_cents[hub.key]
+            bridges += link.bridge_cents[hub.key]
+    cents += bridges
+    if inst.policies:
+        cents -= sum(refunds(inst.policies, policy_terms(hub, modules, bridges)))
     return cents, tuple(matched)
+
+
+def policy_terms(hub: HubOption, modules: Sequence[GreedyModule], bridge_cents: int) -> list[tuple[str, str, int]]:
+    """A system's cost terms a policy may cover, as (kind, organisation, cents): what :func:`refunds` reads.
+
+    The hub's design fee and bridges (``integration``), the person's fee
+    (``people``), each step, bought module and licence at its organisation.
+    """
+    terms = [("integration", hub.org, hub.design_cents - hub.person_cents + bridge_cents)]
+    if hub.person_cents:
+        terms.append(("people", hub.org, hub.person_cents))
+    for gm in modules:
+        if gm.buy is not None:
+            terms.append(("modules", gm.buy.org, gm.buy.cents))
+            continue
+        if gm.seed is not None:
+            terms.append(("licences", gm.seed.org, gm.seed.cents))
+        terms.extend(("steps", o.org, o.cents) for o in gm.steps)
+    return terms
 
 
 def smallest_sums(lists: Sequence[Sequence[tuple[int, _T]]], n: int) -> list[tuple[int, list[_T]]]:

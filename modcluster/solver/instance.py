@@ -29,6 +29,7 @@ from modcluster.solver.rules.interfaces import bridge_figures
 from modcluster.solver.rules.limits import budget_cents, org_allowed
 from modcluster.solver.rules.onboarding import onboarding_fees
 from modcluster.solver.rules.people import hub_key, placements
+from modcluster.solver.rules.policies import PolicyPlan, policy_plans
 from modcluster.solver.rules.tasks import lot_cents, money_cents, task_days
 from modcluster.solver.selection import narrow_to_request
 
@@ -136,6 +137,8 @@ class Instance:
     budget_cents: int | None
     deadline: int | None
     onboarding: dict[tuple[str, str], int] = field(repr=False)
+    policies: tuple[PolicyPlan, ...] = ()
+    """The policies in effect (v1.1), empty without any or with ``policies: false``."""
 
     def hub_option(self, org: str, person: str | None = None) -> HubOption:
         """The hub option of ``org`` with ``person`` placed (None: nobody)."""
@@ -283,6 +286,7 @@ def prepare(catalog: Catalog, request: Request) -> Instance:
         budget_cents=budget_cents(request),
         deadline=request.limits.deadline,
         onboarding={},
+        policies=policy_plans(catalog, request),
     )
     instance.onboarding.update(onboarding_fees(catalog, instance.hubs, instance.participants))
     return narrow_to_request(instance, request)

@@ -45,6 +45,7 @@ from modcluster.solver.planbound import EntryBound
 from modcluster.solver.rules.capacity import post_shared_capacity
 from modcluster.solver.rules.limits import post_limits
 from modcluster.solver.rules.onboarding import post_shared_onboarding
+from modcluster.solver.rules.policies import post_policies
 from modcluster.solver.rules.release import post_release
 from modcluster.solver.rules.variables import ModelParts, ModuleVars, linear_sum
 
@@ -187,7 +188,7 @@ def compile_plan(
     extra_cents = model.new_int_var(0, cost_bound, "relax:money") if relax == "money" else None
     for index, (entry, pays) in enumerate(zip(entries, paid, strict=True)):
         entry.paid = pays
-        entry.cost = linear_sum(entry.parts.costs)
+        entry.cost = post_policies(entry.parts)  # each entry is a system: its own refunds and caps
         post_limits(entry.parts, entry.cost, extra_days=extra_days, extra_cents=extra_cents)
         post_lead_floor(entry.parts, entry.release)
         if bounds is not None:

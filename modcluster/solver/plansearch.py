@@ -107,6 +107,8 @@ def search_plan(
     model, and ``settings.hint=False`` drops the hints: together, the plain
     CP-SAT model of the plan (the benchmarks' peer).
     """
+    if any(inst.policies for inst in instances):  # the bounds and dominance reason on gross cents
+        settings = replace(settings, dominance=False, bounds=False)
     groups = components(instances, budget_cents is not None or not settings.decompose)
     hinted = list(hints) if settings.hint else []
     hinted += [None] * (len(instances) - len(hinted))

@@ -33,6 +33,7 @@ from modcluster.solver.leadbound import relaxed_bound
 from modcluster.solver.objective import LexResult, Minimiser, ObjectiveOrder, objective_key
 from modcluster.solver.prune import lower_bound, option_count, prune, restrict_hub
 from modcluster.solver.rules.distinct import candidate_signature
+from modcluster.solver.rules.policies import refund_ceiling
 
 __all__ = ["COST_FIRST", "LEAD_FIRST", "NEARBY", "NEARBY_MOST", "SETTLE", "SearchOutcome", "search_hubs"]
 
@@ -124,6 +125,8 @@ def search_hubs(
     finding none proves that none is better; the configurator asks so.
     """
     k = request.candidates
+    if inst.policies:  # the bounds, pruning and settling reason on gross cents, which a refund can undercut
+        settings = replace(settings, dominance=False, bounds=False, fixing=False, settle=False)
     horizon = schedule_horizon(inst)
     if inst.deadline is not None:
         horizon = min(horizon, inst.deadline)
@@ -143,6 +146,8 @@ def search_hubs(
         bound = lower_bound(sub)
         if bound is None:
             continue
+        if sub.policies:  # a gross bound less the most the policies could refund
+            bound = (bound[0] - refund_ceiling(sub.policies, cost_upper_bound(sub)), bound[1])
         hubs.append(_Hub(sub, level=0 if settings.bounds else 2, bound=bound))
         queue.append((order.value(*bound) if settings.bounds else 0, len(hubs) - 1))
     heapq.heapify(queue)

@@ -92,7 +92,9 @@ def hub_view(inst: Instance, hub: str, request: Request) -> HubView | None:
     if sub.deadline is not None:
         horizon = min(horizon, sub.deadline)
     order = ObjectiveOrder.for_request(request, cost_bound=cost_upper_bound(sub), lead_bound=horizon)
-    prices = None if order.keys[0] == LEAD_FIRST else lagrangian(sub)
+    # Lead time first: no prices. Policies in effect: the prices and settling reason on gross cents,
+    # which a refund can undercut, so every value goes to the hub's search (rules/policies.py).
+    prices = None if order.keys[0] == LEAD_FIRST or sub.policies else lagrangian(sub)
     return HubView(sub, order, prices)
 
 

@@ -173,6 +173,8 @@ def check_cost(figures: SystemFigures, rep: Reported) -> list[Problem]:
         want: Decimal = getattr(figures.breakdown, key)
         if got is not None and got != want:
             terms = [f"{t.place} {t.amount}" for t in figures.terms if t.kind == key]
+            if key == "subsidies":
+                terms = [f"{policy} {refund} of {eligible}" for policy, eligible, refund in figures.refunds]
             problems.append(("cost_breakdown", f"{key} is {got}, expected {want} ({'; '.join(terms) or 'no terms'})"))
     if rep.cost is not None and rep.cost != figures.cost:
         problems.append(("cost", f"is {rep.cost}, expected {figures.cost}"))
@@ -231,6 +233,7 @@ def eligible_figures(
         return problems, None
     problems += hub_problems(catalog, request, product, rep.hub, rep.person)
     problems += _person_listing(catalog, rep)
+    problems += _subsidies_listing(catalog, rep)
     listed, whole = _module_list_problems(product, rep)
     problems += listed
     for module in product.modules:
@@ -262,6 +265,16 @@ def _person_listing(catalog: Catalog, rep: Reported) -> list[Problem]:
     if not has and "people" in rep.breakdown:
         problems.append(("cost_breakdown", "unknown key 'people': the catalog has no people"))
     return problems
+
+
+def _subsidies_listing(catalog: Catalog, rep: Reported) -> list[Problem]:
+    """``cost_breakdown.subsidies`` appears exactly when the catalog has ``policies`` (MODEL.md v1.1)."""
+    has = catalog.policies is not None
+    if has and rep.breakdown and "subsidies" not in rep.breakdown:
+        return [("cost_breakdown", "'subsidies' is missing: the catalog has policies")]
+    if not has and "subsidies" in rep.breakdown:
+        return [("cost_breakdown", "unknown key 'subsidies': the catalog has no policies")]
+    return []
 
 
 def check_candidate(

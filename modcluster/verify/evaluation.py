@@ -54,6 +54,7 @@ from modcluster.verify.figures import (
     render,
     seed_offer,
 )
+from modcluster.verify.policies import policy_refunds
 
 __all__ = [
     "bridge_figures",
@@ -149,13 +150,16 @@ def _network(catalog: Catalog) -> tuple[frozenset[tuple[str, str]], dict[str, se
     return ties, member_of
 
 
-def cost_breakdown(terms: Sequence[CostTerm]) -> tuple[CostBreakdown, Decimal]:
-    """Sum the rounded terms by kind, and all of them: the cost breakdown and the cost."""
+def cost_breakdown(
+    terms: Sequence[CostTerm], refunds: Sequence[tuple[str, Decimal, Decimal]] = ()
+) -> tuple[CostBreakdown, Decimal]:
+    """Sum the rounded terms by kind, and all of them less the policies' refunds: the cost breakdown and the cost."""
     with decimal.localcontext(exact()):
-        sums = {kind: Decimal(0) for kind in BREAKDOWN_KEYS}
+        sums = {kind: Decimal(0) for kind in BREAKDOWN_KEYS if kind != "subsidies"}
         for term in terms:
             sums[term.kind] += term.amount
-        return CostBreakdown(**sums), sum((t.amount for t in terms), Decimal(0))
+        subsidies = sum((refund for _, _, refund in refunds), Decimal(0))
+        return CostBreakdown(**sums, subsidies=subsidies), sum((t.amount for t in terms), Decimal(0)) - subsidies
 
 
 # --------------------------------------------------------------------------- a whole system
@@ -195,7 +199,7 @@ def _add_bought(draft: _Draft, catalog: Catalog, module: Module, source: BuyChoi
         return
     days = task_days(offer.setup_days, offer.units_per_day, draft.quantity)
     draft.last[module.id] = draft.add(TaskFigure(place, "module", module.id, None, org.id, days))
-    draft.terms.append(CostTerm("modules", place, lot_cost(offer.setup_cost, offer.unit_cost, draft.quantity)))
+    draft.terms.append(CostTerm("modules", place, lot_cost(offer.setup_cost, offer.unit_cost, draft.quantity), org.id))
     draft.variants[module.id] = offer.variants
 
 
@@ -216,7 +220,7 @@ def _add_made(draft: _Draft, catalog: Catalog, hub: Organization, module: Module
         else:
             previous = draft.add(TaskFigure(seed_place, "seed", module.id, None, org.id, seed.transfer_days))
             with decimal.localcontext(exact()):
-                draft.terms.append(CostTerm("licences", seed_place, round_money(seed.license_fee)))
+                draft.terms.append(CostTerm("licences", seed_place, round_money(seed.license_fee), org.id))
     for index, (org_id, offer_id) in enumerate(source.steps):
         step_place = f"{place} step {index + 1}"
         org = catalog.org_by_id.get(org_id)
@@ -230,7 +234,7 @@ def _add_made(draft: _Draft, catalog: Catalog, hub: Organization, module: Module
         days = task_days(process.setup_days, process.units_per_day, draft.quantity)
         current = draft.add(TaskFigure(step_place, "step", module.id, index, org.id, days))
         cost = lot_cost(process.setup_cost, process.unit_cost, draft.quantity)
-        draft.terms.append(CostTerm("steps", step_place, cost))
+        draft.terms.append(CostTerm("steps", step_place, cost, org.id))
         if previous is not None:
             draft.precede(previous, current)
         previous = current
@@ -250,9 +254,9 @@ def _integration(
     problems: list[Problem] = []
     bridge_days = 0
     with decimal.localcontext(exact()):
-        terms = [CostTerm("integration", "design fee", round_money(hub.design_fee))]
+        terms = [CostTerm("integration", "design fee", round_money(hub.design_fee), hub.id)]
         if person is not None:
-            terms.append(CostTerm("people", f"placement of {person.id}", round_money(person.fee)))
+            terms.append(CostTerm("people", f"placement of {person.id}", round_money(person.fee), hub.id))
     bridging = hub.bridging if person is None or person.bridging is None else person.bridging
     for link in product.links:
         a, b = link.between
@@ -268,7 +272,7 @@ def _integration(
             continue
         days, cost = bridge_figures(kind, bridging)
         bridge_days += days
-        terms.append(CostTerm("integration", f"bridge {a}-{b} {link.interface}", cost))
+        terms.append(CostTerm("integration", f"bridge {a}-{b} {link.interface}", cost, hub.id))
     return links, bridge_days, terms, problems
 
 
@@ -340,7 +344,8 @@ def evaluate(
     onboarding = _onboarding(catalog, hub.id, partners)
     terms = integration_terms + draft.terms
     terms += [CostTerm("onboarding", f"onboarding {partner}", amount) for partner, amount in onboarding]
-    breakdown, cost = cost_breakdown(terms)
+    refunds = policy_refunds(catalog, request, terms)
+    breakdown, cost = cost_breakdown(terms, refunds)
     figures = SystemFigures(
         hub=hub.id,
         sources=tuple((m.id, sources[m.id]) for m in product.modules),
@@ -355,6 +360,7 @@ def evaluate(
         onboarding=tuple(onboarding),
         person=person_id,
         available_day=0 if person is None else person.available_day,
+        refunds=refunds,
     )
     return figures, []
 

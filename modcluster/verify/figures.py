@@ -112,7 +112,7 @@ def signature(hub: str, sources: Sequence[tuple[str, ModuleSource]], person: str
 # --------------------------------------------------------------------------- figures
 
 #: The keys of ``cost_breakdown`` (the kinds of :class:`CostTerm`), in the order of the contract.
-BREAKDOWN_KEYS = ("integration", "steps", "modules", "licences", "onboarding", "people")
+BREAKDOWN_KEYS = ("integration", "steps", "modules", "licences", "onboarding", "people", "subsidies")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,11 +154,15 @@ class CostTerm:
         place: What it is, e.g. ``module housing step 1``, ``design fee``,
             ``bridge housing-head mech-mount``, ``onboarding sagami-plating``.
         amount: The rounded amount.
+        organization: Who is paid (a step's doer, a module's seller, a seed's
+            licensor, the hub for the integration and a person's fee): what a
+            policy's sites and ``members_of`` read; None for onboarding.
     """
 
     kind: str
     place: str
     amount: Decimal
+    organization: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +196,8 @@ class SystemFigures:
     onboarding: tuple[tuple[str, Decimal], ...] = field(default=())
     person: str | None = None
     available_day: int = 0
+    refunds: tuple[tuple[str, Decimal, Decimal], ...] = ()
+    """Each policy in effect (v1.1): its id, eligible amount and refund."""
 
     @property
     def integration(self) -> int:

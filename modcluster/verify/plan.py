@@ -108,7 +108,7 @@ def onboarding_paid(figures: SystemFigures, tied: set[Pair]) -> SystemFigures:
         return figures
     places = {f"onboarding {p}" for p in waived}  # the place evaluation gives a partner's onboarding term
     terms = tuple(t for t in figures.terms if not (t.kind == "onboarding" and t.place in places))
-    breakdown, cost = cost_breakdown(terms)
+    breakdown, cost = cost_breakdown(terms, figures.refunds)  # onboarding is never eligible: the refunds stand
     onboarding = tuple((p, a) for p, a in figures.onboarding if p not in waived)
     return dataclasses.replace(figures, terms=terms, breakdown=breakdown, cost=cost, onboarding=onboarding)
 

@@ -180,7 +180,7 @@ def _read_claims(cand: Mapping[str, Any], reader: Reader, rep: Reported) -> None
     breakdown = reader.mapping(cand.get("cost_breakdown"), "", "'cost_breakdown'")
     if breakdown is not None:
         for key in BREAKDOWN_KEYS:
-            if key != "people" or key in breakdown:  # `people` only with a catalog's people
+            if key not in ("people", "subsidies") or key in breakdown:  # only with a catalog's people, policies
                 rep.breakdown[key] = reader.money(breakdown, key, "cost_breakdown")
         for key in breakdown:
             if key not in BREAKDOWN_KEYS:

@@ -87,5 +87,5 @@ def post_interfaces(parts: ModelParts) -> None:
             model.add(bridge >= parts.hub_option[h.key] - match)
             model.add(bridge <= parts.hub_option[h.key])
             model.add(bridge <= 1 - match)
-            parts.costs.append(cents * bridge)
+            parts.add_cost("integration", h.org, cents, bridge)
             parts.integration_days.append(days * bridge)

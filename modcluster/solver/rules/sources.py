@@ -45,7 +45,10 @@ def post_hub(parts: ModelParts) -> None:
         else:
             parts.hub[org] = model.new_bool_var(f"hub:{org}")
             model.add(parts.hub[org] == linear_sum(lits))
-    parts.costs.extend(h.design_cents * parts.hub_option[h.key] for h in inst.hubs)
+    for h in inst.hubs:
+        parts.add_cost("integration", h.org, h.design_cents - h.person_cents, parts.hub_option[h.key])
+        if h.person_cents:
+            parts.add_cost("people", h.org, h.person_cents, parts.hub_option[h.key])
     parts.integration_days.extend(h.integration_days * parts.hub_option[h.key] for h in inst.hubs)
 
 
@@ -56,16 +59,16 @@ def post_sources(parts: ModelParts) -> None:
         check_time()
         mid = plan.module.id
         make = model.new_bool_var(f"make:{mid}") if plan.can_make else None
-        buy = post_task_slot(parts, f"buy:{mid}", plan.buy) if plan.buy else None
+        buy = post_task_slot(parts, f"buy:{mid}", plan.buy, "modules") if plan.buy else None
         model.add(linear_sum([*(buy.lits if buy else []), *([make] if make is not None else [])]) == 1)
         steps: list[SlotVars] = []
         seed = None
         if make is not None:
             if plan.seeds is not None:
-                seed = post_task_slot(parts, f"seed:{mid}", plan.seeds)
+                seed = post_task_slot(parts, f"seed:{mid}", plan.seeds, "licences")
                 model.add(linear_sum(seed.lits) == make)
             for index, options in enumerate(plan.steps or ()):
-                step = post_task_slot(parts, f"step:{mid}[{index}]", options)
+                step = post_task_slot(parts, f"step:{mid}[{index}]", options, "steps")
                 model.add(linear_sum(step.lits) == make)
                 steps.append(step)
             chain = ([seed] if seed else []) + steps

@@ -61,8 +61,11 @@ def money_cents(amount: Decimal) -> int:
         return to_cents(amount)
 
 
-def post_task_slot(parts: ModelParts, name: str, options: tuple[Option, ...]) -> SlotVars:
+def post_task_slot(parts: ModelParts, name: str, options: tuple[Option, ...], kind: str) -> SlotVars:
     """One task slot in the model: an option literal per eligible offer, its start, end and cost term.
+
+    ``kind`` is the slot's kind of cost term (``steps``, ``modules`` or
+    ``licences``), what a policy reads (:mod:`~modcluster.solver.rules.policies`).
 
     ``end = start + sum(days * option)``; each option adds ``cents * option``
     to the cost and, when it lasts a day or more, an optional interval at its
@@ -88,7 +91,7 @@ def post_task_slot(parts: ModelParts, name: str, options: tuple[Option, ...]) ->
     model.add(end == start + linear_sum([o.days * lit for o, lit in zip(options, lits, strict=True)]))
     slot = SlotVars(options, lits, org_lits, start, end)
     for option, lit in zip(options, slot.lits, strict=True):
-        parts.costs.append(option.cents * lit)
+        parts.add_cost(kind, option.org, option.cents, lit)
         task_interval(parts, slot, option, lit, name)
     for org, lit in slot.org_lits.items():
         parts.org_tasks[org].append(lit)

@@ -74,6 +74,7 @@ class ModelParts:
     hub_option: dict[str, cp_model.IntVar] = field(default_factory=dict)
     modules: list[ModuleVars] = field(default_factory=list)
     costs: list[cp_model.LinearExprT] = field(default_factory=list)
+    terms: list[tuple[str, str, int, cp_model.IntVar]] = field(default_factory=list)
     integration_days: list[cp_model.LinearExprT] = field(default_factory=list)
     org_tasks: dict[str, list[cp_model.IntVar]] = field(default_factory=lambda: defaultdict(list))
     intervals: dict[str, list[cp_model.IntervalVar]] = field(default_factory=lambda: defaultdict(list))
@@ -84,6 +85,12 @@ class ModelParts:
     guards: dict[str, cp_model.IntVar] = field(default_factory=dict)
     integration_start: cp_model.IntVar | None = None
     lead: cp_model.IntVar | None = None
+
+    def add_cost(self, kind: str, org: str, cents: int, lit: cp_model.IntVar) -> None:
+        """A cost term ``cents * lit`` of a policy kind paid to ``org`` (what a policy may cover)."""
+        self.costs.append(cents * lit)
+        if self.inst.policies:  # recorded only when some policy could read it
+            self.terms.append((kind, org, cents, lit))
 
     def guard(self, name: str) -> list[cp_model.IntVar]:
         """The enforcement literal of a named limit: one assumption literal when guarded, else none."""
