@@ -108,6 +108,7 @@ def render_candidate(candidate: Candidate, catalog: Catalog | None = None) -> st
                 *((("people", b.people),) if candidate.with_people else ()),
             )
         )
+        + (f", less subsidies {format_money(b.subsidies)}" if candidate.with_policies else "")
     )
     out.append("")
     out += _gantt(candidate)
