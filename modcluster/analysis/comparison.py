@@ -100,6 +100,12 @@ def compare(catalog: Catalog, request: Request, candidates: list[Candidate]) -> 
         [c.cost_breakdown.onboarding for c in candidates])  # fmt: skip
     if any(c.with_people for c in candidates):  # v1.1: the person placed and the fee
         add("person placed", [c.person or "-" for c in candidates], [c.cost_breakdown.people for c in candidates])
+    if any(c.with_policies for c in candidates):  # v1.1: the refunds, subtracted
+        add(
+            "subsidies",
+            [", ".join(f"{p} {r}" for p, _, r in fig.refunds if r) or "-" for fig in figures],
+            [-c.cost_breakdown.subsidies for c in candidates],
+        )
     add("total cost", [str(c.cost) for c in candidates], [c.cost for c in candidates])
     add("total lead time", [f"{c.lead_time} days" for c in candidates], [None] * len(candidates))
     return Comparison(tuple(c.rank for c in candidates), tuple(rows))

@@ -10,6 +10,7 @@ from typing import Any
 from modcluster.domain import Candidate, Catalog, Gap, Request, Status, check_request
 from modcluster.errors import TimeLimitError, UndecidedError
 from modcluster.solver import GuardedModel, SolverSettings, minimal_conflict, prepare, static_gaps, time_limit
+from modcluster.verify import choices_of, evaluate_system
 
 __all__ = ["Diagnosis", "Relaxation", "explain"]
 
@@ -65,6 +66,11 @@ class Diagnosis:
             allowed, its person leading at its hub; None otherwise.
         placement_status: ``found``, ``none`` (proven: placements do not help),
             ``unknown`` (the time limit came first) or None (not asked).
+        subsidised: For a request with ``policies: false`` that has no system, in
+            a catalog with policies (v1.1): the best system once the policies
+            apply; None otherwise.
+        subsidised_status: As ``placement_status``, for the policies.
+        refunds: The policies that refund ``subsidised``, with their refunds.
     """
 
     product: str
@@ -75,6 +81,9 @@ class Diagnosis:
     relaxations: tuple[Relaxation, ...]
     placement: Candidate | None = None
     placement_status: str | None = None
+    subsidised: Candidate | None = None
+    subsidised_status: str | None = None
+    refunds: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def summary(self) -> str:
@@ -100,6 +109,11 @@ class Diagnosis:
             "placement": {
                 "status": self.placement_status,
                 "candidate": None if self.placement is None else self.placement.to_dict(),
+            },
+            "policies": {
+                "status": self.subsidised_status,
+                "candidate": None if self.subsidised is None else self.subsidised.to_dict(),
+                "refunds": [{"policy": p, "refund": r} for p, r in self.refunds],
             },
         }
 
@@ -149,7 +163,7 @@ def _explain(catalog: Catalog, request: Request, stop_at: float, settings: Solve
     """:func:`explain` once the request is checked, within ``stop_at``."""
     gaps = tuple(static_gaps(prepare(catalog, request)))
     if gaps:
-        return replace(Diagnosis(request.product, False, gaps, (), True, ()), **_placement(catalog, request, stop_at))
+        return replace(Diagnosis(request.product, False, gaps, (), True, ()), **_levers(catalog, request, stop_at))
     gm = GuardedModel(catalog, request, settings)
     checks = 4  # the conflict and three relaxations share what is left, each its part of the rest
     feasible: bool | None
@@ -181,27 +195,48 @@ def _explain(catalog: Catalog, request: Request, stop_at: float, settings: Solve
             relaxations.append(Relaxation(limit, current, least, found.candidate, found.proven))
     names = tuple(rule.text for rule in conflict[0]) if conflict else ()
     diagnosis = Diagnosis(request.product, feasible, (), names, conflict[1] if conflict else True, tuple(relaxations))
-    return replace(diagnosis, **_placement(catalog, request, stop_at)) if feasible is False else diagnosis
+    return replace(diagnosis, **_levers(catalog, request, stop_at)) if feasible is False else diagnosis
 
 
-def _placement(catalog: Catalog, request: Request, stop_at: float) -> dict[str, Any]:
-    """With ``people: false`` and people in the catalog: the best system once placements are allowed (v1.1).
+def _levers(catalog: Catalog, request: Request, stop_at: float) -> dict[str, Any]:
+    """What the levers the request turned off (v1.1 ``people: false``, ``policies: false``) would do.
 
-    What would make the request feasible when the request itself rules the
-    lever out; the time left is this check's.
+    Each is asked on its own (the other kept as the request has it), in an
+    even share of the time left: the best system once placements are allowed,
+    and once the policies apply (with the policies that refund it). What
+    would make the request feasible when the request itself rules the lever out.
     """
-    if request.people or not catalog.people:
-        return {}
+    found: dict[str, Any] = {}
+    asks = [lever for lever, off in (("people", not request.people and catalog.people),
+                                     ("policies", not request.policies and catalog.policies)) if off]  # fmt: skip
+    for done, lever in enumerate(asks):
+        best, status = _with_lever(catalog, request.with_changes(**{lever: True}), _share(stop_at, len(asks) - done))
+        if lever == "people":
+            found.update(placement=best, placement_status=status)
+        else:
+            found.update(subsidised=best, subsidised_status=status, refunds=_refunds(catalog, request, best))
+    return found
+
+
+def _with_lever(catalog: Catalog, allowed: Request, seconds: float) -> tuple[Candidate | None, str]:
+    """The best system of ``allowed`` within ``seconds``: found, proven none, or unknown."""
     from modcluster.engine import solve  # the engine, not the solver: its answer is verified
 
-    seconds = stop_at - time.monotonic()
     if seconds <= 0:
-        return {"placement_status": "unknown"}
-    allowed = request.with_changes(people=True, candidates=1, time_limit=Decimal(f"{max(seconds, 0.001):.3f}"))
-    solution = solve(catalog, allowed)
+        return None, "unknown"
+    solution = solve(catalog, allowed.with_changes(candidates=1, time_limit=Decimal(f"{max(seconds, 0.001):.3f}")))
     if solution.best is not None:
-        return {"placement": solution.best, "placement_status": "found"}
-    return {"placement_status": "none" if solution.status is Status.INFEASIBLE else "unknown"}
+        return solution.best, "found"
+    return None, "none" if solution.status is Status.INFEASIBLE else "unknown"
+
+
+def _refunds(catalog: Catalog, request: Request, best: Candidate | None) -> tuple[tuple[str, Decimal], ...]:
+    """The policies that refund ``best`` and by how much (the verifier's figures)."""
+    if best is None:
+        return ()
+    hub, choices = choices_of(best)
+    figures = evaluate_system(catalog, request.with_changes(policies=True), hub, choices, best.person)
+    return tuple((policy, refund) for policy, _, refund in figures.refunds if refund)
 
 
 def _share(stop_at: float, parts: int) -> float:

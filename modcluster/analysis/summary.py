@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from modcluster.domain import Catalog, default_request
+from modcluster.domain import Catalog, catalog_warnings, default_request
 from modcluster.solver import prepare, static_gaps
 
 __all__ = ["summarize"]
@@ -15,7 +15,9 @@ def summarize(catalog: Catalog) -> dict[str, Any]:
     """Counts, and per product its hubs and the requirements no one can serve.
 
     Gaps are those of the product's default request (quantity and filters
-    included), so ``unserved`` says what a planner would hit first.
+    included), so ``unserved`` says what a planner would hit first. With
+    ``people`` or ``policies`` (v1.1) their counts; ``warnings``: what is
+    valid but probably not meant (a policy site where no organisation is).
     """
     kinds = Counter(str(o.kind) if o.kind else "unspecified" for o in catalog.organizations)
     products = []
@@ -42,4 +44,7 @@ def summarize(catalog: Catalog) -> dict[str, Any]:
         "intermediaries": len(catalog.intermediaries),
         "relationships": len(catalog.relationships),
         "products": products,
+        **({"people": len(catalog.people)} if catalog.people is not None else {}),
+        **({"policies": len(catalog.policies)} if catalog.policies is not None else {}),
+        "warnings": [w.render() for w in catalog_warnings(catalog)],
     }

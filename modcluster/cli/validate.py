@@ -41,6 +41,9 @@ def run(args: argparse.Namespace) -> int:
         f"  capabilities: {summary['capabilities']}, interfaces: {summary['interfaces']}, "
         f"intermediaries: {summary['intermediaries']}, relationships: {summary['relationships']}"
     )
+    levers = [f"{name}: {summary[name]}" for name in ("people", "policies") if name in summary]
+    if levers:
+        print("  " + ", ".join(levers))
     print(f"  products: {len(summary['products'])}")
     for product in summary["products"]:
         print(
@@ -51,4 +54,18 @@ def run(args: argparse.Namespace) -> int:
         )
         for gap in product["unserved"]:
             print(f"      no organisation can serve: {gap}")
+    _warn(args.catalog, catalog)
     return ExitCode.OPTIMAL
+
+
+def _warn(path: str, catalog: Any) -> None:
+    """Print what is valid but probably not meant, located in the file (line and column) when it can be."""
+    from modcluster.domain import catalog_warnings
+    from modcluster.io import load_document
+    from modcluster.io.validation import locate_issues
+
+    warnings = catalog_warnings(catalog)
+    if not warnings:
+        return
+    for warning in locate_issues(warnings, load_document(path)):
+        print("warning: " + warning.render(path), file=sys.stderr)
