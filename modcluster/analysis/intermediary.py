@@ -86,7 +86,13 @@ def intermediary_value(
     >>> [(p.product, str(p.saving), len(p.introductions)) for p in value.products]
     [('mini-sensor', '220.00', 3)]
     """
-    bare = catalog.replace(intermediaries=())
+    # Without their on-boarding terms: every intermediary charges the default, which is what two
+    # organisations that share none pay. The intermediaries stay, so what else reads their members
+    # (a person's `via`, a policy's `members_of`, v1.1) is the same on both sides of the comparison.
+    default = catalog.defaults.onboarding_cost
+    bare = catalog.replace(
+        intermediaries=tuple(i.model_copy(update={"onboarding_cost": default}) for i in catalog.intermediaries)
+    )
     end = stop_at(seconds)
     results = []
     for done, product in enumerate(catalog.products):

@@ -32,7 +32,7 @@ __all__ = [
 CSV_COLUMNS = (
     "scenario", "status", "product", "quantity", "objective", "budget", "deadline", "max_partners", "sites",
     "exclude", "require", "hub_fixed", "cost", "lead_time", "hub", "partners", "proven_optimal", "candidates",
-    "seconds", "error",
+    "seconds", "error", "people", "policies",
 )  # fmt: skip
 
 #: Columns of ``--csv`` for a plan sweep: the plan's inputs and figures, then :data:`PLAN_ENTRY_COLUMNS`
@@ -331,6 +331,8 @@ def csv_text(results: list[Any]) -> str:
             "require": request.get("require"),
             "hub_fixed": request.get("hub"),
             "error": error,
+            "people": request.get("people"),  # v1.1: whether placements were allowed
+            "policies": request.get("policies"),  # v1.1: whether the cities' policies applied
         }
         writer.writerow([_cell(row[key]) for key in CSV_COLUMNS])
     return out.getvalue()

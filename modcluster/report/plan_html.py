@@ -124,6 +124,8 @@ def _entry_details(entry: PlannedEntry, anchor: str, money: str) -> str:
             ("modules", b.modules),
             ("licences", b.licences),
             ("on-boarding paid by this entry", b.onboarding),
+            *((("person placed" + (f" ({c.person})" if c.person else ""), b.people),) if c.with_people else ()),
+            *((("less subsidies (policies)", -b.subsidies),) if c.with_policies else ()),
         )
     ]
     cost_rows.append(["total", format_money(b.total)])

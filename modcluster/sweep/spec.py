@@ -9,6 +9,7 @@ A sweep file is YAML, JSON or TOML::
       quantity: [50, 200, 1000]
       budget: [8000, 16000, null]                 # null: the base's (or product's) value
       exclude: [[], hachioji-5axis, sagami-plating]
+      policies: [true, false]                     # v1.1: with and without the cities' policies
     scenarios:                                    # explicit, named scenarios
       - {name: star-tracker-rush, product: cubesat-star-tracker, deadline: 60, objective: lead_time}
 
@@ -107,6 +108,8 @@ VARIATION_KEYS = (
     "hub",
     "candidates",
     "time_limit",
+    "people",
+    "policies",
 )
 _LIMITS = ("budget", "deadline", "max_partners")
 #: Most scenarios one sweep may have: each is planned in memory (about 2 KB) before any is solved.
@@ -167,6 +170,8 @@ class NamedScenario(FrozenModel):
     hub: Id | None = None
     candidates: Positive | None = None
     time_limit: PositiveDecimal | None = None
+    people: bool | None = None
+    policies: bool | None = None
 
 
 class Grid(FrozenModel):
@@ -185,6 +190,8 @@ class Grid(FrozenModel):
     hub: Axis[Id | None] | None = None
     candidates: Axis[Positive | None] | None = None
     time_limit: Axis[PositiveDecimal | None] | None = None
+    people: Axis[bool | None] | None = None  # v1.1: with and without placements
+    policies: Axis[bool | None] | None = None  # v1.1: with and without the cities' policies
 
 
 class SweepSpec(FrozenModel):
@@ -367,6 +374,8 @@ class Scenario:
 def _text(value: Any) -> str:
     if value is None:
         return "default"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, Decimal):
         return canonical_json(value)
     if isinstance(value, Mapping):
