@@ -39,7 +39,11 @@ handover days,
 
 With k kept dominators at k different organisations (or seeds), the k
 replacements are k different classes. The budget and deadline stay met, cost
-and lead time do not grow, so every objective and tie-break is no worse.
+and lead time do not grow, so every objective and tie-break is no worse. With
+policies in effect (v1.1) an option only dominates one its term is covered
+by the same single policy as, or both by none
+(:func:`~modcluster.solver.rules.policies.coverage_key`): then the net cost
+does not grow either.
 
 **Bounds** (``deadline`` and ``budget``): an option whose cheapest completion
 (the shortest chain through it plus the shortest integration, or the cheapest
@@ -51,11 +55,13 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from modcluster.solver.deadline import check_time
 from modcluster.solver.instance import HubOption, Instance, ModulePlan, Option
 from modcluster.solver.rules.handover import handover_days, least_handover
+from modcluster.solver.rules.policies import coverage_key, refund_ceiling
 
 __all__ = ["chain_days", "lower_bound", "option_count", "prune", "restrict_hub", "slots_of"]
 
@@ -94,12 +100,24 @@ def same_org_dominance(inst: Instance) -> Instance:
     return replace(inst, modules=tuple(plans))
 
 
-def _same_org(options: tuple[Option, ...]) -> tuple[Option, ...]:
+Cover = Callable[[Option], tuple[str, ...] | None]
+"""The policies covering an option's term (:func:`~modcluster.solver.rules.policies.coverage_key`)."""
+
+
+def _comparable(a: Option, b: Option, cover: Cover | None) -> bool:
+    """Whether gross dominance between ``a`` and ``b`` is exact on net cost: the same policy, or none, on both."""
+    if cover is None:
+        return True
+    key = cover(b)
+    return key is not None and cover(a) == key
+
+
+def _same_org(options: tuple[Option, ...], cover: Cover | None = None) -> tuple[Option, ...]:
     """Drop options dominated by an earlier kept option of the same organisation."""
     kept: dict[str, list[Option]] = defaultdict(list)
     out = []
     for b in sorted(options, key=lambda o: (o.cents, o.days)):
-        if any(a.days <= b.days and a.variants == b.variants for a in kept[b.org]):
+        if any(a.days <= b.days and a.variants == b.variants and _comparable(a, b, cover) for a in kept[b.org]):
             continue
         kept[b.org].append(b)
         out.append(b)
@@ -127,6 +145,7 @@ def _cross(
     seeds: bool,
     kinds: tuple[str, ...],
     cross: bool = True,
+    cover: Cover | None = None,
 ) -> tuple[Option, ...]:
     """Drop options with k kept dominators at other organisations (or other seeds)."""
     kept: list[tuple[Option, int, int, bool]] = []  # option, effective cents, days, free
@@ -143,7 +162,7 @@ def _cross(
             classes: set[tuple[str, str]] = set()
             vb = variants(b)
             for a, a_cents, a_days, a_free in kept:
-                if (a.org == b.org and not seeds) or (a.org != b.org and not cross):
+                if (a.org == b.org and not seeds) or (a.org != b.org and not cross) or not _comparable(a, b, cover):
                     continue
                 if a.org == b.org:
                     ok = a.cents <= b.cents and a.days <= b.days
@@ -171,8 +190,16 @@ def _max_tasks(inst: Instance) -> int:
 
 
 def _bounds(inst: Instance) -> Instance:
-    """Drop options and hubs that break the deadline or the budget in every system."""
+    """Drop options and hubs that break the deadline or the budget in every system.
+
+    The cents here are gross: with policies in effect (v1.1) the budget they
+    are held to is the request's plus the most the policies could refund
+    (:func:`~modcluster.solver.rules.policies.refund_ceiling`), since a
+    system within the budget on its net cost is within that on its gross.
+    """
     deadline, budget = inst.deadline, inst.budget_cents
+    if budget is not None and inst.policies:
+        budget += refund_ceiling(inst)
     if (deadline is None and budget is None) or not all(p.buy or p.can_make for p in inst.modules):
         return inst
     min_int_days = min((h.integration_days for h in inst.hubs), default=0)
@@ -269,13 +296,20 @@ def _dominance(inst: Instance, k: int) -> Instance:
     for link in inst.links:
         kinds_of[link.a].add(link.kind)
         kinds_of[link.b].add(link.kind)
+
+    def cover(kind: str) -> Cover | None:
+        """With policies in effect, which cover an option of ``kind`` (dominance only within one cover)."""
+        if not inst.policies:
+            return None
+        return lambda o: coverage_key(inst.policies, kind, o.org)
+
     plans = []
     for index, plan in enumerate(inst.modules):
         check_time()
         kinds = tuple(sorted(kinds_of[index]))
-        buy = _same_org(plan.buy)
+        buy = _same_org(plan.buy, cover("modules"))
         if cross:
-            buy = _cross(buy, ctx, frozenset(), hub_ids, False, kinds)
+            buy = _cross(buy, ctx, frozenset(), hub_ids, False, kinds, cover=cover("modules"))
         steps, seeds = plan.steps, plan.seeds
         if plan.can_make:
             slots = slots_of(plan)
@@ -283,12 +317,13 @@ def _dominance(inst: Instance, k: int) -> Instance:
             new = []
             for i, options in enumerate(slots):
                 is_seed = plan.seeds is not None and i == 0
+                covered = cover("licences" if is_seed else "steps")
                 if not is_seed:
-                    options = _same_org(options)
+                    options = _same_org(options, covered)
                 if cross or is_seed:
                     pred = orgs[i - 1] if i > 0 else frozenset()
                     succ = orgs[i + 1] if i + 1 < len(slots) else hub_ids
-                    options = _cross(options, ctx, pred, succ, is_seed, (), cross)
+                    options = _cross(options, ctx, pred, succ, is_seed, (), cross, covered)
                 new.append(options)
             if plan.seeds is not None:
                 seeds, new = new[0], new[1:]

@@ -125,14 +125,15 @@ def search_hubs(
     finding none proves that none is better; the configurator asks so.
     """
     k = request.candidates
-    if inst.policies:  # the bounds, pruning and settling reason on gross cents, which a refund can undercut
-        settings = replace(settings, dominance=False, bounds=False, fixing=False, settle=False)
+    if inst.policies:  # the bounds, fixing and settling reason on gross cents, which a refund can undercut
+        settings = replace(settings, bounds=False, fixing=False, settle=False)  # dominance knows the policies
     horizon = schedule_horizon(inst)
     if inst.deadline is not None:
         horizon = min(horizon, inst.deadline)
     order = ObjectiveOrder.for_request(request, cost_bound=cost_upper_bound(inst), lead_bound=horizon)
     options_before = option_count(inst)
-    work = prune(inst, k, dominance=False) if settings.bounds else inst
+    # The deadline and budget bounds (the budget widened by the refunds when policies are in effect).
+    work = prune(inst, k, dominance=False) if settings.bounds or inst.policies else inst
     if settings.decompose:
         fees: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
         for key, cents in work.onboarding.items():
@@ -146,10 +147,11 @@ def search_hubs(
         bound = lower_bound(sub)
         if bound is None:
             continue
-        if sub.policies:  # a gross bound less the most the policies could refund
-            bound = (bound[0] - refund_ceiling(sub.policies, cost_upper_bound(sub)), bound[1])
+        if sub.policies:  # a gross bound less the most the policies could refund: a net one, still sound
+            bound = (bound[0] - refund_ceiling(sub), bound[1])
         hubs.append(_Hub(sub, level=0 if settings.bounds else 2, bound=bound))
-        queue.append((order.value(*bound) if settings.bounds else 0, len(hubs) - 1))
+        ordered = settings.bounds or sub.policies  # with policies, the net bound orders and skips hubs
+        queue.append((order.value(*bound) if ordered else 0, len(hubs) - 1))
     heapq.heapify(queue)
     outcome = SearchOutcome([], False, False, horizon, [])
     found: list[tuple[int, Candidate]] = []

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
@@ -33,8 +34,12 @@ from modcluster.domain import Catalog, Request
 from modcluster.solver.rules.tasks import money_cents
 from modcluster.solver.rules.variables import ModelParts, linear_sum
 
+if TYPE_CHECKING:
+    from modcluster.solver.instance import Instance
+
 __all__ = [
     "PolicyPlan",
+    "coverage_key",
     "net_cents",
     "policy_plans",
     "post_policies",
@@ -119,17 +124,59 @@ def net_cents(plans: Iterable[PolicyPlan], terms: Iterable[Term]) -> int:
     return sum(c for _, _, c in terms) - sum(refunds(plans, terms))
 
 
-def refund_ceiling(plans: Iterable[PolicyPlan], gross_cents: int) -> int:
-    """The most the policies can refund a system whose terms add up to at most ``gross_cents``.
+def coverage_key(plans: Iterable[PolicyPlan], kind: str, org: str) -> tuple[str, ...] | None:
+    """The policies that cover a term of ``kind`` paid to ``org``; None when more than one does.
 
-    What turns a gross lower bound into a net one: a system's net cost is at
-    least its gross cost less this.
+    What makes gross-cent dominance exact under policies: if two options'
+    terms are covered by the same policy (or by none), the cheaper one's
+    refund is lower by at most its saving (one policy's half-up rounding
+    never gives back more than the cents it loses), so it stays no dearer
+    on the net cost. With two or more policies on one term their roundings
+    can add up to a cent more than the saving: such options are never
+    compared.
 
-    >>> plan = PolicyPlan("p", frozenset({"steps"}), frozenset({"a"}), 1, 2, 300)
-    >>> refund_ceiling([plan], 1000), refund_ceiling([plan], 400)
-    (300, 200)
+    >>> a = PolicyPlan("a", frozenset({"steps"}), frozenset({"x"}), 1, 2, None)
+    >>> b = PolicyPlan("b", frozenset({"steps"}), frozenset({"x", "y"}), 1, 4, None)
+    >>> coverage_key([a, b], "steps", "y"), coverage_key([a, b], "steps", "x"), coverage_key([a], "modules", "x")
+    (('b',), None, ())
     """
-    return sum(refund_cents(p, max(gross_cents, 0)) for p in plans)
+    covering = tuple(p.id for p in plans if p.covers(kind, org))
+    return covering if len(covering) <= 1 else None
+
+
+def refund_ceiling(inst: Instance) -> int:
+    """The most the policies can refund any system of ``inst``: what turns a gross lower bound into a net one.
+
+    Each policy refunds at most its refund of the largest eligible amount a
+    system can have: per hub option, its fixed terms and every bridge when
+    it covers the hub, plus per module the most covered cents of any one
+    source (a bought module, or a make chain's covered slots); the largest
+    over the hub options. A system's net cost is at least its gross cost
+    less the sum over the policies.
+    """
+    total = 0
+    for plan in inst.policies:
+        modules = 0
+        for module in inst.modules:
+            most = max((o.cents for o in module.buy if plan.covers("modules", o.org)), default=0)
+            if module.can_make:
+                chain = sum(
+                    max((o.cents for o in slot if plan.covers("steps", o.org)), default=0)
+                    for slot in module.steps or ()
+                )
+                chain += max((o.cents for o in module.seeds or () if plan.covers("licences", o.org)), default=0)
+                most = max(most, chain)
+            modules += most
+        hub = 0
+        for h in inst.hubs:
+            fixed = 0
+            if plan.covers("integration", h.org):
+                fixed += h.design_cents - h.person_cents + sum(lk.bridge_cents[h.key] for lk in inst.links)
+            if plan.covers("people", h.org):
+                fixed += h.person_cents
+            hub = max(hub, fixed)
+        total += refund_cents(plan, hub + modules)
+    return total
 
 
 def post_policies(parts: ModelParts) -> cp_model.LinearExpr:
