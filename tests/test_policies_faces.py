@@ -166,3 +166,16 @@ def test_a_plan_with_policies_is_verified_and_each_entry_refunded_apart(tmp_path
     result = _cli("plan", str(EXAMPLE), str(plan_file), "--quiet", "--html", str(html))
     assert result.returncode == 0, result.stderr
     assert "less subsidies (policies)" in html.read_text(encoding="utf-8")
+
+
+def test_the_report_command_shows_the_levers_within_its_time(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    result = _cli("report", str(EXAMPLE), "--out", str(page), "--front", "candidates", "--levers-time", "30")
+    assert result.returncode == 0, result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert 'id="analysis-policies"' in html and "sagamihara-robot-fund" in html
+    assert "the policies analysis (at most 30 s)" in result.stderr
+    bare = tmp_path / "bare.html"
+    result = _cli("report", str(EXAMPLE), "--out", str(bare), "--front", "candidates", "--levers-time", "0")
+    assert result.returncode == 0, result.stderr
+    assert 'id="analysis-policies"' not in bare.read_text(encoding="utf-8")

@@ -267,6 +267,33 @@ def test_cost_segments_are_the_breakdown(items: list[ProductReport]) -> None:
     assert format_money(c.cost) in fig.axes[0].get_title()
 
 
+@pytest.mark.parametrize(("example", "people", "policies"), [("people", True, False), ("policies", False, True)])
+def test_cost_chart_draws_the_people_fee_and_the_subsidies(example: str, people: bool, policies: bool) -> None:
+    """The gross terms side by side (the people fee last), the refunds as a band ending at the gross: net = title."""
+    cat = load_catalog(ROOT / "catalogs" / "examples" / f"{example}.yaml")
+    request = build_request(cat, cat.products[0].id)
+    c = solve(cat, request).candidates[0]
+    b = c.cost_breakdown
+    bars = _bars(figures.cost_breakdown(c, budget=request.limits.budget, money="kJPY"))
+    terms = ["integration", "steps", "modules", "licences", "onboarding"] + (["people"] if people else [])
+    assert ("cost:people" in bars) is people and ("cost:subsidies" in bars) is policies
+    left = 0.0
+    for term in terms:
+        assert bars[f"cost:{term}"].get_x() == pytest.approx(left)
+        assert bars[f"cost:{term}"].get_width() == pytest.approx(float(getattr(b, term)))
+        left += float(getattr(b, term))
+    assert left == pytest.approx(float(b.gross))
+    if people:
+        assert b.people > 0 and c.person is not None
+    if policies:
+        refund = bars["cost:subsidies"]
+        assert b.subsidies > 0
+        assert refund.get_x() == pytest.approx(float(c.cost))  # starts at the net cost ...
+        assert refund.get_x() + refund.get_width() == pytest.approx(float(b.gross))  # ... ends at the gross
+    fig = figures.cost_breakdown(c, money="kJPY")
+    assert f"Cost of candidate 1: {format_money(c.cost)} kJPY" in fig.axes[0].get_title()
+
+
 def test_pareto_with_the_exact_front(catalog: Catalog) -> None:
     pareto_mod = pytest.importorskip("modcluster.analysis.pareto", reason="the exact Pareto analysis is not there")
     request = build_request(catalog, "laser-displacement-sensor")

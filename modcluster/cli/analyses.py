@@ -1,4 +1,4 @@
-"""Analysis subcommands: explain, pareto, resilience, gaps, intermediaries, compare.
+"""Analysis subcommands: explain, pareto, resilience, gaps, intermediaries, people, policies, compare.
 
 Each prints a table by default and JSON with ``--json``; each is a thin call
 into :mod:`modcluster.analysis`.
@@ -13,10 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from modcluster.cli.common import add_request_flags, decimal_arg, requests_from_args
-from modcluster.domain import Catalog, Request, dumps
+from modcluster.domain import Catalog, Request, dumps, known_ids
 from modcluster.errors import ExitCode, InputError
 
-__all__ = ["compare", "explain", "gaps", "intermediaries", "pareto", "people", "resilience"]
+__all__ = ["compare", "explain", "gaps", "intermediaries", "pareto", "people", "policies", "resilience"]
 
 
 def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
@@ -140,6 +140,28 @@ def _people(args: argparse.Namespace) -> int:
     return ExitCode.OPTIMAL
 
 
+def _policies(args: argparse.Namespace) -> int:
+    from modcluster.analysis import policy_value
+    from modcluster.io import load_catalog
+    from modcluster.report.analyses import render_policy_value
+
+    catalog = load_catalog(args.catalog)
+    unknown = [p for p in args.product or [] if p not in catalog.product_by_id]
+    if unknown:
+        known = known_ids([p.id for p in catalog.products], unknown[0])
+        raise InputError(f"--product names unknown products: {', '.join(unknown)} ({known})")
+    value = policy_value(catalog, args.product or None, seconds=args.time_limit)
+    text = render_policy_value(value, catalog.units.money)
+    _emit(args, value.to_dict(), text)
+    if not value.policies:
+        if args.json:
+            print(f"modcluster: {text}", file=sys.stderr)
+        return ExitCode.OPTIMAL
+    if value.proven:
+        return ExitCode.OPTIMAL
+    return ExitCode.FEASIBLE if value.decided else ExitCode.UNKNOWN
+
+
 def _compare(args: argparse.Namespace) -> int:
     from modcluster.analysis import compare as run
     from modcluster.engine import solve
@@ -235,6 +257,18 @@ gaps = _Command(
 intermediaries = _Command(
     "intermediaries", "savings the intermediaries bring and the introductions to make", _intermediaries, request=False,
     extra=_time_limit_flag,
+)  # fmt: skip
+
+
+def _policies_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--product", action="append", metavar="ID",
+                   help="only this product (repeatable; default: every product of the catalog)")  # fmt: skip
+    _time_limit_flag(p)
+
+
+policies = _Command(
+    "policies", "per municipal policy: its value per product, the work it moves between cities, who competes",
+    _policies, request=False, extra=_policies_flags,
 )  # fmt: skip
 people = _Command(
     "people", "per person of the catalog: the products a placement unlocks or improves, where, by how much", _people,

@@ -32,6 +32,7 @@ SUBCOMMANDS: list[Any] = [
     analyses.gaps,
     analyses.intermediaries,
     analyses.people,
+    analyses.policies,
     analyses.compare,
     sweep,
     report,

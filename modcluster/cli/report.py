@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from modcluster.cli.common import add_request_flags, log, requests_from_args, worst_exit, write_images
+from modcluster.cli.common import add_request_flags, decimal_arg, log, requests_from_args, worst_exit, write_images
 from modcluster.domain import Catalog, Request, Solution
 from modcluster.errors import InputError, ModclusterError
 
@@ -35,6 +37,14 @@ def register(sub: Any) -> None:
         help="exact: compute the cost / lead-time Pareto front (default); candidates: plot only the candidates",
     )
     p.add_argument("--title", help="the page's title")
+    p.add_argument(
+        "--levers-time",
+        type=decimal_arg,
+        default=Decimal(60),
+        metavar="SECONDS",
+        help="seconds for the people and policies analyses together, when the catalog has them (default 60; "
+        "0 leaves them out); what they could not prove is marked unknown",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     p.set_defaults(func=run)
 
@@ -47,6 +57,26 @@ def front_for(catalog: Catalog, request: Request, solution: Solution, mode: str)
     if mode != "exact" or not solution.candidates:
         return None
     return front_from_analysis(pareto_front(catalog, request))
+
+
+def _levers(args: argparse.Namespace, catalog: Catalog, products: list[str]) -> tuple[Any, Any]:
+    """The people and policies analyses (v1.1) the report shows, within ``--levers-time`` seconds together."""
+    from modcluster.analysis import people_value, policy_value
+
+    seconds = float(args.levers_time)
+    wanted = [name for name in ("people", "policies") if getattr(catalog, name)]
+    if seconds <= 0 or not wanted:
+        return None, None
+    began = time.monotonic()
+    people = policies = None
+    for done, name in enumerate(wanted):
+        share = max((seconds - (time.monotonic() - began)) / (len(wanted) - done), 0.001)
+        log(args, f"the {name} analysis (at most {share:.0f} s) ...")
+        if name == "people":
+            people = people_value(catalog, seconds=share)
+        else:
+            policies = policy_value(catalog, list(dict.fromkeys(products)), seconds=share)
+    return people, policies
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,8 +112,9 @@ def run(args: argparse.Namespace) -> int:
             elif front is not None:
                 log(args, f"  cost / lead-time front: {len(front.points)} point(s)")
         items.append(ProductReport(request, solution, front))
+    people, policies = _levers(args, catalog, [item.solution.product for item in items])
     log(args, "drawing figures ...")
-    report = build_report(catalog, items, title=args.title)
+    report = build_report(catalog, items, title=args.title, people=people, policies=policies)
     if args.out:
         atomic_write_text(args.out, report.html, protect=protect)
         log(args, f"wrote {args.out}")

@@ -1,23 +1,30 @@
-"""Terminal tables for the analyses: explain, pareto, resilience, gaps, intermediaries, people, compare."""
+"""Terminal tables for the analyses: explain, pareto, resilience, gaps, intermediaries, people, policies, compare."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from modcluster.report.text import format_money, table
 
 if TYPE_CHECKING:  # the results are only read here: importing the analyses would load the solver
     from modcluster.analysis import (
+        CityWork,
         ClusterGaps,
         Comparison,
         Diagnosis,
         IntermediaryValue,
         ParetoFront,
         PeopleValue,
+        PolicyEffect,
+        PolicyValue,
         Resilience,
     )
+    from modcluster.domain import Policy
 
 __all__ = [
+    "describe_policy",
     "render_comparison",
     "render_critical",
     "render_diagnosis",
@@ -25,7 +32,9 @@ __all__ = [
     "render_intermediary_value",
     "render_pareto",
     "render_people_value",
+    "render_policy_value",
     "render_resilience",
+    "system_cost_cell",
 ]
 
 
@@ -179,6 +188,100 @@ def render_people_value(value: PeopleValue) -> str:
             for line in table(rows, ["product", "effect", "at hub", "with", "without", "saving", "days saved"])
         ]
     return "\n".join(out)
+
+
+def system_cost_cell(cost: Decimal | None, status: str) -> str:
+    """A best system's cost as one cell: the figure (marked when not proven), or why there is none.
+
+    >>> system_cost_cell(Decimal("2720"), "optimal"), system_cost_cell(None, "infeasible")
+    ('2,720.00', 'no system')
+    """
+    if cost is not None:
+        return format_money(cost) + ("" if status == "optimal" else " (not proven)")
+    return {"infeasible": "no system", "error": "solver error"}.get(status, "unknown")
+
+
+def _value_cell(value: Decimal | None, status: str) -> str:
+    return status if value is None else format_money(value)
+
+
+def _cities(work: Sequence[CityWork], proven: bool) -> str:
+    if not work:
+        return "-"
+    return ", ".join(f"{w.city} {_signed(w.change)}" for w in work) + ("" if proven else " (not proven)")
+
+
+def describe_policy(policy: Policy, money: str = "") -> str:
+    """One line on what a policy refunds: cities, kinds, members, share and cap.
+
+    >>> from modcluster.domain import Policy
+    >>> describe_policy(Policy(id="fund", sites=["Sagamihara"], share=0.5, cap=800), "kJPY")
+    'Sagamihara; steps; share 0.5, cap 800.00 kJPY'
+    """
+    parts = [", ".join(policy.sites), ", ".join(policy.applies_to)]
+    if policy.members_of is not None:
+        parts.append(f"members of {policy.members_of}")
+    unit = f" {money}" if money else ""
+    parts.append(f"share {policy.share}" + ("" if policy.cap is None else f", cap {format_money(policy.cap)}{unit}"))
+    return "; ".join(parts)
+
+
+def _effect_row(e: PolicyEffect) -> list[str]:
+    return [
+        e.product,
+        _value_cell(e.value, e.status),
+        system_cost_cell(e.cost_with, e.status_with),
+        system_cost_cell(e.cost_without, e.status_without),
+        _cities(e.gains, e.proven),
+        _cities(e.losses, e.proven),
+    ]
+
+
+def render_policy_value(value: PolicyValue, money: str = "") -> str:
+    """Per product the best cost with every policy and with none; per policy its value and the work it moves.
+
+    Then the competing pairs: the task slots where each policy covers an
+    option, and whether removing one moved work into the other's cities.
+    """
+    if not value.policies:
+        return "the catalog has no policies: there is nothing to value"
+    rows = [
+        [
+            b.product,
+            system_cost_cell(b.cost_with, b.status_with),
+            "-" if b.subsidies is None else format_money(b.subsidies),
+            system_cost_cell(b.cost_without, b.status_without),
+            _value_cell(b.value, b.status),
+        ]
+        for b in value.baselines
+    ]
+    out = ["best system per product, with every policy and with none (policies: false):"]
+    header = ["product", "with every policy", "subsidies", "with no policy", "worth of every policy"]
+    out += ["  " + line for line in table(rows, header)]
+    for policy in value.policies:
+        out.append(f"{policy.id} ({describe_policy(policy, money)}):")
+        effects = value.of(policy.id)
+        header = ["product", "value", "with it", "without it", "cities that gain", "cities that lose"]
+        out += ["  " + line for line in table([_effect_row(e) for e in effects], header)]
+        out += [f"  {e.product}: {e.note}" for e in effects if e.note]
+    if not value.competing:
+        out.append("competing policies: none (no two policies of different cities cover options of one task slot)")
+        return "\n".join(out)
+    out.append("competing policies (different cities covering options of the same task slot):")
+    for c in value.competing:
+        out.append(f"  {c.first} ({', '.join(c.first_sites)}) and {c.second} ({', '.join(c.second_sites)}):")
+        for s in c.slots:
+            out.append(f"    {s.product} {s.slot} ({s.kind}): {', '.join(s.first)} | {', '.join(s.second)}")
+        for product, a, b in c.moves:
+            out.append(
+                f"    {product}: without {c.first}, {_moves(a)} into {', '.join(c.second_sites)}; "
+                f"without {c.second}, {_moves(b)} into {', '.join(c.first_sites)}"
+            )
+    return "\n".join(out)
+
+
+def _moves(moved: bool | None) -> str:
+    return {True: "work moves", False: "no work moves", None: "unknown whether work moves"}[moved]
 
 
 def render_comparison(cmp: Comparison) -> str:

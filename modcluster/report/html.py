@@ -1,5 +1,10 @@
 """A self-contained HTML report: per product its front, per candidate its Gantt, network and costs.
 
+When the catalog has ``people`` or ``policies`` (contract v1.1), the page
+also carries the people analysis (:func:`~modcluster.analysis.people_value`)
+and the policies analysis (:func:`~modcluster.analysis.policy_value`), each
+with its table and a bar chart; both solve each product's default request.
+
 The page needs no network to open: the figures are PNG images drawn by
 matplotlib (:mod:`modcluster.report.figures`) and embedded as ``data:`` URLs,
 and the style sheet is inline. The same input gives the same bytes (no
@@ -12,6 +17,7 @@ import base64
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -21,6 +27,8 @@ from modcluster.report.text import format_money
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from modcluster.analysis import CityWork, PeopleValue, PolicyValue
 
 __all__ = ["ProductReport", "Report", "build_report", "product_figures"]
 
@@ -39,7 +47,7 @@ header h1 { margin: 0 0 4px 0; font-size: 24px; }
 header p { margin: 0; opacity: 0.85; }
 main { padding: 8px 32px 40px 32px; max-width: 1200px; }
 nav ul { padding-left: 20px; }
-section.product { border-top: 3px solid #1f3a5f; margin-top: 28px; }
+section.product, section.analysis { border-top: 3px solid #1f3a5f; margin-top: 28px; }
 article.candidate { border-top: 1px solid #ccc; margin-top: 22px; }
 h2 { margin: 14px 0 6px 0; } h3 { margin: 14px 0 6px 0; }
 table { border-collapse: collapse; margin: 8px 0 14px 0; font-size: 14px; }
@@ -154,6 +162,32 @@ def _span(m: ModuleChoice) -> str:
     return f"{min(starts)}-{max(ends)}"
 
 
+def _cost_rows(c: Candidate) -> list[list[str]]:
+    """The candidate's cost table: each term, the people fee and the subsidies when the catalog has them, the total.
+
+    The subsidies (the policies' refunds, v1.1) are shown subtracted, and the
+    total is then the net cost.
+    """
+    b = c.cost_breakdown
+    terms: list[tuple[str, Decimal]] = [
+        ("integration (design fee and bridges)", b.integration),
+        ("steps", b.steps),
+        ("modules", b.modules),
+        ("licences", b.licences),
+        ("on-boarding", b.onboarding),
+    ]
+    if c.with_people or b.people:
+        terms.append(("people (placement fee" + (f" of {c.person})" if c.person else ")"), b.people))
+    rows = [[name, format_money(value)] for name, value in terms]
+    if c.with_policies or b.subsidies:
+        rows.append(["gross", format_money(b.gross)])
+        rows.append(["subsidies (subtracted)", "−" + format_money(b.subsidies)])
+        rows.append(["total (net)", format_money(b.total)])
+    else:
+        rows.append(["total", format_money(b.total)])
+    return rows
+
+
 def _candidate_html(
     catalog: Catalog, c: Candidate, images: dict[str, bytes], stem: str, anchor: str, money: str
 ) -> str:
@@ -178,7 +212,12 @@ def _candidate_html(
         _img(
             images[f"{stem}-c{c.rank}-cost.png"],
             f"Cost breakdown of candidate {c.rank}",
-            "Cost by term, with the budget.",
+            "Cost by term, with the budget."
+            + (
+                " The hatched band is the policies' refunds, subtracted: the green line is the net cost."
+                if c.with_policies or c.cost_breakdown.subsidies
+                else ""
+            ),
         ),
     ]
     rows: list[list[str]] = []
@@ -190,25 +229,15 @@ def _candidate_html(
             if m.seed is not None:
                 by.insert(0, f"seed {m.seed.seed} of {m.seed.organization}")
             rows.append([m.id, "make", " → ".join(by), _span(m)])
-    b = c.cost_breakdown
-    cost_rows = [
-        [name, format_money(value)]
-        for name, value in (
-            ("integration (design fee and bridges)", b.integration),
-            ("steps", b.steps),
-            ("modules", b.modules),
-            ("licences", b.licences),
-            ("on-boarding", b.onboarding),
-        )
-    ]
-    cost_rows.append(["total", format_money(b.total)])
+    out.append('<div class="tables">')
+    out.append("<div><h4>Modules</h4>" + _table(["module", "source", "by", "days"], rows) + "</div>")
+    out.append(
+        f"<div><h4>Cost ({escape(money)})</h4>" + _table(["term", "amount"], _cost_rows(c), numeric=[1]) + "</div>"
+    )
     link_rows = [
         [f"{lk.between[0]} – {lk.between[1]}", lk.interface, "matched" if lk.matched else "bridged by the hub"]
         for lk in c.links
     ]
-    out.append('<div class="tables">')
-    out.append("<div><h4>Modules</h4>" + _table(["module", "source", "by", "days"], rows) + "</div>")
-    out.append(f"<div><h4>Cost ({escape(money)})</h4>" + _table(["term", "amount"], cost_rows, numeric=[1]) + "</div>")
     if link_rows:
         out.append("<div><h4>Links</h4>" + _table(["between", "interface", "variants"], link_rows) + "</div>")
     out.append("</div></article>")
@@ -272,9 +301,134 @@ def _product_html(catalog: Catalog, item: ProductReport, images: dict[str, bytes
     return "\n".join(out)
 
 
+#: Anchors of the analysis sections, never given to a product section.
+_ANALYSIS_ANCHORS = ("analysis-people", "analysis-policies")
+
+
+def _cities(work: Sequence[CityWork], proven: bool) -> str:
+    if not work:
+        return "-"
+    text = ", ".join(f"{w.city} {'+' if w.change > 0 else ''}{format_money(w.change)}" for w in work)
+    return text + ("" if proven else " (not proven)")
+
+
+def _policies_html(value: PolicyValue, images: dict[str, bytes], money: str) -> str:
+    """The policies analysis: per product the best cost with every policy and with none, each policy, rivals."""
+    from modcluster.report.analyses import describe_policy, system_cost_cell
+
+    out = [
+        '<section class="analysis" id="analysis-policies">',
+        "<h2>Policies: what each is worth, the work it moves, who competes</h2>",
+        '<p class="note">Each product\'s default request is solved with every policy, with none '
+        "(<code>policies: false</code>) and without each policy in turn. A policy's value is the best cost "
+        "without it minus the best cost with every policy, given only when both solves are proven optimal; "
+        "work is the gross cost terms (onboarding aside) counted at the city of the organisation paid; two "
+        "policies of different cities compete when both cover eligible options of one task slot.</p>",
+    ]
+    if not value.policies:
+        out.append("<p>The catalog has no policies: there is nothing to value.</p></section>")
+        return "\n".join(out)
+    rows = [
+        [
+            b.product,
+            system_cost_cell(b.cost_with, b.status_with),
+            "-" if b.subsidies is None else format_money(b.subsidies),
+            system_cost_cell(b.cost_without, b.status_without),
+            b.status if b.value is None else format_money(b.value),
+        ]
+        for b in value.baselines
+    ]
+    header = ["product", f"with every policy ({money})", "subsidies", "with no policy", "worth of every policy"]
+    out.append(_table(header, rows, numeric=[2]))
+    if "analysis-policies.png" in images:
+        out.append(
+            _img(
+                images["analysis-policies.png"],
+                "Value of each policy per product",
+                "Each policy's value per product (best cost without it minus with every policy), with the "
+                "cities whose work it raises; a row not proven shows its status and no bar.",
+            )
+        )
+    out.append("<h3>Each policy</h3><ul>")
+    out += [f"<li><b>{escape(p.id)}</b>: {escape(describe_policy(p, money))}</li>" for p in value.policies]
+    out.append("</ul>")
+    rows = [
+        [
+            e.policy,
+            e.product,
+            e.status if e.value is None else format_money(e.value),
+            system_cost_cell(e.cost_with, e.status_with),
+            system_cost_cell(e.cost_without, e.status_without),
+            _cities(e.gains, e.proven),
+            _cities(e.losses, e.proven),
+        ]
+        for e in value.effects
+    ]
+    header = ["policy", "product", "value", "with it", "without it", "cities that gain", "cities that lose"]
+    out.append(_table(header, rows, numeric=[2]))
+    notes = [f"{e.policy} / {e.product}: {e.note}" for e in value.effects if e.note]
+    if notes:
+        out.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>")
+    out.append("<h3>Competing policies</h3>")
+    if not value.competing:
+        out.append("<p>None: no two policies of different cities cover options of one task slot.</p>")
+    moved = {True: "work moves", False: "no work moves", None: "unknown"}
+    for c in value.competing:
+        first, second = ", ".join(c.first_sites), ", ".join(c.second_sites)
+        out.append(f"<h4>{escape(c.first)} ({escape(first)}) and {escape(c.second)} ({escape(second)})</h4>")
+        rows = [[s.product, s.slot, s.kind, ", ".join(s.first), ", ".join(s.second)] for s in c.slots]
+        out.append(_table(["product", "task slot", "kind", c.first, c.second], rows))
+        rows = [[product, moved[a], moved[b]] for product, a, b in c.moves]
+        header = ["product", f"without {c.first}, into {second}", f"without {c.second}, into {first}"]
+        out.append(_table(header, rows))
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _people_html(value: PeopleValue, images: dict[str, bytes], money: str) -> str:
+    """The people analysis: per person and product, what a placement unlocks or improves, where, by how much."""
+    out = [
+        '<section class="analysis" id="analysis-people">',
+        "<h2>People: what each placement is worth</h2>",
+        '<p class="note">Each product\'s default request is solved with nobody placed '
+        "(<code>people: false</code>) and with only one person placeable. A placement unlocks a product that "
+        "has no system otherwise, improves it when the best system places the person and is better under the "
+        "request's objective, else does nothing.</p>",
+    ]
+    if not value.effects:
+        out.append("<p>No person of the catalog may lead any of its products' families.</p></section>")
+        return "\n".join(out)
+    if "analysis-people.png" in images:
+        out.append(
+            _img(
+                images["analysis-people.png"],
+                "Saving of each placement per product",
+                "Each placement's saving per product (best cost with nobody placed minus with the person), "
+                "at the hub where they lead; a placement that unlocks, does nothing or is not proven shows no bar.",
+            )
+        )
+    rows = [
+        [
+            e.person,
+            e.product,
+            e.effect + ("" if e.proven else " (not proven)"),
+            e.hub or "-",
+            "-" if e.cost_with is None else format_money(e.cost_with),
+            "-" if e.cost_without is None else format_money(e.cost_without),
+            "-" if e.saving is None else format_money(e.saving),
+            "-" if e.days_saved is None else str(e.days_saved),
+        ]
+        for e in value.effects
+    ]
+    header = ["person", "product", "effect", "at hub", f"with ({money})", "without", "saving", "days saved"]
+    out.append(_table(header, rows, numeric=[4, 5, 6, 7]))
+    out.append("</section>")
+    return "\n".join(out)
+
+
 def _stems(items: Sequence[ProductReport]) -> list[str]:
-    """A unique file stem and anchor per product section (``-2``, ``-3`` for repeats)."""
-    seen: dict[str, int] = {}
+    """A unique file stem and anchor per product section (``-2``, ``-3`` for repeats; never an analysis's)."""
+    seen: dict[str, int] = dict.fromkeys(_ANALYSIS_ANCHORS, 1)
     out = []
     for item in items:
         base = item.solution.product
@@ -283,27 +437,52 @@ def _stems(items: Sequence[ProductReport]) -> list[str]:
     return out
 
 
-def build_report(catalog: Catalog, items: Sequence[ProductReport], *, title: str | None = None) -> Report:
+def build_report(
+    catalog: Catalog,
+    items: Sequence[ProductReport],
+    *,
+    title: str | None = None,
+    people: PeopleValue | None = None,
+    policies: PolicyValue | None = None,
+) -> Report:
     """Draw every figure once and build the HTML page around them.
+
+    Args:
+        catalog: The catalog the requests were solved on.
+        items: One product section each.
+        title: The page's title.
+        people: The people analysis to show (:func:`~modcluster.analysis.people_value`), if any.
+        policies: The policies analysis to show (:func:`~modcluster.analysis.policy_value`), if any.
 
     Returns:
         The page, and the figures as PNG bytes named ``<product>-pareto.png`` and
-        ``<product>-c<rank>-{gantt,network,cost}.png`` (what ``--png DIR`` writes).
+        ``<product>-c<rank>-{gantt,network,cost}.png``, with ``analysis-people.png`` and
+        ``analysis-policies.png`` when those analyses are shown (what ``--png DIR`` writes).
 
     Raises:
         PlotUnavailableError: matplotlib is not installed.
     """
+    from modcluster.report.figures.analysis_charts import people_savings, policy_values
+
     figures.require_matplotlib()
+    money = catalog.units.money
     images: dict[str, bytes] = {}
     stems = _stems(items)
     for stem, item in zip(stems, items, strict=True):
         for name, fig in product_figures(catalog, item).items():
             images[f"{stem}-{name}.png"] = figures.figure_png(fig)
+    sections: list[tuple[str, str]] = []
+    if people is not None:
+        images["analysis-people.png"] = figures.figure_png(people_savings(people, money=money))
+        sections.append(("analysis-people", "People: what each placement is worth"))
+    if policies is not None:
+        images["analysis-policies.png"] = figures.figure_png(policy_values(policies, money=money))
+        sections.append(("analysis-policies", "Policies: what each is worth, the work it moves, who competes"))
     heading = title or f"modcluster report: {catalog.name or 'catalog'}"
     toc = "".join(
         f'<li><a href="#{escape(stem)}">{escape(item.solution.product)}</a>: {escape(item.solution.status.value)}, '
         + (
-            f"best cost {escape(format_money(item.solution.candidates[0].cost))} {escape(catalog.units.money)}, "
+            f"best cost {escape(format_money(item.solution.candidates[0].cost))} {escape(money)}, "
             f"lead time {item.solution.candidates[0].lead_time} days"
             if item.solution.candidates
             else "no candidate"
@@ -311,7 +490,13 @@ def build_report(catalog: Catalog, items: Sequence[ProductReport], *, title: str
         + "</li>"
         for stem, item in zip(stems, items, strict=True)
     )
+    if sections:
+        toc += "".join(f'<li><a href="#{anchor}">{escape(text)}</a></li>' for anchor, text in sections)
     body = "\n".join(_product_html(catalog, item, images, stem) for stem, item in zip(stems, items, strict=True))
+    if people is not None:
+        body += "\n" + _people_html(people, images, money)
+    if policies is not None:
+        body += "\n" + _policies_html(policies, images, money)
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -322,7 +507,7 @@ def build_report(catalog: Catalog, items: Sequence[ProductReport], *, title: str
 </head>
 <body>
 <header><h1>{escape(heading)}</h1>
-<p>{len(catalog.organizations)} organisations; money in {escape(catalog.units.money)}, time in days.</p></header>
+<p>{len(catalog.organizations)} organisations; money in {escape(money)}, time in days.</p></header>
 <main>
 <nav><h2>Products</h2><ul>{toc}</ul></nav>
 {body}
