@@ -179,3 +179,15 @@ def test_the_report_command_shows_the_levers_within_its_time(tmp_path: Path) -> 
     result = _cli("report", str(EXAMPLE), "--out", str(bare), "--front", "candidates", "--levers-time", "0")
     assert result.returncode == 0, result.stderr
     assert 'id="analysis-policies"' not in bare.read_text(encoding="utf-8")
+
+
+def test_explain_from_the_command_line_with_no_policies() -> None:
+    result = _cli("explain", str(EXAMPLE), "--no-policies")
+    assert result.returncode == 1, result.stderr  # infeasible: the documented exit code
+    assert "conflicting rules (minimal): budget 3800" in result.stdout
+    assert (
+        "applying the policies (policies: true) gives a system: hub sayama-devices, cost 2,720.00 net, 34 days; "
+        "refunded by sagamihara-robot-fund 1,200.00, sayama-startup 250.00"
+    ) in result.stdout
+    solved = _cli("solve", str(EXAMPLE), "--no-policies", "--json")
+    assert json.loads(solved.stdout)["status"] == "infeasible"

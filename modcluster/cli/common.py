@@ -71,6 +71,10 @@ def add_request_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--exclude", action="append", help="organisation that must not take part (repeatable)")
     g.add_argument("--require", action="append", help="organisation that must take part (repeatable)")
     g.add_argument("--hub", help="fix the hub")
+    g.add_argument("--no-people", action="store_true", help="place nobody (v1.1 request field people: false)")
+    g.add_argument(
+        "--no-policies", action="store_true", help="ignore every policy (v1.1 request field policies: false)"
+    )
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -100,6 +104,9 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     for flag, key in (("site", "sites"), ("exclude", "exclude"), ("require", "require")):
         if getattr(args, flag):
             out[key] = list(getattr(args, flag))
+    for flag, key in (("no_people", "people"), ("no_policies", "policies")):
+        if getattr(args, flag, False):
+            out[key] = False
     return out
 
 

@@ -82,6 +82,17 @@ def render_diagnosis(d: Diagnosis) -> str:
         out.append("  allowing placements (people: true) gives no system either")
     elif d.placement_status == "unknown":
         out.append("  whether allowing placements (people: true) gives a system: unknown (time limit)")
+    if d.subsidised_status == "found" and d.subsidised is not None:
+        s = d.subsidised
+        refunds = ", ".join(f"{policy} {format_money(amount)}" for policy, amount in d.refunds) or "none"
+        out.append(
+            f"  applying the policies (policies: true) gives a system: hub {s.hub}, "
+            f"cost {format_money(s.cost)} net, {s.lead_time} days; refunded by {refunds}"
+        )
+    elif d.subsidised_status == "none":
+        out.append("  applying the policies (policies: true) gives no system either")
+    elif d.subsidised_status == "unknown":
+        out.append("  whether applying the policies (policies: true) gives a system: unknown (time limit)")
     return "\n".join(line for line in out if line != "")
 
 
