@@ -85,8 +85,37 @@ def test_a_limit_before_any_model_still_gives_the_best_system_tried(
 
     monkeypatch.setattr(search_module, "relaxed_bound", clock_passes)
     catalog = load_catalog("catalogs/tama.yaml")
-    request = build_request(catalog, product, overrides={"objective": "lead_time", "candidates": 2})
+    # The relaxations run where the bounds do: without policies in effect (with them, the next test).
+    overrides = {"objective": "lead_time", "candidates": 2, "policies": False}
+    request = build_request(catalog, product, overrides=overrides)
     solution = real_solve(catalog, request)
     assert solution.status is Status.FEASIBLE, "a system was found, so the answer is feasible, not unknown"
     assert solution.candidates and not any(c.proven_optimal for c in solution.candidates)
     assert verify_solution(catalog, request, solution) == []
+
+
+@pytest.mark.parametrize("objective", ["cost", "lead_time"])
+def test_a_limit_before_any_model_with_policies_gives_the_greedy_system(
+    monkeypatch: pytest.MonkeyPatch, objective: str
+) -> None:
+    """With policies in effect the search builds each hub's model at once: the clock passing there still answers.
+
+    The hub's greedy system, priced net of the refunds, comes first and stays
+    the answer, unproven.
+    """
+    from modcluster import build_request
+    from modcluster.errors import TimeLimitError
+    from modcluster.solver import search as search_module
+    from modcluster.verify import verify_solution
+
+    def clock_passes(*args: Any, **kwargs: Any) -> None:
+        raise TimeLimitError("the time limit passed while building the model")
+
+    monkeypatch.setattr(search_module, "compile_model", clock_passes)
+    catalog = load_catalog("catalogs/examples/policies.yaml")
+    request = build_request(catalog, overrides={"objective": objective})
+    solution = real_solve(catalog, request)
+    assert solution.status is Status.FEASIBLE
+    assert solution.candidates and not any(c.proven_optimal for c in solution.candidates)
+    assert verify_solution(catalog, request, solution) == []
+    assert all(c.cost_breakdown.subsidies > 0 for c in solution.candidates)
