@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from modcluster import load_catalog
+
 ROOT = Path(__file__).resolve().parent.parent
 TAMA = ROOT / "catalogs" / "tama.yaml"
 MINI = ROOT / "catalogs" / "examples" / "mini.yaml"
@@ -31,15 +33,18 @@ CANDIDATE_KEYS = {
 }  # fmt: skip
 
 
-def check_contract_shape(solution: dict[str, Any]) -> None:
-    """The keys and types of the solution JSON of the contract."""
+def check_contract_shape(solution: dict[str, Any], *, people: bool = False, policies: bool = False) -> None:
+    """The keys and types of the solution JSON of the contract (v1.1: ``person`` and the two terms with the levers)."""
     assert solution["schema"] == "modcluster/solution/1"
     assert solution["status"] in {"optimal", "feasible", "infeasible", "unknown"}
     assert isinstance(solution["quantity"], int)
+    breakdown = {"integration", "steps", "modules", "licences", "onboarding"}
+    breakdown |= {"people"} if people else set()
+    breakdown |= {"subsidies"} if policies else set()
     for cand in solution["candidates"]:
-        assert set(cand) == CANDIDATE_KEYS
+        assert set(cand) == CANDIDATE_KEYS | ({"person"} if people else set())
         assert cand["partners"] == sorted(cand["partners"])
-        assert set(cand["cost_breakdown"]) == {"integration", "steps", "modules", "licences", "onboarding"}
+        assert set(cand["cost_breakdown"]) == breakdown
         assert set(cand["integration"]) == {"start", "end"}
         for value in [cand["cost"], *cand["cost_breakdown"].values()]:
             assert isinstance(value, (int, Decimal))
@@ -63,8 +68,9 @@ def test_solve_bundled_catalog_json_verifies(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     solutions = json.loads(result.stdout, parse_float=Decimal)
     assert isinstance(solutions, list) and len(solutions) == 8
+    catalog = load_catalog(TAMA)
     for solution in solutions:
-        check_contract_shape(solution)
+        check_contract_shape(solution, people=catalog.people is not None, policies=catalog.policies is not None)
         assert solution["status"] == "optimal"
         assert solution["candidates"]
     assert out.read_text() == result.stdout
