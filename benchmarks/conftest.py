@@ -7,6 +7,8 @@
   without it ``large`` runs only what it always ran (``cost``, ``tama``
   profile), since the other five take minutes each.
 - ``--bench-peer-seconds``: the peers' time limit per solve (default 60).
+- ``--bench-rounds``: rounds of each lever case (test_bench_levers.py; default 3),
+  more for a comparison between two versions of the code.
 """
 
 from __future__ import annotations
@@ -27,11 +29,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=60.0,
         help="time limit of each peer solve, all its phases together (default 60)",
     )
+    group.addoption(
+        "--bench-rounds",
+        type=int,
+        default=3,
+        help="rounds of each case of test_bench_levers.py (default 3; more to compare two versions of the code)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "bench_smoke: the small preset, every objective and profile (CI smoke run)")
-    config.addinivalue_line("markers", "bench_large: large preset beyond cost/tama, only with --bench-large")
+    config.addinivalue_line("markers", "bench_large: long cases (large preset, medium with people): --bench-large")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -48,3 +56,10 @@ def peer_seconds(pytestconfig: pytest.Config) -> float:
     """The peers' time limit per solve (``--bench-peer-seconds``)."""
     seconds: float = pytestconfig.getoption("--bench-peer-seconds")
     return seconds
+
+
+@pytest.fixture(scope="session")
+def bench_rounds(pytestconfig: pytest.Config) -> int:
+    """Rounds of each lever case (``--bench-rounds``)."""
+    rounds: int = pytestconfig.getoption("--bench-rounds")
+    return max(1, rounds)

@@ -37,7 +37,7 @@ class Run:
 
 
 def instances(
-    preset: str, seed: int = 1, magnitude: str = "tama", objective: str = "cost"
+    preset: str, seed: int = 1, magnitude: str = "tama", objective: str = "cost", people: int = 0, policies: int = 0
 ) -> tuple[Catalog, list[Request]]:
     """The preset's catalog and one request per product (its default request, one candidate).
 
@@ -47,11 +47,15 @@ def instances(
         magnitude: The money profile (``tama`` or ``industrial``).
         objective: The default requests' objective (``cost``, ``lead_time`` or ``weighted``); the
             catalog is the same for every objective, only the requests differ.
+        people: Engineers the association may place (``modcluster generate --people``).
+        policies: The cities' industry-promotion policies (``modcluster generate --policies``).
 
     Returns:
         The catalog and the requests, in product order.
     """
-    data = generate(spec_for(preset, magnitude=magnitude, objective=objective), seed=seed)
+    # Only the levers asked for are passed, so that the plain cases also run on the code before them.
+    levers = {k: v for k, v in (("people", people), ("policies", policies)) if v}
+    data = generate(spec_for(preset, magnitude=magnitude, objective=objective, **levers), seed=seed)
     catalog = catalog_from_data(data)
     return catalog, [build_request(catalog, p.id, overrides={"candidates": 1}) for p in catalog.products]
 

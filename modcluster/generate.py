@@ -11,6 +11,9 @@ kJPY, set-up times of days to weeks, seeds licensed for a few thousand kJPY.
 ``Spec(magnitude="industrial")`` gives the figures of real industrial products
 instead (systems of 0.1 to several million kJPY), and ``Spec.objective`` sets
 the default requests' objective (``weighted`` with fractional weights).
+``Spec.people`` and ``Spec.policies`` add the contract's v1.1 engineers placed
+from the enterprises and the cities' industry-promotion policies, each from a
+random stream of its own, so the rest of the catalog is the same without them.
 
 Every product gets a default ``request:`` whose limits are feasible by
 construction: they are the cost and lead time of a complete greedy system
@@ -94,6 +97,12 @@ class Spec:
             at a hub (contract v1.1 "People"); 0: the catalog has no ``people``.
             Drawn after the default requests, from a random stream of their
             own, so the rest of the catalog is the same with or without them.
+        policies: The cities' industry-promotion policies (contract v1.1
+            "Policies"); 0: the catalog has no ``policies``. Drawn last, from
+            a random stream of their own (the rest of the catalog, people
+            included, is the same with or without them); always valid: at the
+            organisations' sites, the shares covering one organisation and
+            kind of cost term add up to at most 1.
     """
 
     organizations: int
@@ -117,6 +126,7 @@ class Spec:
     magnitude: str = "tama"
     objective: str = "cost"
     people: int = 0
+    policies: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +196,7 @@ MAX_ORGANIZATIONS = 1_000_000
 MAX_PRODUCTS = 100_000
 MAX_MODULES = 10_000
 MAX_PEOPLE = 1_000  # engineers (contract v1.1 "People")
+MAX_POLICIES = 100  # industry-promotion policies (contract v1.1 "Policies"): shares of 0.01 always fit
 
 
 def spec_for(preset: str, **overrides: Any) -> Spec:
@@ -209,6 +220,9 @@ def _check(spec: Spec) -> None:
         raise InputError(f"unknown objective {spec.objective!r}: use one of {', '.join(OBJECTIVES)}")
     if isinstance(spec.people, bool) or not isinstance(spec.people, int) or not 0 <= spec.people <= MAX_PEOPLE:
         raise InputError(f"people: a whole number from 0 to {MAX_PEOPLE:,}, got {spec.people!r}")
+    policies = spec.policies
+    if isinstance(policies, bool) or not isinstance(policies, int) or not 0 <= policies <= MAX_POLICIES:
+        raise InputError(f"policies: a whole number from 0 to {MAX_POLICIES:,}, got {policies!r}")
     if spec.organizations < 5 or spec.products < 1 or spec.modules < 1:
         raise InputError("a generated cluster needs at least 5 organisations, 1 product and 1 module")
     for name, most in (("organizations", MAX_ORGANIZATIONS), ("products", MAX_PRODUCTS), ("modules", MAX_MODULES)):
@@ -438,6 +452,8 @@ def generate(preset: str | Spec, seed: int = 0) -> dict[str, Any]:
     _add_requests(rng, spec, data)
     if spec.people:
         data["people"] = _people(random.Random(f"modcluster-generate/{seed}/people"), spec, data)
+    if spec.policies:
+        data["policies"] = _policies(random.Random(f"modcluster-generate/{seed}/policies"), spec, data)
     return data
 
 
@@ -467,6 +483,88 @@ def _people(rng: random.Random, spec: Spec, data: dict[str, Any]) -> list[dict[s
         if rng.random() < 0.7:
             person["via"] = "cluster-association"
         found.append(person)
+    return found
+
+
+#: The cities the seed names first: their policies come first (when organisations are there).
+POLICY_CITIES = ("Sagamihara", "Hachioji", "Sayama")
+POLICY_SHARES = (10, 15, 20, 25, 30, 40, 50)  # hundredths
+
+
+def _policies(rng: random.Random, spec: Spec, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """``spec.policies`` industry-promotion policies of the cities where the organisations are.
+
+    The first policies are those of Sagamihara, Hachioji and Sayama (the cities
+    the seed names), the others of any site with organisations, a few covering
+    two or three cities. Each applies to one to three kinds of cost term (a
+    fifth names none: steps, the contract's default; ``people`` only when the
+    catalog has people), refunds a share of 0.1 to 0.5 of them, about half up
+    to a cap of a design fee's order, and about a third only for the members
+    of an intermediary (the association, or the local network of one of its
+    cities).
+
+    Valid by construction, in hundredths: what is left of 1 at every (site,
+    kind) is kept, and a policy's share is at most what is left at each (site,
+    kind) it covers (a kind or site with nothing left is dropped; a policy
+    with none left goes to the pair with most left). An organisation is at one
+    site, so the shares covering it and one kind add up to at most 1, whatever
+    the memberships. A policy also leaves a hundredth, in all, for each policy
+    still to come, so every one of them finds room (a site has at least four
+    kinds of 100 hundredths; :data:`MAX_POLICIES` is 100).
+    """
+    from modcluster.domain import POLICY_KINDS
+
+    mag = MAGNITUDES[spec.magnitude]
+    present = {o["site"] for o in data["organizations"]}
+    sites = [s for s in SITES if s in present]
+    firsts = [s for s in POLICY_CITIES if s in present]
+    intermediaries = {i["id"] for i in data["intermediaries"]}
+    kinds_here = [k for k in POLICY_KINDS if k != "people" or data.get("people")]
+    left = {(s, k): 100 for s in sites for k in kinds_here}  # hundredths of a share still free
+
+    def room(where: list[str], what: list[str]) -> int:
+        return min(left[(s, k)] for s in where for k in what)
+
+    found: list[dict[str, Any]] = []
+    for index in range(spec.policies):
+        chosen = [firsts[index]] if index < len(firsts) else [rng.choice(sites)]
+        if rng.random() < 0.2:
+            chosen += rng.sample([s for s in sites if s not in chosen], min(len(sites) - 1, rng.randint(1, 2)))
+        named = rng.random() >= 0.2
+        kinds = rng.sample(kinds_here, rng.choice([1, 1, 2, 2, 3])) if named else ["steps"]
+        share = rng.choice(POLICY_SHARES)
+        cap = _money(rng, *mag.design_fee) if rng.random() < 0.5 else None
+        member_only = rng.random() < 0.35
+        while room(chosen, kinds) == 0 and len(chosen) + len(kinds) > 2:
+            site, kind = next((s, k) for s in chosen for k in kinds if left[(s, k)] == 0)
+            if len(kinds) > 1:
+                kinds.remove(kind)
+            else:
+                chosen.remove(site)
+        # What the policies still to come need: a hundredth each, anywhere.
+        spare = sum(left.values()) - (spec.policies - index - 1)
+        share = min(share, room(chosen, kinds), spare // (len(chosen) * len(kinds)))
+        if share == 0:  # no room here: one hundredth (at least) where most is left
+            site, kind = max(left, key=lambda pair: (left[pair], -sites.index(pair[0])))
+            chosen, kinds, named = [site], [kind], True
+            share = min(rng.choice(POLICY_SHARES), left[(site, kind)], spare)
+        for s in chosen:
+            for k in kinds:
+                left[(s, k)] -= share
+        # The association, or the local network of one of its cities (whose members are there).
+        networks = ["cluster-association", *(f"{s.lower()}-network" for s in chosen)]
+        policy: dict[str, Any] = {
+            "id": f"{chosen[0].lower()}-promotion-{index}",
+            "sites": [s for s in sites if s in chosen],
+            "share": Decimal(share).scaleb(-2).normalize(),
+        }
+        if cap is not None:
+            policy["cap"] = cap
+        if named:
+            policy["applies_to"] = [k for k in POLICY_KINDS if k in kinds]
+        if member_only:
+            policy["members_of"] = rng.choice([i for i in networks if i in intermediaries])
+        found.append(policy)
     return found
 
 

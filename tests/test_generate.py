@@ -19,6 +19,7 @@ from modcluster.domain import Objective, Status, check_catalog
 from modcluster.errors import InputError
 from modcluster.generate import (
     MAGNITUDES,
+    MAX_POLICIES,
     OBJECTIVES,
     PRESETS,
     Spec,
@@ -240,6 +241,121 @@ def test_cli_generate_magnitude_and_objective(tmp_path: Path) -> None:
     assert load_catalog(out) == catalog_from_data(expected)
     bad = subprocess.run([*cmd[:-2], "--magnitude", "galactic"], capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode != 0 and "galactic" in bad.stderr
+
+
+def _shares_by_org_and_kind(data: dict[str, Any]) -> dict[tuple[str, str], Decimal]:
+    """For every organisation and kind, the sum of the shares of the policies that can cover it (contract v1.1)."""
+    from modcluster.domain import POLICY_KINDS
+
+    members = {i["id"]: set(i["members"]) for i in data["intermediaries"]}
+    totals: dict[tuple[str, str], Decimal] = {}
+    for org in data["organizations"]:
+        for policy in data.get("policies", []):
+            if org["site"] not in policy["sites"]:
+                continue
+            if "members_of" in policy and org["id"] not in members[policy["members_of"]]:
+                continue
+            for kind in policy.get("applies_to", ["steps"]):
+                assert kind in POLICY_KINDS
+                totals[(org["id"], kind)] = totals.get((org["id"], kind), Decimal(0)) + policy["share"]
+    return totals
+
+
+POLICY_SPECS = [
+    ("small", 4, 0),
+    ("small", 12, 3),
+    ("medium", 8, 0),
+    ("tama-2002", 30, 5),
+]
+
+
+@pytest.mark.parametrize(("preset", "policies", "people"), POLICY_SPECS)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_generated_policies_are_valid_and_leave_the_rest_alone(
+    preset: str, policies: int, people: int, seed: int
+) -> None:
+    """Valid policies at the members' sites, shares over 1 nowhere; the rest of the catalog byte for byte."""
+    spec = spec_for(preset, policies=policies, people=people)
+    data = generate(spec, seed=seed)
+    assert dump_catalog(generate(spec, seed=seed), "json") == dump_catalog(data, "json")
+    without = generate(spec_for(preset, people=people), seed=seed)
+    assert "policies" not in without
+    assert dump_catalog({k: v for k, v in data.items() if k != "policies"}, "json") == dump_catalog(without, "json")
+    assert list(data)[-1] == "policies"
+
+    catalog = check_catalog(catalog_from_data(data))
+    assert len(catalog.policies or ()) == policies
+    sites = {o["site"] for o in data["organizations"]}
+    intermediaries = {i["id"] for i in data["intermediaries"]}
+    for policy in data["policies"]:
+        assert policy["sites"] and set(policy["sites"]) <= sites
+        assert 0 < policy["share"] <= 1 and policy["share"] == policy["share"].quantize(Decimal("0.01"))
+        assert policy.get("members_of", "cluster-association") in intermediaries
+        assert policy.get("cap", 0) >= 0
+        if not people:
+            assert "people" not in policy.get("applies_to", [])
+    assert len({p["id"] for p in data["policies"]}) == policies
+    assert all(total <= 1 for total in _shares_by_org_and_kind(data).values())
+    cities = [c for c in ("Sagamihara", "Hachioji", "Sayama") if c in sites]
+    assert [p["sites"][0] for p in data["policies"][: len(cities)]] == cities
+
+
+def test_generated_policies_vary() -> None:
+    """Across a few catalogs: caps and none, members_of set and not, the default kind and every named kind."""
+    spec = spec_for("medium", policies=10, people=2)
+    policies = [p for seed in range(4) for p in generate(spec, seed=seed)["policies"]]
+    assert any("cap" in p for p in policies) and any("cap" not in p for p in policies)
+    assert {p.get("members_of") for p in policies} >= {None, "cluster-association"}
+    assert any("applies_to" not in p for p in policies)
+    named = {k for p in policies for k in p.get("applies_to", [])}
+    assert named == {"steps", "modules", "licences", "integration", "people"}
+    assert any(len(p["sites"]) > 1 for p in policies)
+    assert len({p["share"] for p in policies}) > 3
+
+
+@pytest.mark.parametrize("organizations", [5, 8, 30])
+def test_as_many_policies_as_allowed_still_fit(organizations: int) -> None:
+    """MAX_POLICIES policies on a cluster of few sites: every one finds room, and no term is refunded twice over."""
+    for seed in range(3):
+        data = generate(Spec(organizations, products=1, modules=3, policies=MAX_POLICIES), seed=seed)
+        check_catalog(catalog_from_data(data))
+        assert len(data["policies"]) == MAX_POLICIES
+        assert all(total <= 1 for total in _shares_by_org_and_kind(data).values())
+
+
+@pytest.mark.parametrize("magnitude", list(MAGNITUDES))
+def test_default_requests_with_policies_solve_and_verify(magnitude: str) -> None:
+    """The default requests stay feasible (the budget bounds the net cost); subsidies are paid somewhere."""
+    data = generate(spec_for("small", magnitude=magnitude, policies=6), seed=1)
+    catalog = catalog_from_data(data)
+    refunded = Decimal(0)
+    for product in catalog.products:
+        request = build_request(catalog, product.id, overrides={"candidates": 2})
+        solution = solve(catalog, request)
+        assert solution.status is Status.OPTIMAL, product.id
+        assert verify_solution(catalog, request, solution) == []
+        assert solution.best is not None
+        refunded += solution.best.cost_breakdown.subsidies
+    assert refunded > 0
+
+
+@pytest.mark.parametrize("bad", [-1, MAX_POLICIES + 1, True, 2.5])
+def test_impossible_policy_counts_are_refused(bad: Any) -> None:
+    with pytest.raises(InputError, match="policies: a whole number"):
+        spec_for("small", policies=bad)
+    with pytest.raises(InputError, match="policies: a whole number"):
+        generate(Spec(30, policies=bad))
+
+
+def test_cli_generate_policies(tmp_path: Path) -> None:
+    out = tmp_path / "p.yaml"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "modcluster", "generate", "--seed", "2", "--policies", "5", "--out", str(out)]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert load_catalog(out) == catalog_from_data(generate(spec_for("small", policies=5), seed=2))
+    bad = subprocess.run([*cmd[:-2], "--policies", "1000"], capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode != 0 and "policies" in bad.stderr
 
 
 ABLATIONS = [

@@ -30,6 +30,8 @@ def register(sub: Any) -> None:
     p.add_argument("--objective", choices=list(OBJECTIVES), help="objective of the default requests (default cost)")
     p.add_argument("--people", type=int, metavar="N",
                    help="add N engineers whom the association may place at a hub (contract v1.1)")  # fmt: skip
+    p.add_argument("--policies", type=int, metavar="N",
+                   help="add N industry-promotion policies of the members' cities (contract v1.1)")  # fmt: skip
     p.add_argument("--format", choices=["yaml", "json"], help="output format (default: from --out's suffix, else yaml)")
     p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     p.set_defaults(func=run)
@@ -51,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         magnitude=args.magnitude,
         objective=args.objective,
         people=args.people,
+        policies=args.policies,
     )
     data = generate(spec, seed=args.seed)
     if args.out:
