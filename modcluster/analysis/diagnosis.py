@@ -138,7 +138,7 @@ def explain(
     >>> d.feasible, d.conflict
     (False, ('budget 18000', 'deadline 62 days'))
     >>> [(r.limit, r.least) for r in d.relaxations]
-    [('budget', Decimal('30845.00')), ('deadline', 69), ('max_partners', None)]
+    [('budget', Decimal('30258.00')), ('deadline', 69), ('max_partners', None)]
     """
     began = time.monotonic()
     check_request(catalog, request)

@@ -66,7 +66,8 @@ def pareto_front(
     >>> cat = load_catalog("catalogs/tama.yaml")
     >>> front = pareto_front(cat, build_request(cat, "piezo-nano-stage"))
     >>> [(str(p.cost), p.lead_time) for p in front.points], front.complete
-    ([('8205.00', 57), ('8225.00', 55), ('9700.00', 36)], True)
+    ([('7005.60', 62), ('7106.60', 61), ('7452.00', 57), ('7553.00', 55), ('8831.00', 39), ('9193.00', 36),
+      ('9796.00', 34)], True)
     """
     check_request(catalog, request)
     points, complete = pareto_points(catalog, request, partners=partners, seconds=seconds, settings=settings)
