@@ -548,3 +548,17 @@ def test_tutorial_pictures_come_from_the_script() -> None:
     for name in shown:
         data = (DOCS / "img" / name).read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n"), name
+
+
+def test_network_names_the_person_leading_at_the_hub() -> None:
+    """v1.1: a placed person's hub is labelled with who leads it; a hub without one is labelled as before."""
+    cat = load_catalog(ROOT / "catalogs" / "examples" / "people.yaml")
+    request = build_request(cat, cat.products[0].id)
+    led = next((c for c in solve(cat, request).candidates if c.person is not None), None)
+    assert led is not None
+    texts = [t.get_text() for t in figures.network(led, cat).axes[0].texts]
+    assert any(t.startswith(f"{led.hub} (hub, led by {led.person})") for t in texts)
+    plain = solve(cat, request.with_changes(people=False)).best
+    assert plain is not None
+    texts = [t.get_text() for t in figures.network(plain, cat).axes[0].texts]
+    assert any(t.startswith(f"{plain.hub} (hub)\n") for t in texts)

@@ -140,11 +140,12 @@ def _draw_seeds(ax: Axes, seeds: Sequence[_Seed], pos: _Positions) -> None:
         ax.text(x0, y0 - 0.05, label, fontsize=6.5, ha="center", va="top", zorder=4)
 
 
-def _org_label(catalog: Catalog, hub: str, org: str, work: dict[str, list[str]]) -> str:
-    """Name (hub marked), kind and site, modules worked on, and a new tie's on-boarding."""
+def _org_label(catalog: Catalog, hub: str, org: str, work: dict[str, list[str]], person: str | None = None) -> str:
+    """Name (hub marked, with the person placed there, v1.1), kind and site, modules worked on, a new tie's fee."""
     found = catalog.org_by_id.get(org)
     site = found.site if found is not None and found.site else "no site"
-    lines = [f"{org}{' (hub)' if org == hub else ''}", f"{_kind(catalog, org) or 'organisation'} · {site}"]
+    mark = "" if org != hub else " (hub)" if person is None else f" (hub, led by {person})"
+    lines = [f"{org}{mark}", f"{_kind(catalog, org) or 'organisation'} · {site}"]
     if work.get(org):
         lines.append(", ".join(work[org]))
     if org != hub and frozenset((hub, org)) not in catalog.ties:
@@ -152,7 +153,15 @@ def _org_label(catalog: Catalog, hub: str, org: str, work: dict[str, list[str]])
     return "\n".join(lines)
 
 
-def _draw_org(ax: Axes, catalog: Catalog, hub: str, org: str, pos: _Positions, work: dict[str, list[str]]) -> None:
+def _draw_org(
+    ax: Axes,
+    catalog: Catalog,
+    hub: str,
+    org: str,
+    pos: _Positions,
+    work: dict[str, list[str]],
+    person: str | None = None,
+) -> None:
     """The organisation's node, coloured by role (the hub larger, outlined), and its label."""
     x, y = pos[org]
     is_hub = org == hub
@@ -176,7 +185,7 @@ def _draw_org(ax: Axes, catalog: Catalog, hub: str, org: str, pos: _Positions, w
     ax.text(
         lx,
         ly,
-        _org_label(catalog, hub, org, work),
+        _org_label(catalog, hub, org, work, person),
         fontsize=7,
         ha=ha,
         va=va,
@@ -239,7 +248,7 @@ def network(candidate: Candidate, catalog: Catalog, *, title: str | None = None)
         _draw_links(ax, catalog, hub, partners, _flows(hub, tasks), pos)
         _draw_seeds(ax, seeds, pos)
         for org in orgs:
-            _draw_org(ax, catalog, hub, org, pos, work)
+            _draw_org(ax, catalog, hub, org, pos, work, candidate.person)
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]
         ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
