@@ -77,6 +77,8 @@ VERIFY_CONFIGURATION = "modcluster/verify/configuration.py"
 CATALOG = "modcluster/domain/catalog.py"
 VALUES = "modcluster/domain/values.py"
 PEOPLE = "modcluster/solver/rules/people.py"
+POLICIES = "modcluster/solver/rules/policies.py"
+VERIFY_POLICIES = "modcluster/verify/policies.py"
 
 #: Named test selections (pytest arguments). Each mutant runs the ones it names, in order, stopping at the first
 #: failure. The property tests run under the fixed ``ci`` hypothesis profile, so a result is the same on every run.
@@ -95,6 +97,7 @@ SELECTIONS: dict[str, tuple[str, ...]] = {
     "plan-verify": ("tests/test_verify_plan.py",),
     "configure": ("tests/test_configure_golden.py", "tests/test_configure_exact.py"),
     "people": ("tests/test_people.py",),
+    "policies": ("tests/test_policies.py",),
 }
 
 SOLVER_TESTS = ("golden", "property")
@@ -709,6 +712,135 @@ MUTANTS: tuple[Mutant, ...] = (
         "    elif product.family not in hub.develops:\n",
         "    if product.family not in hub.develops:\n",
         ("golden", "people"),
+    ),
+    # --- policies (contract v1.1)
+    Mutant(
+        "policies: members_of is not read",
+        "policies",
+        POLICIES,
+        " or o.id in members.get(policy.members_of, ()))\n",
+        " or True)\n",
+        ("golden", "policies"),
+    ),
+    Mutant(
+        "policies: policies: false is ignored",
+        "policies",
+        POLICIES,
+        "    if not request.policies or not catalog.policies:\n",
+        "    if not catalog.policies:\n",
+        ("golden", "policies"),
+    ),
+    Mutant(
+        "policies: the refund rounded down in the decoded figures",
+        "policies",
+        POLICIES,
+        "    share = (2 * plan.numerator * eligible + plan.denominator) // (2 * plan.denominator)\n",
+        "    share = (plan.numerator * eligible) // plan.denominator\n",
+        ("golden", "policies"),
+    ),
+    Mutant(
+        "policies: no cap in the decoded figures",
+        "policies",
+        POLICIES,
+        "    return share if plan.cap_cents is None else min(plan.cap_cents, share)\n",
+        "    return share\n",
+        ("golden", "policies"),
+    ),
+    Mutant(
+        "policies: no cap in the model",
+        "policies",
+        POLICIES,
+        "        if plan.cap_cents is None:\n            refunded.append(share)\n",
+        "        if True:\n            refunded.append(share)\n",
+        ("golden", "policies"),
+    ),
+    Mutant(
+        "policies: the model's refund may round up",
+        "policies",
+        POLICIES,
+        "        model.add(2 * d * share <= 2 * n * eligible + d)\n",
+        "        model.add(2 * d * share <= 2 * n * eligible + 2 * d)\n",
+        ("golden", "policies"),
+    ),
+    Mutant(
+        "policies: the refunds are not subtracted in the model (objective and budget on gross)",
+        "policies",
+        POLICIES,
+        "    return linear_sum([gross, *(-1 * r for r in refunded)])\n",
+        "    return gross\n",
+        ("golden", "policies"),
+    ),
+    Mutant(
+        "policies: the refund ceiling is 0 (gross bounds held as net ones)",
+        "policies",
+        POLICIES,
+        "        total += refund_cents(plan, hub + modules)\n",
+        "        total += 0\n",
+        ("golden", "policies"),
+    ),
+    Mutant(
+        "policies: dominance compares options whatever covers them",
+        "policies",
+        POLICIES,
+        "    return covering if len(covering) <= 1 else None\n",
+        "    return ()\n",
+        ("golden", "policies"),
+    ),
+    Mutant(
+        "policies: bridges are not integration terms",
+        "policies",
+        INTERFACES,
+        '            parts.add_cost("integration", h.org, cents, bridge)\n',
+        '            parts.add_cost("steps", h.org, cents, bridge)\n',
+        ("golden", "policies"),
+    ),
+    Mutant(
+        "policies: the person's fee is an integration term",
+        "policies",
+        SOURCES,
+        '            parts.add_cost("people", h.org, h.person_cents, parts.hub_option[h.key])\n',
+        '            parts.add_cost("integration", h.org, h.person_cents, parts.hub_option[h.key])\n',
+        ("golden", "policies"),
+    ),
+    Mutant(
+        "verifier: policies: members_of is not read",
+        "policies",
+        VERIFY_POLICIES,
+        "    if policy.members_of is None:\n        return True\n",
+        "    if True:\n        return True\n",
+        ("golden", "policies"),
+    ),
+    Mutant(
+        "verifier: policies: every kind is eligible",
+        "policies",
+        VERIFY_POLICIES,
+        "    if term.kind not in policy.applies_to or term.organization is None:\n",
+        "    if term.organization is None:\n",
+        ("golden", "policies"),
+    ),
+    Mutant(
+        "verifier: policies: no cap",
+        "policies",
+        VERIFY_POLICIES,
+        "(share if policy.cap is None else min(policy.cap, share))",
+        "(share)",
+        ("golden", "policies"),
+    ),
+    Mutant(
+        "verifier: policies: the refund rounded half-even",
+        "policies",
+        VERIFY_POLICIES,
+        ".quantize(_CENT, rounding=ROUND_HALF_UP)",
+        ".quantize(_CENT, rounding=decimal.ROUND_HALF_EVEN)",
+        ("golden", "policies"),
+    ),
+    Mutant(
+        "verifier: policies: policies: false is ignored",
+        "policies",
+        VERIFY_POLICIES,
+        "    if not request.policies or not catalog.policies:\n",
+        "    if not catalog.policies:\n",
+        ("golden", "policies"),
     ),
 )
 

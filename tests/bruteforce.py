@@ -19,6 +19,15 @@ contract:
 - links matched or bridged (house variants for made modules), onboarding as
   the lowest fee over the intermediaries hub and partner share, else the
   default, none with a tie;
+- policies (v1.1): each rounded term is kept with its kind and the
+  organisation it is paid to (a step's doer, a module's seller, a seed's
+  licensor, the hub for the integration (design fee and bridges) and a
+  person's fee; onboarding goes to nobody); a policy's eligible amount is the
+  sum of the terms of its kinds paid to an organisation at one of its sites
+  (a member of ``members_of`` when set), its refund ``min(cap, share *
+  eligible)`` rounded half-up (:func:`refund_cents`), the refunds add up and
+  the system's cost is its terms less them, the budget bounding that net
+  cost; ``policies: false`` in the request ignores them;
 - the minimum lead time of a fixed system by an exact search over schedules
   (:func:`min_lead_time`);
 - limits, candidate classes (hub, each module's source and organisation,
@@ -72,6 +81,7 @@ __all__ = [
     "onboarding_cents",
     "ranked_values",
     "reference_solution",
+    "refund_cents",
 ]
 
 KINDS = ("integration", "steps", "modules", "licences", "onboarding", "people")
@@ -165,6 +175,7 @@ class SystemResult:
     starts: tuple[int, ...]
     limit_problems: tuple[str, ...] = ()
     person: str | None = None
+    subsidies_cents: int = 0
 
     @property
     def cost(self) -> Decimal:
@@ -172,7 +183,10 @@ class SystemResult:
 
     @property
     def breakdown(self) -> dict[str, Decimal]:
-        return {kind: _money(cents) for kind, cents in self.breakdown_cents}
+        """The gross terms by kind, and ``subsidies``: the policies' total refund (``cost`` is their difference)."""
+        return {kind: _money(cents) for kind, cents in self.breakdown_cents} | {
+            "subsidies": _money(self.subsidies_cents)
+        }
 
     @property
     def signature(self) -> tuple[Any, ...]:
@@ -417,12 +431,54 @@ def onboarding_cents(catalog: Catalog, hub_id: str, partner: str) -> int:
 
 @dataclass(frozen=True)
 class _Figures:
+    """A system's money and tasks: ``cents`` is the NET cost (the gross terms of ``breakdown`` less ``subsidies``)."""
+
     cents: int
     breakdown: dict[str, int]
     partners: tuple[str, ...]
     links: tuple[tuple[tuple[str, str], str, bool], ...]
     tasks: tuple[Task, ...]
     precedences: tuple[tuple[int, int, int], ...]
+    subsidies: int = 0
+
+
+def _covered(catalog: Catalog, policy: Any, org_id: str) -> bool:
+    """Whether the policy covers an organisation: at one of its sites and, with ``members_of``, a member."""
+    org = next(o for o in catalog.organizations if o.id == org_id)
+    if org.site is None or org.site not in policy.sites:
+        return False
+    if policy.members_of is None:
+        return True
+    return any(i.id == policy.members_of and org_id in i.members for i in catalog.intermediaries)
+
+
+def refund_cents(policy: Any, eligible_cents: int) -> int:
+    """A policy's refund on an eligible amount: ``min(cap, share * eligible)`` rounded half-up to a cent.
+
+    >>> from types import SimpleNamespace as P
+    >>> half = P(share=Decimal("0.5"), cap=None)
+    >>> refund_cents(half, 1001), refund_cents(P(share=Decimal("0.5"), cap=Decimal(3)), 1001)
+    (501, 300)
+    """
+    amount = _fraction(policy.share) * Fraction(eligible_cents, 100)
+    if policy.cap is not None:
+        amount = min(amount, _fraction(policy.cap))
+    return half_up_cents(amount)
+
+
+def _subsidies(catalog: Catalog, request: Request, terms: Sequence[tuple[str, str | None, int]]) -> int:
+    """The policies' total refund on a system's rounded terms ``(kind, organisation, cents)``."""
+    if not request.policies:
+        return 0
+    total = 0
+    for policy in catalog.policies or ():
+        eligible = sum(
+            cents
+            for kind, org, cents in terms
+            if org is not None and kind != "onboarding" and kind in policy.applies_to and _covered(catalog, policy, org)
+        )
+        total += refund_cents(policy, eligible)
+    return total
 
 
 #: The pseudo-organisation of a person's availability: a task of ``available_day`` days before integration.
@@ -445,6 +501,12 @@ def _figures(
     tasks: list[Task] = []
     precedences: list[tuple[int, int, int]] = []
     breakdown = dict.fromkeys(KINDS, 0)
+    terms: list[tuple[str, str | None, int]] = []  # every rounded term: kind, the organisation paid, cents
+
+    def pay(kind: str, org: str | None, cents: int) -> None:
+        breakdown[kind] += cents
+        terms.append((kind, org, cents))
+
     variants: dict[str, Mapping[str, str]] = {}
     last: list[int] = []
 
@@ -462,7 +524,7 @@ def _figures(
                     _lot_days(offer.setup_days, offer.units_per_day, quantity),
                 )
             )
-            breakdown["modules"] += _lot_cents(offer.setup_cost, offer.unit_cost, quantity)
+            pay("modules", source.organization, _lot_cents(offer.setup_cost, offer.unit_cost, quantity))
             variants[module_id] = offer.variants
             last.append(len(tasks) - 1)
             continue
@@ -472,7 +534,7 @@ def _figures(
             org_id, seed_id = source.seed
             seed = next(s for s in orgs[org_id].seeds if s.id == seed_id)
             tasks.append(Task(f"module {module_id} seed", org_id, seed.transfer_days))
-            breakdown["licences"] += half_up_cents(_fraction(seed.license_fee))
+            pay("licences", org_id, half_up_cents(_fraction(seed.license_fee)))
             previous = len(tasks) - 1
         for k, (org_id, offer_id) in enumerate(source.steps, start=1):
             process = next(p for p in orgs[org_id].processes if p.offer_id == offer_id)
@@ -483,7 +545,7 @@ def _figures(
                     _lot_days(process.setup_days, process.units_per_day, quantity),
                 )
             )
-            breakdown["steps"] += _lot_cents(process.setup_cost, process.unit_cost, quantity)
+            pay("steps", org_id, _lot_cents(process.setup_cost, process.unit_cost, quantity))
             if previous is not None:
                 follow(previous, len(tasks) - 1)
             previous = len(tasks) - 1
@@ -492,9 +554,9 @@ def _figures(
 
     bridging = _fraction(hub.bridging if person is None or person.bridging is None else person.bridging)
     bridge_days = 0
-    breakdown["integration"] += half_up_cents(_fraction(hub.design_fee))
+    pay("integration", hub_id, half_up_cents(_fraction(hub.design_fee)))
     if person is not None:
-        breakdown["people"] += half_up_cents(_fraction(person.fee))
+        pay("people", hub_id, half_up_cents(_fraction(person.fee)))
     kinds = {kind.id: kind for kind in catalog.interfaces}
     links = []
     for link in product.links:
@@ -505,7 +567,7 @@ def _figures(
         if not matched:
             kind = kinds[link.interface]
             bridge_days += _ceil(_fraction(kind.bridge_days) * bridging)
-            breakdown["integration"] += half_up_cents(_fraction(kind.bridge_cost) * bridging)
+            pay("integration", hub_id, half_up_cents(_fraction(kind.bridge_cost) * bridging))
     partners = tuple(sorted({task.organization for task in tasks} - {hub_id}))
     waiting = None
     if person is not None and person.available_day > 0:  # the integration waits for the person (no handover)
@@ -519,8 +581,18 @@ def _figures(
         precedences.append((waiting, len(tasks) - 1, 0))
 
     for partner in partners:
-        breakdown["onboarding"] += onboarding_cents(catalog, hub_id, partner)
-    return _Figures(sum(breakdown.values()), breakdown, partners, tuple(links), tuple(tasks), tuple(precedences))
+        pay("onboarding", None, onboarding_cents(catalog, hub_id, partner))
+    subsidies = _subsidies(catalog, request, terms)
+    assert sum(c for _, _, c in terms) == sum(breakdown.values())
+    return _Figures(
+        sum(breakdown.values()) - subsidies,
+        breakdown,
+        partners,
+        tuple(links),
+        tuple(tasks),
+        tuple(precedences),
+        subsidies,
+    )
 
 
 # --------------------------------------------------------------------------- every system
@@ -599,6 +671,7 @@ def enumerate_systems(catalog: Catalog, request: Request, *, within_limits: bool
                 starts=starts,
                 limit_problems=tuple(problems),
                 person=person,
+                subsidies_cents=fig.subsidies,
             )
         )
     return found
@@ -623,7 +696,11 @@ def ranked_values(catalog: Catalog, request: Request) -> list[tuple[Decimal, ...
 
 
 def _candidate(
-    rank: int, system: SystemResult, capabilities: Mapping[str, Sequence[str]], with_people: bool = False
+    rank: int,
+    system: SystemResult,
+    capabilities: Mapping[str, Sequence[str]],
+    with_people: bool = False,
+    with_policies: bool = False,
 ) -> Candidate:
     at = {task.name: (start, start + task.duration) for task, start in zip(system.tasks, system.starts, strict=True)}
     modules: list[ModuleChoice] = []
@@ -654,10 +731,11 @@ def _candidate(
         integration=at["integration"],
         links=tuple(LinkResult(between, interface, matched) for between, interface, matched in system.links),
         cost_breakdown=CostBreakdown(
-            b["integration"], b["steps"], b["modules"], b["licences"], b["onboarding"], b["people"]
+            b["integration"], b["steps"], b["modules"], b["licences"], b["onboarding"], b["people"], b["subsidies"]
         ),
         person=system.person,
         with_people=with_people,
+        with_policies=with_policies,
     )
 
 
@@ -667,8 +745,10 @@ def reference_solution(catalog: Catalog, request: Request) -> Solution:
     capabilities = {m.id: [s.capability for s in m.make.steps] if m.make else [] for m in product.modules}
     classes = candidate_classes(catalog, request)[: request.candidates]
     with_people = catalog.people is not None
+    with_policies = catalog.policies is not None
     candidates = tuple(
-        _candidate(rank, system, capabilities, with_people) for rank, system in enumerate(classes, start=1)
+        _candidate(rank, system, capabilities, with_people, with_policies)
+        for rank, system in enumerate(classes, start=1)
     )
     return Solution(
         product=request.product,

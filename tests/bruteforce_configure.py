@@ -2,8 +2,8 @@
 
 Built only on the enumeration of :mod:`tests.bruteforce` (its own arithmetic,
 its own reading of the rules, no solver and no verifier): every system of the
-request is listed once, with its cost and minimum lead time, and everything
-here is read off that list.
+request is listed once, with its cost (net of any policies' refunds) and
+minimum lead time, and everything here is read off that list.
 
 - :func:`system_decisions`: the decisions a system takes, named as in the
   contract (``hub``; ``modules.<m>.source`` = ``make`` or ``buy:<org>``; for

@@ -8,6 +8,10 @@ here, from the contract and the project's readings of it:
 
 - each entry's systems are the v1 systems of its request (filters, ``hub``,
   ``max_lot``), kept when they meet its ``max_partners`` and ``require``;
+- each entry's system is priced as in :mod:`tests.bruteforce`, municipal
+  policies included: its own refunds and caps, each policy on that system's
+  terms (onboarding is never eligible, so who pays a shared tie does not
+  change a refund);
 - onboarding of a hub-partner pair (unordered) is paid once in the plan, by
   the first entry in file order whose system has the pair; an entry's cost
   holds only the onboarding it pays, its ``budget`` bounds that cost, the
@@ -248,7 +252,7 @@ def min_total_lead(
 
 @dataclass(frozen=True)
 class EntrySystem:
-    """One system of an entry: hub, sources, partners, cost in cents without onboarding, tasks and precedences."""
+    """One system of an entry: hub, sources, partners, net cost in cents without onboarding, tasks and precedences."""
 
     hub: str
     sources: tuple[tuple[str, Source], ...]

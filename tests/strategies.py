@@ -9,6 +9,10 @@ intermediaries with overlapping members and fees above and below the default,
 existing ties, limits, filters and every objective with fractional weights of
 up to four decimals.
 
+:func:`with_people` and :func:`with_policies` add the v1.1 people and
+municipal policies (shares on rounding edges, caps that bind, ``members_of``,
+stacked policies whose shares still fit, sites where nobody is).
+
 ``large=True`` draws realistic figures instead of tiny ones: money terms up to
 about 10^6 (with odd cents and half cents), quantities up to 1,500, lots and
 durations to match, budgets and deadlines on the same scale.
@@ -391,4 +395,84 @@ def with_people(draw: st.DrawFn, objective: str, large: bool = False) -> tuple[d
         orgs[0].setdefault("develops", []).append("g")  # so that the family "g" is known to the catalog
     if draw(st.sampled_from([False, False, False, True])):
         request = {**request, "people": False}
+    return catalog, request
+
+
+#: Shares with rounding edges: halves of odd cents, thirds, eighths, the whole term.
+SHARES = [D("0.5"), D("0.25"), D("0.333"), D("0.125"), D(1), D("0.05"), D("0.7")]
+POLICY_KINDS = ["steps", "modules", "licences", "integration", "people"]
+
+
+def _policy_shares_fit(catalog: dict[str, Any], policies: list[dict[str, Any]]) -> bool:
+    """Whether, for every organisation and kind, the shares of the policies that can cover it add up to at most 1."""
+    members = {i["id"]: set(i["members"]) for i in catalog.get("intermediaries", [])}
+    for org in catalog["organizations"]:
+        covering = [
+            p
+            for p in policies
+            if org.get("site") in p["sites"] and ("members_of" not in p or org["id"] in members[p["members_of"]])
+        ]
+        for kind in POLICY_KINDS:
+            if sum((p["share"] for p in covering if kind in p.get("applies_to", ["steps"])), D(0)) > 1:
+                return False
+    return True
+
+
+@st.composite
+def policy_lists(draw: st.DrawFn, catalog: dict[str, Any], large: bool = False) -> list[dict[str, Any]]:
+    """Zero to three policies for a catalog (shares fitting: the last policies are dropped until they do).
+
+    Sites are the catalog's (and now and then one where nobody is), kinds any
+    non-empty subset (or the default, steps), caps sometimes (0 included, and
+    caps that bind), ``members_of`` one of the catalog's intermediaries now
+    and then.
+    """
+    caps = (
+        st.sampled_from([D(1000), D("123456.785"), D(2_000_000), D(0)])
+        if large
+        else st.sampled_from([D(5), D("12.345"), D(40), D(0)])
+    )
+    intermediaries = [i["id"] for i in catalog.get("intermediaries", [])]
+    policies: list[dict[str, Any]] = []
+    for index in range(draw(st.sampled_from([1, 2, 2, 3, 0, 1]))):
+        policy: dict[str, Any] = {
+            "id": f"pol{index}",
+            "sites": draw(
+                st.sampled_from([list(SITES), [SITES[0]], [SITES[1]], list(SITES), [SITES[0], "Sagamihara"]])
+            ),
+            "share": draw(st.sampled_from(SHARES)),
+        }
+        if draw(st.sampled_from([True, True, True, False])):
+            policy["applies_to"] = draw(
+                st.sampled_from([POLICY_KINDS, ["integration", "modules"], ["steps", "licences", "people"]])
+                | st.lists(st.sampled_from(POLICY_KINDS), min_size=1, max_size=len(POLICY_KINDS), unique=True)
+            )
+        if draw(st.sampled_from([False, True])):
+            policy["cap"] = draw(caps)
+        if intermediaries and draw(st.sampled_from([False, False, True])):
+            policy["members_of"] = draw(st.sampled_from(intermediaries))
+        policies.append(policy)
+    while not _policy_shares_fit(catalog, policies):
+        policies.pop()
+    return policies
+
+
+@st.composite
+def with_policies(
+    draw: st.DrawFn, objective: str, large: bool = False, people: bool = False
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A random instance with municipal policies (``people``: and people who may lead, as :func:`with_people`).
+
+    A quarter of the requests set ``policies: false``.
+    """
+    if people:
+        catalog, request = copy.deepcopy(draw(with_people(objective, large=large)))
+    else:
+        catalog, request = copy.deepcopy(draw(instances(objective=objective, large=large)))
+    for org in catalog["organizations"]:  # more organisations at a site, so that the policies cover more terms
+        if "site" not in org and draw(st.sampled_from([True, False])):
+            org["site"] = draw(st.sampled_from(SITES))
+    catalog["policies"] = draw(policy_lists(catalog, large=large))
+    if draw(st.sampled_from([False, False, False, True])):
+        request = {**request, "policies": False}
     return catalog, request

@@ -9,6 +9,9 @@ the best key of tests/bruteforce_plan.py, or ``infeasible`` exactly when the
 reference finds no plan, with a conflict naming only entries. Examples the
 reference would take long on are discarded (:data:`TINY_EFFORT`).
 
+Again with municipal policies (v1.1) in the catalog: each entry is a system
+with its own refunds and caps, the onboarding an entry pays never refunded.
+
 The reference itself is pinned two ways: its scheduler against every
 assignment of start days on tiny schedules, and hand-made plans whose figures
 are worked out in the comments (two entries competing for a capacity-1
@@ -33,7 +36,7 @@ from modcluster.plans import plan
 from tests.bruteforce import objective_key
 from tests.bruteforce_plan import TooLargeError, min_total_lead, plan_reference
 from tests.profiles import examples
-from tests.strategies import DAYS, OBJECTIVES, SMALL_MONEY, SMALL_UNIT, catalogs, weights
+from tests.strategies import DAYS, OBJECTIVES, SITES, SMALL_MONEY, SMALL_UNIT, catalogs, policy_lists, weights
 
 D = Decimal
 
@@ -146,6 +149,19 @@ def test_plan_matches_brute_force(objective: str, data: st.DataObject) -> None:
     _check(*data.draw(plan_instances(objective), label="catalog and plan"), tiny=True)
 
 
+@pytest.mark.parametrize("objective", OBJECTIVES)
+@settings(max_examples=examples(20))
+@given(data=st.data())
+def test_plan_with_policies_matches_brute_force(objective: str, data: st.DataObject) -> None:
+    """Policies (v1.1) in the catalog: each entry a system with its own refunds and caps, onboarding never refunded."""
+    catalog, plan_data = data.draw(plan_instances(objective), label="catalog and plan")
+    for org in catalog["organizations"]:
+        if "site" not in org and data.draw(st.booleans(), label="a site"):
+            org["site"] = data.draw(st.sampled_from(SITES), label="site")
+    catalog["policies"] = data.draw(policy_lists(catalog), label="policies")
+    _check(catalog, plan_data, tiny=True)
+
+
 @st.composite
 def schedules(draw: st.DrawFn) -> dict[str, Any]:
     """A tiny scheduling problem for :func:`min_total_lead`: tasks at two organisations, chains, two sinks."""
@@ -248,6 +264,28 @@ def _competing_catalog() -> dict[str, Any]:
 def test_two_entries_compete_for_a_capacity_one_organisation(objective: str, key: tuple[Decimal, ...]) -> None:
     plan_data = {"entries": [{"id": "a", "product": "p"}, {"id": "b", "product": "p"}], "objective": objective}
     assert _check(_competing_catalog(), plan_data) == key
+
+
+def test_each_entry_has_its_own_refunds_and_cap() -> None:
+    """A policy refunds half of the module bought from s, at most 4 per system: per entry, not per plan.
+
+    Both entries (5 units each) buy from s: 5 + 1 * 5 = 10, refund min(4, 5) = 4 each (a cap per plan
+    would refund 4 in all). a: 100 + 10 - 4 + onboarding 10 (never refunded) = 116; b: 106 (h-s tied
+    by then): 222. s runs a's module on [0, 3), b's on [3, 6); integrations end on 6 and 9: 15.
+    """
+    catalog = _competing_catalog()
+    catalog["organizations"][1]["site"] = "Ome"
+    catalog["policies"] = [{"id": "fund", "sites": ["Ome"], "share": D("0.5"), "cap": 4, "applies_to": ["modules"]}]
+    plan_data = {
+        "entries": [{"id": "a", "product": "p", "quantity": 5}, {"id": "b", "product": "p", "quantity": 5}],
+        "objective": "cost",
+    }
+    assert _check(catalog, plan_data) == (D(222), D(15))
+    result, _ = _plan_key(catalog, plan_data)
+    assert {e.id: (e.system.cost, e.system.cost_breakdown.subsidies) for e in result.entries} == {
+        "a": (D(116), D(4)),
+        "b": (D(106), D(4)),
+    }
 
 
 def _two_developers_catalog() -> dict[str, Any]:

@@ -9,6 +9,10 @@ For every generated catalog and request:
 - and all of this again, at times, with the budget or the deadline exactly at
   some system's cost or lead time (limits are inclusive).
 
+Municipal policies (v1.1) are added to the same instances (with people at
+times), each check again with a limit on the edge, so that the budget lands
+on a net cost: a short run by default, a long one marked slow.
+
 Each property runs for every objective, on tiny figures and on realistic ones
 (money terms up to about 10^6, quantities up to 1,500), and on two paths:
 with the engine's defaults (small hubs are mostly settled by branch and bound)
@@ -31,7 +35,7 @@ from modcluster.domain import Status
 from modcluster.solver import SolverSettings, objective_key
 from tests.bruteforce import SystemResult, candidate_classes
 from tests.profiles import examples
-from tests.strategies import OBJECTIVES, instances
+from tests.strategies import OBJECTIVES, instances, with_policies
 
 CP_SAT_ONLY = SolverSettings(settle=False)
 """Small instances are mostly settled by branch and bound; this keeps CP-SAT's path under the same test."""
@@ -68,7 +72,8 @@ def _check_with_a_limit_on_the_edge(
         return
     system = data.draw(st.sampled_from(classes), label="system on the edge")
     catalog, request = instance
-    limits = {**request.get("limits", {}), edge: system.cost if edge == "budget" else system.lead_time}
+    # a net cost can be a cent or two below 0 (each policy's refund rounded up on its own): a budget cannot
+    limits = {**request.get("limits", {}), edge: max(system.cost, 0) if edge == "budget" else system.lead_time}
     _check((catalog, {**request, "limits": limits}), engine)
 
 
@@ -96,3 +101,27 @@ def test_cp_sat_path_matches_brute_force(objective: str, large: bool, data: st.D
     _check_with_a_limit_on_the_edge(
         data.draw(instances(objective=objective, large=large), label="instance"), CP_SAT_ONLY, data
     )
+
+
+def _with_policies(objective: str, large: bool, data: st.DataObject) -> None:
+    people = data.draw(st.booleans(), label="people")
+    engine = data.draw(st.sampled_from([None, CP_SAT_ONLY]), label="engine")
+    instance = data.draw(with_policies(objective, large=large, people=people), label="instance")
+    _check_with_a_limit_on_the_edge(instance, engine, data)
+
+
+@pytest.mark.parametrize(("objective", "large"), _cases(), ids=_ids)
+@settings(max_examples=examples(15))
+@given(data=st.data())
+def test_with_policies_matches_brute_force(objective: str, large: bool, data: st.DataObject) -> None:
+    """Policies in the catalog (v1.1): refunds, caps and the net budget; tests/test_policies.py has more."""
+    _with_policies(objective, large, data)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("objective", "large"), _cases(), ids=_ids)
+@settings(max_examples=examples(150, slow=1000))
+@given(data=st.data())
+def test_with_policies_matches_brute_force_long(objective: str, large: bool, data: st.DataObject) -> None:
+    """The same, far longer (``make test-slow``)."""
+    _with_policies(objective, large, data)
