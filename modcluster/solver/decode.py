@@ -14,7 +14,7 @@ from modcluster.solver.compile import Compiled, ModuleVars, SlotVars
 from modcluster.solver.hint import GreedyModule, GreedySystem, policy_terms
 from modcluster.solver.instance import Instance, Option
 from modcluster.solver.rules.onboarding import onboarding_total, partners_of
-from modcluster.solver.rules.policies import refunds
+from modcluster.solver.rules.policies import net_cents
 
 __all__ = ["SystemVars", "candidate_of", "decode", "solution_system", "system_of_candidate"]
 
@@ -141,9 +141,9 @@ def candidate_of(
     partners = tuple(sorted(system.partners))
     onboarding_cents = onboarding_total(inst, hub, partners if pays_for is None else sorted(pays_for))
     people_cents = hub_option.person_cents
-    subsidy_cents = sum(refunds(inst.policies, policy_terms(hub_option, system.modules, bridge_cents)))
-    total = integration_cents + steps_cents + modules_cents + licence_cents + onboarding_cents + people_cents
-    total -= subsidy_cents
+    gross = integration_cents + steps_cents + modules_cents + licence_cents + onboarding_cents + people_cents
+    total = net_cents(inst.policies, gross, policy_terms(hub_option, system.modules, bridge_cents))
+    subsidy_cents = gross - total
     if total != system.cents:
         raise SolverError(f"internal: summed cost {total} differs from the system's {system.cents}")
     start, lead = system.integration_start, system.lead

@@ -31,7 +31,7 @@ from modcluster.solver.rules.interfaces import link_matched, module_variant
 from modcluster.solver.rules.limits import meets_limits
 from modcluster.solver.rules.onboarding import onboarding_total, partners_of
 from modcluster.solver.rules.people import hub_key, integration_ready
-from modcluster.solver.rules.policies import refunds
+from modcluster.solver.rules.policies import net_cents
 from modcluster.solver.rules.variables import ModuleVars, SlotVars
 
 __all__ = [
@@ -244,12 +244,12 @@ def system_cost(inst: Instance, hub: HubOption, modules: Sequence[GreedyModule])
             bridges += link.bridge_cents[hub.key]
     cents += bridges
     if inst.policies:
-        cents -= sum(refunds(inst.policies, policy_terms(hub, modules, bridges)))
+        cents = net_cents(inst.policies, cents, policy_terms(hub, modules, bridges))
     return cents, tuple(matched)
 
 
 def policy_terms(hub: HubOption, modules: Sequence[GreedyModule], bridge_cents: int) -> list[tuple[str, str, int]]:
-    """A system's cost terms a policy may cover, as (kind, organisation, cents): what :func:`refunds` reads.
+    """A system's cost terms a policy may cover, as (kind, organisation, cents): what :func:`~modcluster.solver.rules.policies.refunds` reads.
 
     The hub's design fee and bridges (``integration``), the person's fee
     (``people``), each step, bought module and licence at its organisation.

@@ -113,15 +113,16 @@ def refunds(plans: Iterable[PolicyPlan], terms: Iterable[Term]) -> list[int]:
     return [refund_cents(p, sum(c for kind, org, c in terms if p.covers(kind, org))) for p in plans]
 
 
-def net_cents(plans: Iterable[PolicyPlan], terms: Iterable[Term]) -> int:
-    """A system's cost: the sum of its terms less every policy's refund.
+def net_cents(plans: Iterable[PolicyPlan], gross: int, terms: Iterable[Term]) -> int:
+    """A system's cost: the sum of its terms (``gross``, on-boarding included) less every policy's refund.
+
+    ``terms`` are the terms a policy may cover (on-boarding is never one).
 
     >>> plan = PolicyPlan("p", frozenset({"steps"}), frozenset({"a"}), 1, 2, None)
-    >>> net_cents([plan], [("steps", "a", 1000), ("steps", "b", 500), ("onboarding", "a", 300)])
+    >>> net_cents([plan], 1800, [("steps", "a", 1000), ("steps", "b", 500)])
     1300
     """
-    terms = list(terms)
-    return sum(c for _, _, c in terms) - sum(refunds(plans, terms))
+    return gross - sum(refunds(plans, terms))
 
 
 def coverage_key(plans: Iterable[PolicyPlan], kind: str, org: str) -> tuple[str, ...] | None:
