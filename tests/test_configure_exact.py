@@ -54,7 +54,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from modcluster import catalog_from_data, request_from_data
+from modcluster import catalog_from_data, request_from_data, solve
 from modcluster.configure import Configurator
 from modcluster.domain import Candidate, Catalog, Configuration, Request, Selection, ValueStatus
 from modcluster.errors import RequestError
@@ -579,3 +579,21 @@ def test_verifier_rejects_a_best_that_is_not_the_best(
 
     problems = _problems_after(tamper_case, tamper)
     assert any("better than best" in p for p in problems), problems
+
+
+def test_the_later_act_wins_between_choosing_and_ruling_out_a_value() -> None:
+    """Ruling out the chosen value un-chooses it; choosing a ruled-out value takes the rule-out back.
+
+    (A selection holding both asked for a system that takes a value it may not take: the table lost the
+    decision's row, where the reference judges the other values as alternatives.)
+    """
+    catalog, request, conf = _start(TWO_HUBS)
+    ruled = conf.select("hub", "h1").rule_out("hub", "h1")
+    assert ruled.selection.items() == ("rule out hub=h1",)
+    h1 = ruled.options().row("hub").value("h1")  # type: ignore[union-attr]
+    assert h1 is not None and h1.status is ValueStatus.IMPOSSIBLE
+    chosen = ruled.select("hub", "h1")
+    assert chosen.selection.items() == ("select hub=h1",)
+    assert chosen.options().best is not None
+    with pytest.raises(RequestError, match=r"rule_out\.hub\[0\]: rules out 'h1', the value select\.hub chooses"):
+        solve(catalog, request.with_changes(select={"hub": "h1"}, rule_out={"hub": ["h1"]}))

@@ -344,7 +344,7 @@ def test_cli_writes_lines_and_a_table_resumes_and_retries_failed(tmp_path: Path)
     assert [row.split(",")[0] for row in rows[1:]] == IDS  # sweep order
     best = {r.scenario: r for r in results}[IDS[2]]
     assert rows[3].startswith(f"{IDS[2]},optimal,cost,,10,{best.cost},{best.lead_time},{best.makespan},")
-    assert ",200,0,sagami-measure," in rows[3]
+    assert ",200,0,sayama-mould," in rows[3]  # a person placed there leads it (the catalog's people, v1.1)
     assert rows[-1].startswith("no-such-hub,failed,") and "unknown organization 'nobody'" in rows[-1]
 
     again = cli("--quiet")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import time
+from dataclasses import replace
 from decimal import Decimal
 
 from modcluster.configure.memory import Memory
@@ -99,20 +100,26 @@ class Configurator:
     def select(self, decision: str, value: str) -> Configurator:
         """A configurator with ``decision`` fixed to ``value`` (a new choice of a decision replaces the old).
 
+        The later act wins: choosing a value that was ruled out takes it off the ruled-out list.
+
         Raises:
             RequestError: ``decision`` or ``value`` is not one of the request's (the message names the close ones).
         """
         self._check(decision, value)
-        return self._step(self, self._selection.choose(decision, value))
+        kept = tuple(r for r in self._selection.ruled_out if r != (decision, value))
+        return self._step(self, replace(self._selection, ruled_out=kept).choose(decision, value))
 
     def rule_out(self, decision: str, value: str) -> Configurator:
         """A configurator with ``value`` of ``decision`` ruled out.
+
+        The later act wins: ruling out the chosen value un-chooses it.
 
         Raises:
             RequestError: ``decision`` or ``value`` is not one of the request's.
         """
         self._check(decision, value)
-        return self._step(self, self._selection.rule_out(decision, value))
+        kept = tuple(c for c in self._selection.chosen if c != (decision, value))
+        return self._step(self, replace(self._selection, chosen=kept).rule_out(decision, value))
 
     def undo(self) -> Configurator:
         """The configurator before the last ``select`` or ``rule_out`` (this one when there is none)."""

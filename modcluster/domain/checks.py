@@ -374,6 +374,12 @@ def request_issues(catalog: Catalog, request: Request) -> list[Issue]:
             problem = _selection_problem(catalog, product, decision, value)
             if problem is not None:
                 issues.append(Issue(place, problem))
+    for decision, values in request.rule_out.items():
+        for index, value in enumerate(values):
+            if request.select.get(decision) == value:
+                issues.append(
+                    Issue(f"rule_out.{decision}[{index}]", f"rules out {value!r}, the value select.{decision} chooses")
+                )
     return issues
 
 
