@@ -249,7 +249,7 @@ def system_cost(inst: Instance, hub: HubOption, modules: Sequence[GreedyModule])
 
 
 def policy_terms(hub: HubOption, modules: Sequence[GreedyModule], bridge_cents: int) -> list[tuple[str, str, int]]:
-    """A system's cost terms a policy may cover, as (kind, organisation, cents): what :func:`~modcluster.solver.rules.policies.refunds` reads.
+    """A system's cost terms a policy may cover, as (kind, organisation, cents): what ``refunds`` reads.
 
     The hub's design fee and bridges (``integration``), the person's fee
     (``people``), each step, bought module and licence at its organisation.
