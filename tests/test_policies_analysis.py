@@ -237,7 +237,7 @@ def test_products_are_chosen_and_checked(catalog: Catalog) -> None:
 
 def test_a_catalog_without_policies_has_nothing_to_value() -> None:
     value = policy_value(load_catalog(PEOPLE))
-    assert value.policies == value.effects == value.baselines == value.competing == ()
+    assert (value.policies, value.effects, value.baselines, value.competing) == ((), (), (), ())
     assert value.to_dict() == {"policies": [], "baselines": [], "effects": [], "competing": [], "proven": True}
 
 
@@ -315,10 +315,9 @@ def _report(path: Path) -> tuple[Catalog, Any]:
     for product in catalog.products:
         request = build_request(catalog, product.id)
         items.append(ProductReport(request, solve(catalog, request)))
-    levers = {"policies": policy_value(catalog)} if catalog.policies else {}
-    if catalog.people:
-        levers["people"] = people_value(catalog)
-    return catalog, build_report(catalog, items, **levers)
+    policies = policy_value(catalog) if catalog.policies else None
+    people = people_value(catalog) if catalog.people else None
+    return catalog, build_report(catalog, items, people=people, policies=policies)
 
 
 def test_the_report_carries_the_policies_analysis_and_its_figure(value: PolicyValue) -> None:
