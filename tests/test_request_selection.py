@@ -89,3 +89,17 @@ def test_an_ineligible_value_is_refused_with_the_eligible_ones(tmp_path: Path) -
     request = load_request(path)
     with pytest.raises(RequestError, match=r"select\.hub: 'kawagoe-optical' is not an eligible value of hub"):
         solve(TAMA, build_request(TAMA, product=LASER, overrides={"select": dict(request.select)}))
+
+
+def test_a_request_may_select_the_person_decision() -> None:
+    """v1.1: ``person`` is a decision of a catalog with people (what the configurator saves); a typo is refused."""
+    cat = load_catalog("catalogs/tama.yaml")
+    placed = solve(cat, build_request(cat, "laser-displacement-sensor", overrides={"select": {"person": "kimura"}}))
+    assert placed.best is not None and placed.best.person == "kimura"
+    nobody = solve(cat, build_request(cat, "laser-displacement-sensor", overrides={"select": {"person": "none"}}))
+    assert nobody.best is not None and nobody.best.person is None
+    with pytest.raises(RequestError, match=r"select\.person: unknown person 'kimra'"):
+        build_request(cat, "laser-displacement-sensor", overrides={"select": {"person": "kimra"}})
+    mini = load_catalog("catalogs/examples/mini.yaml")
+    with pytest.raises(RequestError, match=r"no decision 'person'"):
+        build_request(mini, overrides={"select": {"person": "none"}})

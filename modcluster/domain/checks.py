@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from modcluster.domain.catalog import POLICY_KINDS, Catalog, Organization, Product, Requires
+from modcluster.domain.configuration import NO_PERSON, PERSON_DECISION
 from modcluster.domain.request import Request
 from modcluster.errors import CrossReferenceError, Issue, RequestError
 
@@ -388,15 +389,21 @@ def _selection_problem(catalog: Catalog, product: Product, decision: str, value:
 
     The decisions are those of MODEL.md v1.1 "Configuration": ``hub``,
     ``modules.<m>.source`` (``make`` or ``buy:<org>``), ``modules.<m>.steps.<n>``
-    (an organisation) and ``modules.<m>.seed`` (``<org>/<seed>``).
+    (an organisation) and ``modules.<m>.seed`` (``<org>/<seed>``); with people
+    in the catalog, ``person`` (``none`` or a person's id).
     """
     orgs = catalog.org_by_id
     parts = decision.split(".")
     if decision == "hub":
         return None if value in orgs else f"unknown organization {value!r}"
+    if decision == PERSON_DECISION and catalog.people is not None:
+        if value == NO_PERSON or value in catalog.person_by_id:
+            return None
+        return f"unknown person {value!r} ({known_ids([NO_PERSON, *catalog.person_by_id], value, 'people')})"
     module = product.module_by_id.get(parts[1]) if len(parts) >= 3 and parts[0] == "modules" else None
     if module is None:
-        names = ["hub", *(f"modules.{m.id}.source" for m in product.modules)]
+        names = ["hub", *([PERSON_DECISION] if catalog.people is not None else [])]
+        names += [f"modules.{m.id}.source" for m in product.modules]
         return f"no decision {decision!r} for {product.id} ({known_ids(names, decision)})"
     kind = parts[2:]
     if kind == ["source"]:
