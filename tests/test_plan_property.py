@@ -150,7 +150,7 @@ def test_plan_matches_brute_force(objective: str, data: st.DataObject) -> None:
 
 
 @pytest.mark.parametrize("objective", OBJECTIVES)
-@settings(max_examples=examples(20))
+@settings(max_examples=examples(12))
 @given(data=st.data())
 def test_plan_with_policies_matches_brute_force(objective: str, data: st.DataObject) -> None:
     """Policies (v1.1) in the catalog: each entry a system with its own refunds and caps, onboarding never refunded."""
