@@ -22,6 +22,7 @@ from tests.profiles import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = str(ROOT / "catalogs" / "examples" / "mini.yaml")
+EXAMPLES = ROOT / "catalogs" / "examples"
 
 pytestmark = pytest.mark.slow
 
@@ -79,8 +80,15 @@ COMMANDS: dict[str, list[str]] = {
     "pareto": REQUEST_FLAGS,
     "resilience": REQUEST_FLAGS,
     "gaps": ["--without"],
-    "generate": ["--preset", "--seed", "--organizations", "--products", "--modules", "--tightness", "--magnitude"],
-}
+    "generate": [
+        "--preset", "--seed", "--organizations", "--products", "--modules", "--tightness", "--magnitude",
+        "--people", "--policies",
+    ],
+    "people": ["--time-limit"],  # v1.1 levers, on the catalogs that have them
+    "policies": ["--product", "--time-limit"],
+}  # fmt: skip
+#: The catalog each command reads (the mini one unless the command needs a lever).
+CATALOG_OF = {"people": str(EXAMPLES / "people.yaml"), "policies": str(EXAMPLES / "policies.yaml")}
 ALLOWED = {
     ExitCode.OPTIMAL,
     ExitCode.INFEASIBLE,
@@ -97,7 +105,7 @@ def command_lines(draw: st.DrawFn) -> list[str]:
     """A subcommand with a few hostile flags (and, where it solves, a short time limit)."""
     command = draw(st.sampled_from(sorted(COMMANDS)))
     flags = draw(st.lists(st.sampled_from(COMMANDS[command]), min_size=1, max_size=3))
-    argv = [command] if command == "generate" else [command, MINI]
+    argv = [command] if command == "generate" else [command, CATALOG_OF.get(command, MINI)]
     for flag in flags:
         argv += [flag, draw(HOSTILE)]
     if command == "generate":
