@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the results are only read here: importing the analyses woul
         IntermediaryValue,
         ParetoFront,
         PeopleValue,
+        PersonEffect,
         PolicyEffect,
         PolicyValue,
         Resilience,
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # the results are only read here: importing the analyses woul
 
 __all__ = [
     "describe_policy",
+    "person_effect_cells",
     "render_comparison",
     "render_critical",
     "render_diagnosis",
@@ -176,6 +178,18 @@ def render_intermediary_value(value: IntermediaryValue) -> str:
     return "\n".join(out)
 
 
+def person_effect_cells(e: PersonEffect) -> list[str]:
+    """A placement's cells after its product: effect (marked when not proven), hub, with, without, saving, days."""
+    return [
+        e.effect + ("" if e.proven else " (not proven)"),
+        e.hub or "-",
+        "-" if e.cost_with is None else format_money(e.cost_with),
+        "-" if e.cost_without is None else format_money(e.cost_without),
+        "-" if e.saving is None else format_money(e.saving),
+        "-" if e.days_saved is None else str(e.days_saved),
+    ]
+
+
 def render_people_value(value: PeopleValue) -> str:
     """Per person: the products a placement unlocks or improves, where, and by how much."""
     if not value.effects:
@@ -185,15 +199,7 @@ def render_people_value(value: PeopleValue) -> str:
         out.append(f"{person}:")
         rows = []
         for e in value.of(person):
-            rows.append([
-                e.product,
-                e.effect + ("" if e.proven else " (not proven)"),
-                e.hub or "-",
-                "-" if e.cost_with is None else format_money(e.cost_with),
-                "-" if e.cost_without is None else format_money(e.cost_without),
-                "-" if e.saving is None else format_money(e.saving),
-                "-" if e.days_saved is None else str(e.days_saved),
-            ])  # fmt: skip
+            rows.append([e.product, *person_effect_cells(e)])
         out += [
             "  " + line
             for line in table(rows, ["product", "effect", "at hub", "with", "without", "saving", "days saved"])

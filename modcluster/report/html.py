@@ -407,19 +407,9 @@ def _people_html(value: PeopleValue, images: dict[str, bytes], money: str) -> st
                 "at the hub where they lead; a placement that unlocks, does nothing or is not proven shows no bar.",
             )
         )
-    rows = [
-        [
-            e.person,
-            e.product,
-            e.effect + ("" if e.proven else " (not proven)"),
-            e.hub or "-",
-            "-" if e.cost_with is None else format_money(e.cost_with),
-            "-" if e.cost_without is None else format_money(e.cost_without),
-            "-" if e.saving is None else format_money(e.saving),
-            "-" if e.days_saved is None else str(e.days_saved),
-        ]
-        for e in value.effects
-    ]
+    from modcluster.report.analyses import person_effect_cells
+
+    rows = [[e.person, e.product, *person_effect_cells(e)] for e in value.effects]
     header = ["person", "product", "effect", "at hub", f"with ({money})", "without", "saving", "days saved"]
     out.append(_table(header, rows, numeric=[4, 5, 6, 7]))
     out.append("</section>")
