@@ -343,16 +343,6 @@ class PolicyValue:
 # --------------------------------------------------------------------------- coverage and task slots
 
 
-def _covers(catalog: Catalog, policy: Policy, org_id: str, kind: str) -> bool:
-    """Whether ``policy`` counts ``kind`` terms paid to ``org_id`` (its site and, with ``members_of``, membership)."""
-    org = catalog.org_by_id.get(org_id)
-    if kind not in policy.applies_to or org is None or org.site is None or org.site not in policy.sites:
-        return False
-    if policy.members_of is None:
-        return True
-    return any(i.id == policy.members_of and org.id in i.members for i in catalog.intermediaries)
-
-
 def _slots(inst: Instance) -> list[tuple[str, str, tuple[str, ...]]]:
     """Every task slot of the prepared product: (decision, cost kind, eligible organisations in catalog order)."""
 
@@ -376,11 +366,13 @@ def _slots(inst: Instance) -> list[tuple[str, str, tuple[str, ...]]]:
     return out
 
 
-def _rivalries(catalog: Catalog, first: Policy, second: Policy, product: str, inst: Instance) -> list[SlotRivalry]:
+def _rivalries(first: Policy, second: Policy, product: str, inst: Instance) -> list[SlotRivalry]:
+    """The task slots of ``inst`` where both policies cover some option (coverage: the solver's rule home)."""
+    plans = {p.id: p for p in inst.policies}  # prepared with policies: true, so every policy is there
     out = []
     for slot, kind, orgs in _slots(inst):
-        a = tuple(o for o in orgs if _covers(catalog, first, o, kind))
-        b = tuple(o for o in orgs if _covers(catalog, second, o, kind))
+        a = tuple(o for o in orgs if plans[first.id].covers(kind, o))
+        b = tuple(o for o in orgs if plans[second.id].covers(kind, o))
         if a and b:
             out.append(SlotRivalry(product, slot, kind, a, b))
     return out
@@ -545,7 +537,7 @@ def _competing(catalog: Catalog, value: PolicyValue, instances: dict[str, Instan
         for second in policies[i + 1 :]:
             if set(first.sites) & set(second.sites):
                 continue
-            slots = [r for pid, inst in instances.items() for r in _rivalries(catalog, first, second, pid, inst)]
+            slots = [r for pid, inst in instances.items() for r in _rivalries(first, second, pid, inst)]
             if not slots:
                 continue
             moves = [
