@@ -104,10 +104,8 @@ Cover = Callable[[Option], tuple[str, ...] | None]
 """The policies covering an option's term (:func:`~modcluster.solver.rules.policies.coverage_key`)."""
 
 
-def _comparable(a: Option, b: Option, cover: Cover | None) -> bool:
+def _comparable(a: Option, b: Option, cover: Cover) -> bool:
     """Whether gross dominance between ``a`` and ``b`` is exact on net cost: the same policy, or none, on both."""
-    if cover is None:
-        return True
     key = cover(b)
     return key is not None and cover(a) == key
 
@@ -117,7 +115,10 @@ def _same_org(options: tuple[Option, ...], cover: Cover | None = None) -> tuple[
     kept: dict[str, list[Option]] = defaultdict(list)
     out = []
     for b in sorted(options, key=lambda o: (o.cents, o.days)):
-        if any(a.days <= b.days and a.variants == b.variants and _comparable(a, b, cover) for a in kept[b.org]):
+        if any(
+            a.days <= b.days and a.variants == b.variants and (cover is None or _comparable(a, b, cover))
+            for a in kept[b.org]
+        ):
             continue
         kept[b.org].append(b)
         out.append(b)
@@ -162,7 +163,9 @@ def _cross(
             classes: set[tuple[str, str]] = set()
             vb = variants(b)
             for a, a_cents, a_days, a_free in kept:
-                if (a.org == b.org and not seeds) or (a.org != b.org and not cross) or not _comparable(a, b, cover):
+                if (a.org == b.org and not seeds) or (a.org != b.org and not cross):
+                    continue
+                if cover is not None and not _comparable(a, b, cover):  # policies in effect (v1.1)
                     continue
                 if a.org == b.org:
                     ok = a.cents <= b.cents and a.days <= b.days
