@@ -28,9 +28,10 @@ test: $(STAMP)
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m 'slow or hypothesis' --hypothesis-profile=slow
 
-## test-sample: a few of the slow tests, about a minute and a half on 2 cores, none asserting wall-clock time (CI):
+## test-sample: a few of the slow tests, about two and a half minutes on 2 cores, none asserting wall-clock time (CI):
 ## the speed-ups against the plain model on six larger clusters, twenty processes giving byte-identical JSON,
-## and the command-line flag fuzzer under the fixed profile
+## the command-line flag fuzzer under the fixed profile, a sweep killed half-way, plans on a real Dask cluster,
+## the season plan's bytes across processes and a time limit on the large preset
 SAMPLE := \
 	'tests/test_generate.py::test_speedups_agree_with_the_plain_model_long[100]' \
 	'tests/test_generate.py::test_speedups_agree_with_the_plain_model_long[101]' \
@@ -39,6 +40,10 @@ SAMPLE := \
 	'tests/test_generate.py::test_speedups_agree_with_the_plain_model_long[104]' \
 	'tests/test_generate.py::test_speedups_agree_with_the_plain_model_long[105]' \
 	tests/test_limits.py::test_twenty_processes_give_byte_identical_json \
+	'tests/test_limits.py::test_a_time_limit_stops_the_search_for_very_many_candidates[large]' \
+	tests/test_sweep.py::test_sweep_killed_half_way_and_rerun_completes_without_solving_twice \
+	tests/test_sweep_plans.py::test_dask_local_cluster_gives_the_same_plans_as_the_local_pool \
+	tests/test_plan_golden.py::test_the_season_is_the_same_bytes_in_two_processes \
 	tests/test_fuzz_flags.py
 test-sample: $(STAMP)
 	$(BIN)/python -m pytest -m slow -p no:cacheprovider $(SAMPLE)

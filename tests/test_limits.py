@@ -105,7 +105,7 @@ def _many_candidates(preset: str) -> tuple[Catalog, Request, Solution, float]:
     return catalog, request, solution, time.monotonic() - began
 
 
-@pytest.mark.parametrize("preset", ["medium", "large"])
+@pytest.mark.parametrize("preset", ["medium", pytest.param("large", marks=pytest.mark.slow)])  # large: CI sample
 def test_a_time_limit_stops_the_search_for_very_many_candidates(preset: str) -> None:
     """Work that grows with k (systems near the best, branch and bound) is stopped by the limit too."""
     catalog, request, solution, _ = _many_candidates(preset)

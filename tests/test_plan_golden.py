@@ -88,6 +88,7 @@ def test_golden_plan(fixture: Path, path: str) -> None:
         assert explanation.summary
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_the_season_is_the_same_bytes_in_two_processes() -> None:
     """Same input, same output: the bundled season's plan JSON from two processes with different hash seeds."""
     import os

@@ -368,6 +368,7 @@ def _wait_for_lines(path: Path, count: int, proc: subprocess.Popen[str], timeout
     raise AssertionError(f"no {count} lines in {path} after {timeout} s")
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_sweep_killed_half_way_and_rerun_completes_without_solving_twice(tmp_path: Path) -> None:
     sweep_file = tmp_path / "sweep.yaml"
     sweep_file.write_text(

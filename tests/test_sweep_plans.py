@@ -366,6 +366,7 @@ def test_a_bad_value_fails_its_scenario_only() -> None:
     assert good.status == "optimal" and good.entries is not None and good.entries[0]["hub"] == "kosoku-sensing"
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_dask_local_cluster_gives_the_same_plans_as_the_local_pool(
     tmp_path: Path, small_sweep: Path, local: dict[str, ScenarioResult]
 ) -> None:
