@@ -34,8 +34,8 @@ def test_gaps_undecided_products_are_neither_buildable_nor_blocked(monkeypatch: 
     assert result.to_dict()["undecided"] == ["mini-sensor"]
 
 
-def test_gaps_addition_undecided_is_not_an_unlock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without its only optics offer mini-sensor is blocked; the addition's re-solve is left undecided."""
+def test_gaps_undecided_set_is_not_a_solution(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without mini-optics (its developer) mini-sensor is blocked; every set's re-solve but the first is undecided."""
     catalog = load_catalog(MINI).without(["mini-optics"])
     calls: list[str] = []
 
@@ -46,8 +46,11 @@ def test_gaps_addition_undecided_is_not_an_unlock(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(gaps_module, "solve", first_real_then_unknown)
     result = gaps_module.cluster_gaps(catalog)
     assert [product for product, _ in result.blocked] == ["mini-sensor"]
-    assert result.additions, "the missing developer is an addition to try"
-    assert all(a.unlocks == () and a.undecided == ("mini-sensor",) for a in result.additions)
+    (search,) = result.sets
+    assert len(search.sets) == 1 and search.undecided, "the first set solved works, the others are undecided"
+    assert not set(search.undecided) & {found.proposals for found in search.sets}
+    assert (search.status, search.complete, search.no_set, search.decided_up_to) == ("found", False, False, 1)
+    assert search.to_dict()["complete"] is False
 
 
 def test_intermediary_value_from_unproven_solves_is_marked(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,9 +1,18 @@
-"""Analyses built on the engine: explain, Pareto fronts, resilience, gaps, intermediary, people, policies, compare."""
+"""Analyses on the engine: explain, Pareto, resilience, gaps, intermediary, people, policies, compare, versions."""
 
 from modcluster.analysis.comparison import Comparison, compare
 from modcluster.analysis.diagnosis import Diagnosis, Relaxation, explain
 from modcluster.analysis.dropouts import Dropout, Resilience, critical_organizations, resilience
-from modcluster.analysis.gaps import Addition, ClusterGaps, cluster_gaps
+from modcluster.analysis.gaps import (
+    Addition,
+    AdditionSet,
+    ClusterGaps,
+    ProductSets,
+    Proposal,
+    Reach,
+    cluster_gaps,
+    minimal_sets,
+)
 from modcluster.analysis.intermediary import IntermediaryValue, ProductValue, intermediary_value
 from modcluster.analysis.pareto import ParetoFront, ParetoPoint, pareto_front
 from modcluster.analysis.people import PeopleValue, PersonEffect, people_value
@@ -17,9 +26,27 @@ from modcluster.analysis.policies import (
     policy_value,
 )
 from modcluster.analysis.summary import summarize
+from modcluster.analysis.versions import (
+    Answer,
+    AnswerDiff,
+    AnswersDiff,
+    CatalogDiff,
+    Change,
+    Question,
+    RankChange,
+    VersionsDiff,
+    diff_answers,
+    diff_catalogs,
+)
 
 __all__ = [
     "Addition",
+    "AdditionSet",
+    "Answer",
+    "AnswerDiff",
+    "AnswersDiff",
+    "CatalogDiff",
+    "Change",
     "CityWork",
     "ClusterGaps",
     "Comparison",
@@ -34,15 +61,24 @@ __all__ = [
     "PolicyBaseline",
     "PolicyEffect",
     "PolicyValue",
+    "ProductSets",
     "ProductValue",
+    "Proposal",
+    "Question",
+    "RankChange",
+    "Reach",
     "Relaxation",
     "Resilience",
     "SlotRivalry",
+    "VersionsDiff",
     "cluster_gaps",
     "compare",
     "critical_organizations",
+    "diff_answers",
+    "diff_catalogs",
     "explain",
     "intermediary_value",
+    "minimal_sets",
     "pareto_front",
     "people_value",
     "policy_value",

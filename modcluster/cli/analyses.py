@@ -115,7 +115,7 @@ def _gaps(args: argparse.Namespace) -> int:
     unknown = [org for org in args.without or [] if org not in catalog.org_by_id]
     if unknown:
         raise InputError(f"--without names unknown organisations: {', '.join(unknown)}")
-    result = cluster_gaps(catalog.without(args.without or []), seconds=args.time_limit)
+    result = cluster_gaps(catalog.without(args.without or []), seconds=args.time_limit, max_size=args.max_size)
     _emit(args, result.to_dict(), render_gaps(result))
     return ExitCode.OPTIMAL
 
@@ -244,14 +244,32 @@ def _time_limit_flag(p: argparse.ArgumentParser) -> None:
                         "(default: each product's request keeps its own limit)")  # fmt: skip
 
 
+def max_size_arg(text: str) -> int:
+    """Parse ``gaps --max-size``: a whole number of additions from 1 to 6.
+
+    >>> max_size_arg("2")
+    2
+    """
+    from modcluster.analysis.gaps import MAX_SIZE_LIMIT
+
+    if not (text.isascii() and text.strip().isdigit()) or not 1 <= int(text) <= MAX_SIZE_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"--max-size takes a whole number of additions from 1 to {MAX_SIZE_LIMIT}, got {text[:40]!r}"
+        )
+    return int(text)
+
+
 def _gaps_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--without", action="append", metavar="ORG",
                    help="what if this organisation left the cluster (repeatable)")  # fmt: skip
+    p.add_argument("--max-size", type=max_size_arg, default=3, metavar="N",
+                   help="the largest set of additions searched per blocked product (1 to 6, default 3)")  # fmt: skip
     _time_limit_flag(p)
 
 
 gaps = _Command(
-    "gaps", "products that cannot be built and the additions that unlock them", _gaps, request=False,
+    "gaps", "products that cannot be built and the smallest sets of additions that unlock them", _gaps,
+    request=False,
     extra=_gaps_flags,
 )  # fmt: skip
 intermediaries = _Command(

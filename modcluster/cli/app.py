@@ -13,7 +13,20 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from modcluster.cli import analyses, configure, generate, graph, plan, report, schema, solve, sweep, validate, verify
+from modcluster.cli import (
+    analyses,
+    configure,
+    diff,
+    generate,
+    graph,
+    plan,
+    report,
+    schema,
+    solve,
+    sweep,
+    validate,
+    verify,
+)
 from modcluster.cli.output import escaping_output
 from modcluster.errors import ExitCode, ModclusterError
 
@@ -34,6 +47,7 @@ SUBCOMMANDS: list[Any] = [
     analyses.people,
     analyses.policies,
     analyses.compare,
+    diff,
     sweep,
     report,
     graph,

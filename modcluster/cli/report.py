@@ -15,6 +15,7 @@ from modcluster.domain import Catalog, Request, Solution
 from modcluster.errors import InputError, ModclusterError
 
 if TYPE_CHECKING:
+    from modcluster.analysis import VersionsDiff
     from modcluster.report.figures import Front
 
 __all__ = ["front_for", "register"]
@@ -44,6 +45,12 @@ def register(sub: Any) -> None:
         metavar="SECONDS",
         help="seconds for the people and policies analyses together, when the catalog has them (default 60; "
         "0 leaves them out); what they could not prove is marked unknown",
+    )
+    p.add_argument(
+        "--against",
+        metavar="OLD_CATALOG",
+        help="add a section: what changed since this older version of the catalog, and what it does to the "
+        "report's requests (see modcluster diff)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     p.set_defaults(func=run)
@@ -79,6 +86,16 @@ def _levers(args: argparse.Namespace, catalog: Catalog, products: list[str]) -> 
     return people, policies
 
 
+def _changes(args: argparse.Namespace, older: Catalog, catalog: Catalog, requests: list[Request]) -> VersionsDiff:
+    """What changed since the older catalog (``--against``), and the report's requests solved on both versions."""
+    from modcluster.analysis import VersionsDiff, diff_answers, diff_catalogs
+
+    log(args, f"comparing with {args.against} ...")
+    return VersionsDiff(
+        args.against, args.catalog, diff_catalogs(older, catalog), diff_answers(older, catalog, requests)
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Solve each request, draw its figures, write the report; return the exit code of the worst status."""
     from modcluster.engine import solve
@@ -89,13 +106,14 @@ def run(args: argparse.Namespace) -> int:
     if not args.out and not args.png:
         raise InputError("nothing to write: give --out FILE (the HTML report) and/or --png DIR")
     require_matplotlib()  # fail before solving, not after
-    protect = [args.catalog, *([args.request] if args.request else [])]
+    protect = [args.catalog, *([args.request] if args.request else []), *([args.against] if args.against else [])]
     if args.out and Path(args.out).suffix.lower() not in (".html", ".htm"):
         raise InputError(f"the report is HTML: name it .html, got {args.out!r}")
     check_outputs({"--out": args.out}, protect=protect)
     if args.png and os.path.exists(args.png) and not os.path.isdir(args.png):
         raise InputError("--png names a directory to write figures into, and this is not one", file=args.png)
     catalog = load_catalog(args.catalog)
+    older = load_catalog(args.against) if args.against else None  # a bad file fails before anything is solved
     items: list[ProductReport] = []
     for request in requests_from_args(catalog, args):
         log(args, f"solving {request.product} (quantity {request.quantity}, objective {request.objective.value}) ...")
@@ -113,8 +131,9 @@ def run(args: argparse.Namespace) -> int:
                 log(args, f"  cost / lead-time front: {len(front.points)} point(s)")
         items.append(ProductReport(request, solution, front))
     people, policies = _levers(args, catalog, [item.solution.product for item in items])
+    changes = None if older is None else _changes(args, older, catalog, [item.request for item in items])
     log(args, "drawing figures ...")
-    report = build_report(catalog, items, title=args.title, people=people, policies=policies)
+    report = build_report(catalog, items, title=args.title, people=people, policies=policies, changes=changes)
     if args.out:
         atomic_write_text(args.out, report.html, protect=protect)
         log(args, f"wrote {args.out}")

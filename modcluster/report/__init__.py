@@ -24,6 +24,7 @@ from modcluster.report.html import ProductReport, Report, build_report, product_
 from modcluster.report.plan_html import PLAN_FIGURES, build_plan_report, plan_figures
 from modcluster.report.plan_text import load_profile, render_plan
 from modcluster.report.text import format_money, render_candidate, render_solution, table
+from modcluster.report.versions import render_answers_diff, render_catalog_diff, render_versions, versions_html
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -39,7 +40,9 @@ __all__ = [
     "load_profile",
     "plan_figures",
     "product_figures",
+    "render_answers_diff",
     "render_candidate",
+    "render_catalog_diff",
     "render_comparison",
     "render_critical",
     "render_diagnosis",
@@ -50,6 +53,8 @@ __all__ = [
     "render_plan",
     "render_resilience",
     "render_solution",
+    "render_versions",
     "table",
     "to_dot",
+    "versions_html",
 ]

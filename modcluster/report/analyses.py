@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -10,6 +11,7 @@ from modcluster.report.text import format_money, table
 
 if TYPE_CHECKING:  # the results are only read here: importing the analyses would load the solver
     from modcluster.analysis import (
+        AdditionSet,
         CityWork,
         ClusterGaps,
         Comparison,
@@ -20,6 +22,7 @@ if TYPE_CHECKING:  # the results are only read here: importing the analyses woul
         PersonEffect,
         PolicyEffect,
         PolicyValue,
+        ProductSets,
         Resilience,
     )
     from modcluster.domain import Policy
@@ -135,24 +138,78 @@ def render_critical(critical: dict[str, list[str]]) -> str:
                       *("  " + line for line in table(rows, ["organisation", "products"]))])  # fmt: skip
 
 
+_UNPROVEN = " (not proven minimal: a smaller set inside it was undecided)"
+
+
+def _alternatives(names: Sequence[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _additions(count: int) -> str:
+    return f"{count} addition" + ("" if count == 1 else "s")
+
+
+def _set_lines(sets: Sequence[AdditionSet]) -> list[str]:
+    """Sets of one size; those that differ only in where each addition sits are written once, with the hosts.
+
+    Sets with the same additions are merged when they are every combination
+    of their hosts (``+`` joins the additions of a set).
+    """
+    groups: dict[tuple[str, ...], list[AdditionSet]] = {}
+    for found in sets:
+        groups.setdefault(tuple(p.piece for p in found.proposals), []).append(found)
+    lines = []
+    for pieces, members in groups.items():
+        hosts = [list(dict.fromkeys(m.proposals[i].where for m in members)) for i in range(len(pieces))]
+        if len(set(pieces)) == len(pieces) and math.prod(len(h) for h in hosts) == len(members):
+            text = "\n    + ".join(f"{piece} at {_alternatives(h)}" for piece, h in zip(pieces, hosts, strict=True))
+            unproven = not all(m.proven_minimal for m in members)
+            lines.append("    " + text + (_UNPROVEN if unproven else ""))
+        else:
+            lines += ["    " + m.text + ("" if m.proven_minimal else _UNPROVEN) for m in members]
+    return lines
+
+
+def _product_set_lines(search: ProductSets) -> list[str]:
+    """One product's minimal sets, by size, and what the search could not decide."""
+    out: list[str] = []
+    if search.status == "none":
+        return [f"  {search.product}: no set of up to {_additions(search.max_size)} makes it buildable"]
+    by_size: dict[int, list[AdditionSet]] = {}
+    for found in search.sets:
+        by_size.setdefault(found.size, []).append(found)
+    for size, sets in sorted(by_size.items()):
+        count = f"{len(sets)} set" + ("s" if len(sets) != 1 else "")
+        label = "smallest" if size == min(by_size) else "also minimal"
+        out.append(f"  {search.product}: {label}: {_additions(size)} ({count}):")
+        out += _set_lines(sets)
+    if not search.complete:
+        undecided = f"; {len(search.undecided)} set(s) undecided" if search.undecided else ""
+        decided = (f"every set of up to {_additions(search.decided_up_to)} decided"
+                   if search.decided_up_to else "no size decided")  # fmt: skip
+        none = "" if search.sets else "no set found; "
+        out.append(f"  {search.product}: {none}search incomplete (time limit): {decided}{undecided}")
+    return out
+
+
 def render_gaps(gaps: ClusterGaps) -> str:
-    """Blocked products and the additions that unlock them, by reach."""
-    out = [
-        f"buildable under their default requests: {len(gaps.buildable)} of {len(gaps.buildable) + len(gaps.blocked)}"
-    ]
+    """Blocked products, the smallest sets of additions for each, and the additions that unlock the most."""
+    total = len(gaps.buildable) + len(gaps.blocked) + len(gaps.undecided)
+    out = [f"buildable under their default requests: {len(gaps.buildable)} of {total}"]
     for product, why in gaps.blocked:
         out.append(f"  blocked: {product}: {why}")
     for product in gaps.undecided:
         out.append(f"  unknown: {product}: not decided within its time limit")
-    if gaps.additions:
-        out.append("smallest additions, by how many products each unlocks:")
-        rows = [
-            [str(len(a.unlocks)), a.text, ", ".join([*a.unlocks, *(f"{p} (unknown)" for p in a.undecided)])]
-            for a in gaps.additions
-        ]
-        out += ["  " + line for line in table(rows, ["unlocks", "addition", "products"])]
-    elif gaps.blocked:
-        out.append("no single addition unlocks a blocked product")
+    if gaps.sets:
+        out.append(f"smallest sets of additions that make each blocked product buildable "
+                   f"(up to {gaps.max_size}, each offered at no cost):")  # fmt: skip
+        for search in gaps.sets:
+            out += _product_set_lines(search)
+    if gaps.unlocking:
+        out.append("additions in the smallest sets, by how many blocked products they unlock:")
+        rows = [[str(len(r.products)), r.text, _alternatives(r.hosts), ", ".join(r.products)] for r in gaps.unlocking]
+        out += ["  " + line for line in table(rows, ["unlocks", "addition", "at", "products"])]
     return "\n".join(out)
 
 

@@ -28,7 +28,7 @@ from modcluster.report.text import format_money
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from modcluster.analysis import CityWork, PeopleValue, PolicyValue
+    from modcluster.analysis import CityWork, PeopleValue, PolicyValue, VersionsDiff
 
 __all__ = ["ProductReport", "Report", "build_report", "product_figures"]
 
@@ -302,7 +302,7 @@ def _product_html(catalog: Catalog, item: ProductReport, images: dict[str, bytes
 
 
 #: Anchors of the analysis sections, never given to a product section.
-_ANALYSIS_ANCHORS = ("analysis-people", "analysis-policies")
+_ANALYSIS_ANCHORS = ("analysis-people", "analysis-policies", "analysis-versions")
 
 
 def _cities(work: Sequence[CityWork], proven: bool) -> str:
@@ -434,6 +434,7 @@ def build_report(
     title: str | None = None,
     people: PeopleValue | None = None,
     policies: PolicyValue | None = None,
+    changes: VersionsDiff | None = None,
 ) -> Report:
     """Draw every figure once and build the HTML page around them.
 
@@ -443,6 +444,8 @@ def build_report(
         title: The page's title.
         people: The people analysis to show (:func:`~modcluster.analysis.people_value`), if any.
         policies: The policies analysis to show (:func:`~modcluster.analysis.policy_value`), if any.
+        changes: What changed since an older version of the catalog (:mod:`modcluster.analysis.versions`),
+            shown as a section "What changed since OLD", if any.
 
     Returns:
         The page, and the figures as PNG bytes named ``<product>-pareto.png`` and
@@ -468,6 +471,8 @@ def build_report(
     if policies is not None:
         images["analysis-policies.png"] = figures.figure_png(policy_values(policies, money=money))
         sections.append(("analysis-policies", "Policies: what each is worth, the work it moves, who competes"))
+    if changes is not None:
+        sections.append(("analysis-versions", f"What changed since {changes.old}"))
     heading = title or f"modcluster report: {catalog.name or 'catalog'}"
     toc = "".join(
         f'<li><a href="#{escape(stem)}">{escape(item.solution.product)}</a>: {escape(item.solution.status.value)}, '
@@ -487,6 +492,10 @@ def build_report(
         body += "\n" + _people_html(people, images, money)
     if policies is not None:
         body += "\n" + _policies_html(policies, images, money)
+    if changes is not None:
+        from modcluster.report.versions import versions_html
+
+        body += "\n" + versions_html(changes)
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
