@@ -8,6 +8,7 @@ docs/cli.md and in :class:`modcluster.errors.ExitCode`.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from typing import Any, NoReturn
 
 from modcluster.cli import (
     analyses,
+    completion,
     configure,
     diff,
     generate,
@@ -27,6 +29,7 @@ from modcluster.cli import (
     validate,
     verify,
 )
+from modcluster.cli.help import apply_help
 from modcluster.cli.output import escaping_output
 from modcluster.errors import ExitCode, ModclusterError
 
@@ -52,11 +55,22 @@ SUBCOMMANDS: list[Any] = [
     report,
     graph,
     generate,
+    completion,
 ]
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with usage errors as exit code 2 and a one-line message."""
+    """argparse with usage errors as exit code 2 and a one-line message, and no abbreviated options.
+
+    argparse accepts any unambiguous prefix of an option (``--prod`` for
+    ``--product``) unless told not to; a prefix that silently means another
+    option today can mean a different one when an option is added, so only
+    whole names are accepted.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -80,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for command in SUBCOMMANDS:
         command.register(sub)
+    apply_help(sub)
     return parser
 
 
@@ -89,8 +104,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv)
 
 
+def _unknown_options(parser: argparse.ArgumentParser, command: str | None, extras: list[str]) -> NoReturn:
+    """Refuse arguments no option takes, suggesting the options they were probably meant to be."""
+    options: list[str] = []
+    for action in parser._actions:  # argparse keeps the subparsers here; no public accessor exists
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            options = [o for a in action.choices[command]._actions for o in a.option_strings]
+    hints = []
+    for word in extras:
+        close = difflib.get_close_matches(word.split("=", 1)[0], options, n=2, cutoff=0.6)
+        if word.startswith("-") and close:
+            hints.append(f"{word}: did you mean {' or '.join(close)}?")
+    parser.error("unrecognized arguments: " + " ".join(extras) + ("; " + "; ".join(hints) if hints else ""))
+
+
 def _main(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        _unknown_options(parser, getattr(args, "command", None), extras)
     try:
         code: int = args.func(args)
         return code

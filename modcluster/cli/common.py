@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +18,9 @@ __all__ = [
     "STATUS_EXIT",
     "add_request_flags",
     "decimal_arg",
+    "int_arg",
     "log",
+    "number_text",
     "requests_from_args",
     "worst_exit",
     "write_images",
@@ -37,40 +41,105 @@ def worst_exit(statuses: list[Status]) -> int:
     return max((STATUS_EXIT[s] for s in statuses), key=_SEVERITY.index, default=ExitCode.OPTIMAL)
 
 
+#: Digits grouped by thousands with commas, as modcluster prints money (``9,000.00``).
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
+def number_text(text: str) -> str:
+    """A flag's number as written by a person, made plain: full-width digits and thousands commas accepted.
+
+    modcluster prints money as ``9,000.00``, so a value copied from its
+    output (or typed with a Japanese input method, ``９，０００``) is read as
+    what it says. A comma is only a thousands separator, in groups of three;
+    anything else with a comma (``9000,5``, a decimal comma) is refused
+    rather than guessed.
+
+    Raises:
+        argparse.ArgumentTypeError: A comma that is not a thousands separator.
+
+    >>> number_text("9,000")
+    '9000'
+    >>> number_text("１２，５００．５")
+    '12500.5'
+    >>> number_text("9000,5")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '9000,5': a comma only separates thousands (9,000.50); write decimals with a point
+    """
+    plain = unicodedata.normalize("NFKC", text).strip()
+    if "," not in plain:
+        return plain
+    if _GROUPED.fullmatch(plain) is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: a comma only separates thousands (9,000.50); write decimals with a point"
+        )
+    return plain.replace(",", "")
+
+
 def decimal_arg(text: str) -> Decimal:
     """Parse a flag value as an exact, finite Decimal, through the bounded reader of every number.
 
     >>> decimal_arg("12.50")
     Decimal('12.50')
+    >>> decimal_arg("9,000")
+    Decimal('9000')
     """
     from modcluster.domain import read_number
 
-    if text.strip().lstrip("+-").lower() in ("nan", "snan", "inf", "infinity"):
+    plain = number_text(text)
+    if plain.lstrip("+-").lower() in ("nan", "snan", "inf", "infinity"):
         raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
     try:
-        return read_number(text)
+        return read_number(plain)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def int_arg(text: str) -> int:
+    """Parse a flag value as a whole number, with the same tolerance as :func:`decimal_arg`.
+
+    >>> int_arg("1,500")
+    1500
+    >>> int_arg("2.5")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: not a whole number: '2.5'
+    """
+    plain = number_text(text)
+    if not re.fullmatch(r"[+-]?\d{1,18}", plain):
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+    return int(plain)
 
 
 def add_request_flags(p: argparse.ArgumentParser) -> None:
     """Add the request flags (product, quantity, limits, filters, objective ...)."""
     g = p.add_argument_group("request (flags override --request and the product's default request)")
-    g.add_argument("--request", metavar="FILE", help="a request file (YAML, JSON or TOML)")
-    g.add_argument("--product", help="product id (default: every product with a default request)")
-    g.add_argument("--quantity", type=int)
-    g.add_argument("--budget", type=decimal_arg)
-    g.add_argument("--deadline", type=int, help="days")
-    g.add_argument("--max-partners", type=int)
-    g.add_argument("--objective", choices=["cost", "lead_time", "weighted"])
-    g.add_argument("--weight-cost", type=decimal_arg, help="weighted objective: weight of cost")
-    g.add_argument("--weight-lead-time", type=decimal_arg, help="weighted objective: money units per day")
-    g.add_argument("--candidates", type=int, help="how many ranked candidates (default 3)")
-    g.add_argument("--time-limit", type=decimal_arg, help="seconds for the whole solve (default 10)")
-    g.add_argument("--site", action="append", help="only organisations at this site (repeatable)")
-    g.add_argument("--exclude", action="append", help="organisation that must not take part (repeatable)")
-    g.add_argument("--require", action="append", help="organisation that must take part (repeatable)")
-    g.add_argument("--hub", help="fix the hub")
+    g.add_argument("--request", metavar="FILE", help="a request file (YAML, JSON or TOML), e.g. request.yaml")
+    g.add_argument("--product", metavar="ID", help="product id, e.g. piezo-nano-stage (default: every product "
+                   "with a default request)")  # fmt: skip
+    g.add_argument("--quantity", type=int_arg, metavar="N", help="units to build, e.g. 200 or 1,500")
+    g.add_argument("--budget", type=decimal_arg, metavar="MONEY",
+                   help="most the system may cost, in the catalog's money unit, e.g. 9,000 or 9000.50")  # fmt: skip
+    g.add_argument("--deadline", type=int_arg, metavar="DAYS", help="latest lead time in days, e.g. 70")
+    g.add_argument("--max-partners", type=int_arg, metavar="N",
+                   help="most organisations besides the hub, e.g. 6")  # fmt: skip
+    g.add_argument("--objective", choices=["cost", "lead_time", "weighted"],
+                   help="what ranks the candidates: cost, lead_time, or weighted (default: the request's, "
+                   "else cost)")  # fmt: skip
+    g.add_argument("--weight-cost", type=decimal_arg, metavar="W",
+                   help="weighted objective: weight of cost, e.g. 0.75")  # fmt: skip
+    g.add_argument("--weight-lead-time", type=decimal_arg, metavar="MONEY",
+                   help="weighted objective: money units one day is worth, e.g. 120")  # fmt: skip
+    g.add_argument("--candidates", type=int_arg, metavar="K", help="how many ranked candidates (default 3)")
+    g.add_argument("--time-limit", type=decimal_arg, metavar="SECONDS",
+                   help="seconds for the whole solve, e.g. 30 (default 10)")  # fmt: skip
+    g.add_argument("--site", action="append", metavar="SITE",
+                   help="only organisations at this site, e.g. Hachioji (repeatable)")  # fmt: skip
+    g.add_argument("--exclude", action="append", metavar="ORG",
+                   help="organisation that must not take part (repeatable)")  # fmt: skip
+    g.add_argument("--require", action="append", metavar="ORG",
+                   help="organisation that must take part (repeatable)")  # fmt: skip
+    g.add_argument("--hub", metavar="ORG", help="fix the hub, e.g. sagami-seimitsu")
     g.add_argument("--no-people", action="store_true", help="place nobody (v1.1 request field people: false)")
     g.add_argument(
         "--no-policies", action="store_true", help="ignore every policy (v1.1 request field policies: false)"

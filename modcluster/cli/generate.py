@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from modcluster.cli.common import int_arg
 from modcluster.errors import ExitCode
 
 __all__ = ["register"]
@@ -17,10 +18,10 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("generate", help="write a synthetic cluster catalog (for benchmarks and trials)")
     p.add_argument("--preset", choices=list(PRESETS), default="small", help="size and shape (default small)")
-    p.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same catalog")
-    p.add_argument("--organizations", type=int, help="override the preset's number of organisations")
-    p.add_argument("--products", type=int, help="override the number of products")
-    p.add_argument("--modules", type=int, help="override the modules per product")
+    p.add_argument("--seed", type=int_arg, default=0, help="random seed; the same seed gives the same catalog")
+    p.add_argument("--organizations", type=int_arg, help="override the preset's number of organisations")
+    p.add_argument("--products", type=int_arg, help="override the number of products")
+    p.add_argument("--modules", type=int_arg, help="override the modules per product")
     p.add_argument("--tightness", type=float, help="0 (loose limits) to 1 (tight) in the default requests")
     p.add_argument(
         "--magnitude",
@@ -28,9 +29,9 @@ def register(sub: Any) -> None:
         help="money profile: tama (default: the bundled catalog's figures) or industrial (systems of millions of kJPY)",
     )
     p.add_argument("--objective", choices=list(OBJECTIVES), help="objective of the default requests (default cost)")
-    p.add_argument("--people", type=int, metavar="N",
+    p.add_argument("--people", type=int_arg, metavar="N",
                    help="add N engineers whom the association may place at a hub (contract v1.1)")  # fmt: skip
-    p.add_argument("--policies", type=int, metavar="N",
+    p.add_argument("--policies", type=int_arg, metavar="N",
                    help="add N industry-promotion policies of the members' cities (contract v1.1)")  # fmt: skip
     p.add_argument("--format", choices=["yaml", "json"], help="output format (default: from --out's suffix, else yaml)")
     p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")

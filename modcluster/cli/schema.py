@@ -15,8 +15,9 @@ __all__ = ["register"]
 def register(sub: Any) -> None:
     """Add the subcommand to the parser's subparsers."""
     p = sub.add_parser("schema", help="print the JSON Schema of catalogs, requests or plan requests")
-    p.add_argument("which", nargs="?", choices=["catalog", "request", "plan-request"], default="catalog")
-    p.add_argument("--out", metavar="FILE")
+    p.add_argument("which", nargs="?", choices=["catalog", "request", "plan-request"], default="catalog",
+                   help="the kind of file whose schema to print (default catalog)")  # fmt: skip
+    p.add_argument("--out", metavar="FILE", help="write the schema to FILE (atomically) instead of printing it")
     p.set_defaults(func=run)
 
 

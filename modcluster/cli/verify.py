@@ -26,7 +26,7 @@ def register(sub: Any) -> None:
         help="a request file and a solution JSON (or a plan file and a plan JSON, or a request file and a "
         "configuration JSON); without the request, the one stored in the file",
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the findings as JSON on stdout")
     p.set_defaults(func=run)
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "find_cycle",
     "known_ids",
     "request_issues",
+    "unknown_organization",
 ]
 
 #: Most ids an error message lists in full; beyond, the closest few and the count.
@@ -39,19 +40,37 @@ def known_ids(ids: Sequence[str], wanted: str | None = None, what: str = "produc
     Up to :data:`MAX_LISTED` ids are listed; beyond, the few closest to
     ``wanted`` (or the first few) and how many there are.
 
+    A mistyped id gets the closest ones first, whatever the catalog's size.
+
     >>> known_ids(["a", "b"])
     'the catalog has: a, b'
+    >>> known_ids(["piezo-nano-stage", "laser-sensor"], "piezo-nano")
+    "did you mean 'piezo-nano-stage'? the catalog has: piezo-nano-stage, laser-sensor"
     >>> known_ids([f"product-{i}" for i in range(10_000)], "product-12x")
     "did you mean 'product-12', 'product-912', 'product-812'? (the catalog has 10,000 products)"
     """
     if not ids:
         return "the catalog has: none"
-    if len(ids) <= MAX_LISTED:
-        return "the catalog has: " + ", ".join(ids)
     close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.6) if wanted else []
+    mean = "did you mean " + ", ".join(repr(c) for c in close) + "?" if close else ""
+    if len(ids) <= MAX_LISTED:
+        return (f"{mean} " if mean else "") + "the catalog has: " + ", ".join(ids)
     if close:
-        return "did you mean " + ", ".join(repr(c) for c in close) + f"? (the catalog has {len(ids):,} {what})"
+        return f"{mean} (the catalog has {len(ids):,} {what})"
     return f"the catalog has {len(ids):,} {what}: " + ", ".join(ids[:5]) + f" and {len(ids) - 5:,} more"
+
+
+def unknown_organization(org_id: str, orgs: Iterable[str]) -> str:
+    """The message for an organisation id the catalog lacks, with the closest ids when there are some.
+
+    >>> unknown_organization("hachioji-mechatr", ["hachioji-mechatro", "ome-fluidics"])
+    "unknown organization 'hachioji-mechatr' (did you mean 'hachioji-mechatro'?)"
+    >>> unknown_organization("nobody", ["ome-fluidics"])
+    "unknown organization 'nobody'"
+    """
+    close = difflib.get_close_matches(org_id, list(orgs), n=3, cutoff=0.6)
+    hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+    return f"unknown organization {org_id!r}{hint}"
 
 
 def _duplicates(ids: Iterable[str], where: str, what: str, unique: set[str] | None = None) -> list[Issue]:
@@ -251,9 +270,9 @@ def catalog_issues(catalog: Catalog) -> list[Issue]:
             for field in ("exclude", "require"):
                 for ri, org_id in enumerate(getattr(product.request, field)):
                     if org_id not in orgs:
-                        issues.append(Issue(f"{base}.request.{field}[{ri}]", f"unknown organization {org_id!r}"))
+                        issues.append(Issue(f"{base}.request.{field}[{ri}]", unknown_organization(org_id, orgs)))
             if product.request.hub is not None and product.request.hub not in orgs:
-                issues.append(Issue(f"{base}.request.hub", f"unknown organization {product.request.hub!r}"))
+                issues.append(Issue(f"{base}.request.hub", unknown_organization(product.request.hub, orgs)))
     return issues
 
 
@@ -364,9 +383,9 @@ def request_issues(catalog: Catalog, request: Request) -> list[Issue]:
     for field in ("exclude", "require"):
         for index, org_id in enumerate(getattr(request, field)):
             if org_id not in orgs:
-                issues.append(Issue(f"{field}[{index}]", f"unknown organization {org_id!r}"))
+                issues.append(Issue(f"{field}[{index}]", unknown_organization(org_id, orgs)))
     if request.hub is not None and request.hub not in orgs:
-        issues.append(Issue("hub", f"unknown organization {request.hub!r}"))
+        issues.append(Issue("hub", unknown_organization(request.hub, orgs)))
     product = catalog.product_by_id.get(request.product)
     if product is not None:
         entries = [(f"select.{d}", d, v) for d, v in request.select.items()]
