@@ -79,7 +79,8 @@ COMMANDS: dict[str, list[str]] = {
     "compare": [*REQUEST_FLAGS, "--ranks"],
     "pareto": REQUEST_FLAGS,
     "resilience": REQUEST_FLAGS,
-    "gaps": ["--without"],
+    "gaps": ["--without", "--max-size", "--time-limit"],
+    "diff": ["--product", "--time-limit"],  # two versions of the mini catalog (the same file twice)
     "generate": [
         "--preset", "--seed", "--organizations", "--products", "--modules", "--tightness", "--magnitude",
         "--people", "--policies",
@@ -106,11 +107,13 @@ def command_lines(draw: st.DrawFn) -> list[str]:
     command = draw(st.sampled_from(sorted(COMMANDS)))
     flags = draw(st.lists(st.sampled_from(COMMANDS[command]), min_size=1, max_size=3))
     argv = [command] if command == "generate" else [command, CATALOG_OF.get(command, MINI)]
+    if command == "diff":
+        argv.append(MINI)
     for flag in flags:
         argv += [flag, draw(HOSTILE)]
     if command == "generate":
         argv += ["--organizations", "6", "--products", "1", "--modules", "2"] if "--organizations" not in flags else []
-    elif command != "gaps":
+    elif "--time-limit" not in flags:
         argv += ["--time-limit", "2"]
     return argv
 
