@@ -28,10 +28,12 @@ test: $(STAMP)
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m 'slow or hypothesis' --hypothesis-profile=slow
 
-## test-sample: a few of the slow tests, about two and a half minutes on 2 cores, none asserting wall-clock time (CI):
+## test-sample: a sample of the slow tests, about six minutes on 2 cores, none asserting wall-clock time (CI):
 ## the speed-ups against the plain model on six larger clusters, twenty processes giving byte-identical JSON,
 ## the command-line flag fuzzer under the fixed profile, a sweep killed half-way, plans on a real Dask cluster,
-## the season plan's bytes across processes and a time limit on the large preset
+## the season plan's bytes across processes, a time limit on the large preset, the HTML report of every
+## bundled product, the catalog fuzzer, plans against brute force under lead_time and weighted, and the
+## plan report in a real browser
 SAMPLE := \
 	'tests/test_generate.py::test_speedups_agree_with_the_plain_model_long[100]' \
 	'tests/test_generate.py::test_speedups_agree_with_the_plain_model_long[101]' \
@@ -44,6 +46,10 @@ SAMPLE := \
 	tests/test_sweep.py::test_sweep_killed_half_way_and_rerun_completes_without_solving_twice \
 	tests/test_sweep_plans.py::test_dask_local_cluster_gives_the_same_plans_as_the_local_pool \
 	tests/test_plan_golden.py::test_the_season_is_the_same_bytes_in_two_processes \
+	tests/test_report.py \
+	tests/test_fuzz.py::test_fuzz_refused_or_verified \
+	tests/test_plan_property.py::test_plan_matches_brute_force \
+	tests/test_plan_report.py::test_plan_report_opens_in_headless_chromium \
 	tests/test_fuzz_flags.py
 test-sample: $(STAMP)
 	$(BIN)/python -m pytest -m slow -p no:cacheprovider $(SAMPLE)

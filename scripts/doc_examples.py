@@ -8,7 +8,9 @@ A block written as
     ```
 
 is run (in-process, stdout only) and its output compared with, or written
-into, the block. ``python scripts/doc_examples.py`` rewrites the blocks;
+into, the block. The examples are run at no width limit, as a pipe gets
+them (``COLUMNS`` is ignored here: docs/cli.md, "Terminal output"), so
+that they are the same whatever the terminal the script runs in. ``python scripts/doc_examples.py`` rewrites the blocks;
 ``--check`` only reports differences (the test suite runs it).
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
 import re
 import shlex
 import sys
@@ -34,8 +37,13 @@ def run_command(command: str) -> str:
 
     argv = shlex.split(command)[1:]
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), contextlib.chdir(ROOT):
-        main(argv)
+    columns = os.environ.pop("COLUMNS", None)  # no width limit: the examples do not depend on the terminal
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), contextlib.chdir(ROOT):
+            main(argv)
+    finally:
+        if columns is not None:
+            os.environ["COLUMNS"] = columns
     return out.getvalue()
 
 

@@ -26,3 +26,6 @@ def pytest_configure(config: object) -> None:
     """
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    # Text output fits COLUMNS when it is set (docs/cli.md, "Terminal output"): a developer's exported
+    # COLUMNS must not wrap what the tests read. The tests of the width set it themselves.
+    os.environ.pop("COLUMNS", None)

@@ -11,16 +11,35 @@ from pathlib import Path
 
 import pytest
 
-from modcluster.io import catalog_schema, request_schema
+from modcluster.cli.schema import SCHEMAS
+from modcluster.io import catalog_schema, plan_request_schema, request_schema
+from modcluster.sweep import sweep_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize(("name", "make"), [("catalog", catalog_schema), ("request", request_schema)])
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("catalog", catalog_schema),
+        ("request", request_schema),
+        ("plan-request", plan_request_schema),
+        ("sweep", sweep_schema),
+    ],
+)
 def test_committed_schema_is_current(name: str, make: object) -> None:
     committed = json.loads((ROOT / "docs" / "schema" / f"{name}.schema.json").read_text())
     assert callable(make)
     assert committed == make(), f"regenerate: modcluster schema {name} --out docs/schema/{name}.schema.json"
+
+
+def test_every_schema_is_committed_and_documented() -> None:
+    committed = sorted(path.name for path in (ROOT / "docs" / "schema").glob("*.schema.json"))
+    assert committed == sorted(f"{name}.schema.json" for name in SCHEMAS)
+    cli = (ROOT / "docs" / "cli.md").read_text()
+    assert f"modcluster schema [{'|'.join(SCHEMAS)}]" in cli
+    for name in SCHEMAS:
+        assert f"docs/schema/{name}.schema.json" in cli, name
 
 
 def test_bundled_catalogs_point_at_the_schema() -> None:

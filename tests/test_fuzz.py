@@ -328,6 +328,7 @@ LONG_EXAMPLES = 10_000
 _HEALTH = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 @settings(max_examples=examples(DEFAULT_EXAMPLES, slow=LONG_EXAMPLES), suppress_health_check=_HEALTH)
 @given(mutated())
 def test_fuzz_refused_or_verified(

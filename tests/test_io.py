@@ -719,6 +719,31 @@ def test_schemas() -> None:
     assert catalog_schema()["title"] != "changed"
 
 
+def test_the_request_schema_accepts_what_request_files_may_hold(tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = request_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    request = {"product": "mini-sensor", "quantity": 40, "limits": {"budget": 9000, "deadline": 70}}
+    good: list[dict[str, Any]] = [request, {"request": request}, {"request": {"quantity": 5}}, {}]
+    bad: list[dict[str, Any]] = [
+        {"request": request, "quantity": 3},  # a key beside `request:`, as the loader refuses
+        {"request": {**request, "quantity": "many"}},
+        {"request": [request]},
+        {**request, "quantity": -1},
+        {"requests": request},
+    ]
+    for doc in good:
+        assert list(validator.iter_errors(doc)) == [], doc
+        path = tmp_path / "request.json"
+        path.write_text(json.dumps(doc))
+        load_request_document(path)  # what the schema accepts, --request FILE accepts
+    for doc in bad:
+        assert list(validator.iter_errors(doc)), doc
+        with pytest.raises(ValidationError):
+            request_from_data(doc)
+
+
 # --------------------------------------------------------------------------- atomic writes
 
 

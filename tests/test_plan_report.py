@@ -351,6 +351,7 @@ def test_plan_report_without_matplotlib_is_a_clean_error(
 # ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_plan_report_opens_in_headless_chromium(tmp_path: Path, season_report: Report) -> None:
     binary, reason = _chromium()
     if binary is None:

@@ -8,6 +8,8 @@ still moves the machining from Hachioji to Sagamihara.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -126,13 +128,13 @@ def test_a_sweep_with_and_without_policies(tmp_path: Path) -> None:
     out, table = tmp_path / "out.jsonl", tmp_path / "out.csv"
     result = _cli("sweep", str(EXAMPLE), str(sweep), "--out", str(out), "--csv", str(table), "--quiet")
     assert result.returncode in (0, 2), result.stderr  # 2: some scenario infeasible (the documented code)
-    rows = [row.split(",") for row in table.read_text(encoding="utf-8").splitlines()]
+    rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8"))))  # a reason may hold commas
     header, body = rows[0], rows[1:]
     by_id = {row[0]: dict(zip(header, row, strict=True)) for row in body}
     on = by_id["product=inspection-camera/policies=true"]
     off = by_id["product=inspection-camera/policies=false"]
-    assert (on["status"], on["cost"], on["policies"]) == ("optimal", "2720", "true")
-    assert (off["status"], off["policies"]) == ("infeasible", "false")
+    assert (on["status"], on["cost"], on["policies"], on["reason"]) == ("optimal", "2720.00", "true", "")
+    assert (off["status"], off["policies"]) == ("infeasible", "false") and off["reason"]
 
 
 def test_intermediary_value_keeps_what_reads_the_members() -> None:

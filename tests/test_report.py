@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import types
 from decimal import Decimal
 from pathlib import Path
@@ -76,6 +77,7 @@ def report(catalog: Catalog, items: list[ProductReport]) -> Report:
 # ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_report_builds_for_every_product(catalog: Catalog, items: list[ProductReport], report: Report) -> None:
     assert {item.solution.product for item in items} == {p.id for p in catalog.products}
     expected: set[str] = set()
@@ -91,6 +93,7 @@ def test_report_builds_for_every_product(catalog: Catalog, items: list[ProductRe
         assert data.startswith(b"\x89PNG\r\n\x1a\n"), name
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_report_is_self_contained(report: Report) -> None:
     html = report.html
     assert html.startswith("<!DOCTYPE html>")
@@ -131,9 +134,19 @@ def _bars(fig: Figure) -> dict[str, Rectangle]:
 
 
 def _handovers(fig: Figure) -> dict[str, tuple[float, float]]:
-    """Handover arrows by ``from->to`` task keys: (x of the tail, x of the head)."""
+    """Handover arrows by ``from->to`` task keys: (x of the tail, x of the head).
+
+    An arrow is an elbow: its path (a line, ``handover-path:<key>``) leaves the
+    first task's end, and its head (an annotation, ``handover:<key>``) comes
+    into the next task's start.
+    """
+    tails = {
+        str(line.get_gid()).removeprefix("handover-path:"): float(np.asarray(line.get_xdata(), dtype=float)[0])
+        for line in fig.axes[0].lines
+        if str(line.get_gid()).startswith("handover-path:")
+    }
     return {
-        str(t.get_gid()).removeprefix("handover:"): (t.xyann[0], t.xy[0])
+        (key := str(t.get_gid()).removeprefix("handover:")): (tails[key], t.xy[0])
         for t in fig.axes[0].texts
         if isinstance(t, Annotation) and str(t.get_gid()).startswith("handover:")
     }
@@ -153,6 +166,7 @@ def _row_label(fig: Figure, y: float) -> str:
     return labels[nearest].removesuffix(" (hub)")
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_gantt_bars_match_start_and_end_days(items: list[ProductReport]) -> None:
     checked = 0
     for item in items:
@@ -227,6 +241,7 @@ def test_gantt_against_a_hand_made_schedule() -> None:
 # ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_network_hub_centre_and_ties(catalog: Catalog, items: list[ProductReport]) -> None:
     for item in items:
         for c in item.solution.candidates:
@@ -249,6 +264,7 @@ def test_network_hub_centre_and_ties(catalog: Catalog, items: list[ProductReport
                 assert (line.get_linestyle() == "-") == existing
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_cost_segments_are_the_breakdown(items: list[ProductReport]) -> None:
     c = items[0].solution.candidates[0]
     budget = items[0].request.limits.budget
@@ -315,6 +331,7 @@ def test_pareto_with_the_exact_front(catalog: Catalog) -> None:
     assert "Pareto front" in ax.get_title()
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_pareto_candidates_only(items: list[ProductReport]) -> None:
     solution = items[0].solution
     front = figures.front_from_candidates(solution.candidates)
@@ -331,6 +348,7 @@ def test_front_from_analysis_accepts_plain_points() -> None:
     assert front.exact and front.note == ""
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_same_input_same_picture(catalog: Catalog, items: list[ProductReport]) -> None:
     c = items[-1].solution.candidates[0]
     assert figures.figure_png(figures.gantt(c, deadline=90)) == figures.figure_png(figures.gantt(c, deadline=90))
@@ -491,6 +509,7 @@ def _chromium() -> tuple[str | None, str]:
     return (found, "") if found else (None, "apt-get could not install chromium")
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_report_opens_in_headless_chromium(request: pytest.FixtureRequest, tmp_path: Path) -> None:
     binary, reason = _chromium()
     if binary is None:
@@ -562,3 +581,34 @@ def test_network_names_the_person_leading_at_the_hub() -> None:
     assert plain is not None
     texts = [t.get_text() for t in figures.network(plain, cat).axes[0].texts]
     assert any(t.startswith(f"{plain.hub} (hub)\n") for t in texts)
+
+
+def test_the_report_of_a_request_with_no_system_gives_the_least_budget_and_deadline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from modcluster.analysis import Relaxation
+    from modcluster.report.text import least_lines
+
+    lines = least_lines(
+        [
+            Relaxation("budget", Decimal(18000), Decimal("30258.00"), None, True),
+            Relaxation("deadline", 62, 69, None, False),
+            Relaxation("max_partners", None, None, None, False, "unknown"),
+        ],
+        "kJPY",
+    )
+    assert lines[0].endswith(": 30,258.00 kJPY, now 18,000.00")
+    assert lines[1].endswith(": 69 days, now 62 (found, not proven least within the time limit)")
+    assert lines[2].endswith(": unknown: not decided within the time limit")
+    # The command, in a time limit too short to decide them: unknown, and within the limit.
+    began = time.monotonic()
+    args = ["--product", "ultrasonic-distance-sensor", "--deadline", "62", "--time-limit", "0.3", "--quiet"]
+    assert main(["solve", str(TAMA), *args]) == 1
+    assert time.monotonic() - began < 3
+    out = capsys.readouterr().out
+    assert "no system meets all of: budget, deadline" in out
+    assert "least budget that admits a system (every other rule kept): " in out
+    assert "least deadline that admits a system (every other rule kept): " in out
+    html = tmp_path / "r.html"
+    assert main(["report", str(TAMA), *args, "--front", "candidates", "--levers-time", "0", "--out", str(html)]) == 1
+    assert "least deadline that admits a system" in html.read_text()

@@ -32,6 +32,7 @@ from modcluster.sweep import (
     solve_task,
     sweep,
     sweep_from_data,
+    sweep_schema,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -480,3 +481,70 @@ def test_a_catalog_is_a_plain_payload() -> None:
     assert isinstance(text, str) and len(key) == 16
     assert catalog_from_data(json.loads(text, parse_float=Decimal)) == CATALOG
     assert isinstance(CATALOG, Catalog)
+
+
+# --------------------------------------------------------------------------- the schema of sweep files
+
+
+def test_the_sweep_schema_accepts_the_bundled_sweeps_and_what_the_loader_accepts(tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    yaml = pytest.importorskip("yaml")
+    schema = sweep_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    bundled = sorted((ROOT / "catalogs" / "sweeps").glob("*.yaml"))
+    assert len(bundled) >= 2
+    for path in bundled:
+        assert list(validator.iter_errors(yaml.safe_load(path.read_text()))) == [], path
+        load_sweep(path)
+    plan_file = ROOT / "catalogs" / "plans" / "tama-season.yaml"
+    good: list[dict[str, Any]] = [
+        {"grid": {"product": "all", "exclude": [[], "kanto-sensor"], "sites": ["Hachioji", ["Ome", "Fussa"]]}},
+        {"grid": [{"quantity": [1, None]}], "scenarios": [{"name": "one", "exclude": "kanto-sensor"}]},
+        {"plan": str(plan_file), "grid": {"laser-q1.quantity": [100, 200], "budget": [None, 90000]}},
+        {"plan": {"entries": [{"product": PRODUCTS[0]}]}, "scenarios": [{"name": "late", "x.release": 5}]},
+    ]
+    for data in good:
+        assert list(validator.iter_errors(data)) == [], data
+    sweep_from_data(good[0])
+    sweep_from_data(good[1])
+    sweep_from_data({**good[2], "plan": str(plan_file)})
+    bad: list[dict[str, Any]] = [
+        {"grid": {"quantity": ["ten"]}},
+        {"grid": {"colour": [1]}},
+        {"scenarios": [{"product": PRODUCTS[0]}]},  # no name
+        {"plan": str(plan_file), "grid": {"laser-q1.colour": [1]}},
+        {"plan": str(plan_file), "grid": {"laser-q1.quantity": ["many"]}},
+        {"plan": str(plan_file), "base": {"quantity": 3}},
+    ]
+    for data in bad:
+        assert list(validator.iter_errors(data)), data
+        with pytest.raises(ValidationError):
+            sweep_from_data(data)
+
+
+# --------------------------------------------------------------------------- Ctrl-C during a Dask sweep
+
+
+@pytest.mark.slow  # about a minute: a Dask cluster, three sweeps started and interrupted
+def test_ctrl_c_during_a_dask_sweep_exits_cleanly_every_time(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    sweep_file = tmp_path / "sweep.yaml"
+    sweep_file.write_text("base: {candidates: 2}\ngrid:\n  product: all\n  quantity: [" + ", ".join(
+        str(q) for q in range(10, 400, 7)
+    ) + "]\n")  # fmt: skip
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+    ) as cluster:
+        for attempt in range(3):
+            out = tmp_path / f"dask-{attempt}.jsonl"
+            args = (str(TAMA), str(sweep_file), "--out", str(out), "--dask", cluster.scheduler_address)
+            proc = run_cli(*args, start_new_session=True)
+            _wait_for_lines(out, 2 + attempt, proc)
+            os.killpg(proc.pid, signal.SIGINT)  # as a terminal sends Ctrl-C: to the whole process group
+            _stdout, stderr = proc.communicate(timeout=60)
+            assert proc.returncode == 130, stderr
+            assert "Traceback" not in stderr and "tornado" not in stderr and "distributed" not in stderr, stderr
+            lines = [line for line in stderr.splitlines() if line.strip() and not line.startswith("sweep: ")]
+            assert len(lines) == 1 and lines[0].startswith("interrupted: "), stderr
+            assert out.read_bytes().endswith(b"\n")

@@ -335,15 +335,16 @@ def test_cli_writes_lines_and_a_table_resumes_and_retries_failed(tmp_path: Path)
     assert sorted(r.scenario for r in results) == sorted(IDS) and all(r.kind == "plan" for r in results)
     rows = table.read_text().splitlines()
     entry_columns = [f"{e}.{k}" for e in ("laser", "ultrasonic", "wafer") for k in ("quantity", "release", "hub")]
-    assert rows[0].split(",")[:12] == [
+    assert rows[0].split(",")[:13] == [
         "scenario", "status", "objective", "budget", "time_limit", "total_cost", "total_lead_time", "makespan",
-        "sharing_cost", "sharing_lead_time", "seconds", "error",
+        "sharing_cost", "sharing_lead_time", "seconds", "error", "reason",
     ]  # fmt: skip
-    assert [c for c in rows[0].split(",")[12:] if not c.endswith(("cost", "lead_time"))] == entry_columns
-    assert len(rows[0].split(",")) == 12 + 3 * 5
+    assert [c for c in rows[0].split(",")[13:] if not c.endswith(("cost", "lead_time"))] == entry_columns
+    assert len(rows[0].split(",")) == 13 + 3 * 5
     assert [row.split(",")[0] for row in rows[1:]] == IDS  # sweep order
     best = {r.scenario: r for r in results}[IDS[2]]
-    assert rows[3].startswith(f"{IDS[2]},optimal,cost,,10,{best.cost},{best.lead_time},{best.makespan},")
+    assert best.cost is not None  # money with two decimals, exactly
+    assert rows[3].startswith(f"{IDS[2]},optimal,cost,,10,{best.cost.quantize(Decimal('0.01'))},{best.lead_time},")
     assert ",200,0,sayama-mould," in rows[3]  # a person placed there leads it (the catalog's people, v1.1)
     assert rows[-1].startswith("no-such-hub,failed,") and "unknown organization 'nobody'" in rows[-1]
 

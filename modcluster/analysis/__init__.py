@@ -1,7 +1,7 @@
 """Analyses on the engine: explain, Pareto, resilience, gaps, intermediary, people, policies, compare, versions."""
 
 from modcluster.analysis.comparison import Comparison, compare
-from modcluster.analysis.diagnosis import Diagnosis, Relaxation, explain
+from modcluster.analysis.diagnosis import Diagnosis, Relaxation, explain, least_limits, least_limits_after
 from modcluster.analysis.dropouts import Dropout, Resilience, critical_organizations, resilience
 from modcluster.analysis.gaps import (
     Addition,
@@ -78,6 +78,8 @@ __all__ = [
     "diff_catalogs",
     "explain",
     "intermediary_value",
+    "least_limits",
+    "least_limits_after",
     "minimal_sets",
     "pareto_front",
     "people_value",

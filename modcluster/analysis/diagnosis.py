@@ -7,12 +7,16 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from modcluster.domain import Candidate, Catalog, Gap, Request, Status, check_request
+from modcluster.domain import Candidate, Catalog, Gap, Request, Solution, Status, check_request
 from modcluster.errors import TimeLimitError, UndecidedError
 from modcluster.solver import GuardedModel, SolverSettings, minimal_conflict, prepare, static_gaps, time_limit
+from modcluster.solver.progress import step
 from modcluster.verify import choices_of, evaluate_system
 
-__all__ = ["Diagnosis", "Relaxation", "explain"]
+__all__ = ["LIMIT_QUANTITIES", "Diagnosis", "Relaxation", "explain", "least_limits", "least_limits_after"]
+
+#: What each limit bounds: the quantity whose least value is the least limit that admits a system.
+LIMIT_QUANTITIES = {"budget": "cost", "deadline": "lead_time", "max_partners": "partners"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +172,7 @@ def _explain(catalog: Catalog, request: Request, stop_at: float, settings: Solve
     checks = 4  # the conflict and three relaxations share what is left, each its part of the rest
     feasible: bool | None
     try:
+        step(f"explain {request.product}: the smallest conflict", 1, checks)
         conflict = minimal_conflict(gm, _share(stop_at, checks))
         feasible = conflict is None
     except UndecidedError:
@@ -184,6 +189,7 @@ def _explain(catalog: Catalog, request: Request, stop_at: float, settings: Solve
         start=1,
     ):
         seconds_left = _share(stop_at, checks - done)
+        step(f"explain {request.product}: the least {limit}", done + 1, checks)
         found = gm.least(quantity, [n for n in rules if n != limit], seconds_left) if seconds_left > 0 else None
         if found is None or found.status == "unknown":
             relaxations.append(Relaxation(limit, current, None, None, False, "unknown"))
@@ -198,6 +204,82 @@ def _explain(catalog: Catalog, request: Request, stop_at: float, settings: Solve
     return replace(diagnosis, **_levers(catalog, request, stop_at)) if feasible is False else diagnosis
 
 
+def _least(gm: GuardedModel, request: Request, limit: str, seconds: float) -> Relaxation:
+    """The least value of ``limit`` that admits a system with every other rule of the request, within ``seconds``."""
+    current = getattr(request.limits, limit)
+    quantity = LIMIT_QUANTITIES[limit]
+    found = gm.least(quantity, [n for n in gm.rules if n != limit], seconds) if seconds > 0 else None
+    if found is None or found.status == "unknown":
+        return Relaxation(limit, current, None, None, False, "unknown")
+    if found.status == "none":
+        return Relaxation(limit, current, None, None, True, "none")
+    assert found.amount is not None
+    least: Decimal | int = Decimal(found.amount).scaleb(-2) if quantity == "cost" else found.amount
+    return Relaxation(limit, current, least, found.candidate, found.proven)
+
+
+def least_limits(
+    catalog: Catalog,
+    request: Request,
+    *,
+    seconds: float,
+    limits: tuple[str, ...] = ("budget", "deadline"),
+    settings: SolverSettings | None = None,
+) -> tuple[Relaxation, ...]:
+    """The least value of each of ``limits`` that admits a system, every other rule of the request kept.
+
+    What :func:`explain` gives as its relaxations, without the conflict and
+    the levers: for the report of a request with no system. Each limit has an
+    even share of what is left of ``seconds``; what is not decided within
+    them is ``unknown``, never a guess.
+
+    Args:
+        catalog: The catalog.
+        request: The request (checked against the catalog).
+        seconds: Time for all of them together (0 or less: every one unknown).
+        limits: Among ``budget``, ``deadline`` and ``max_partners``.
+        settings: CP-SAT parameters.
+
+    Raises:
+        ValueError: A limit is not one of those.
+
+    >>> from modcluster import load_catalog, build_request
+    >>> cat = load_catalog("catalogs/tama.yaml")
+    >>> req = build_request(cat, "ultrasonic-distance-sensor", overrides={"limits": {"deadline": 62}})
+    >>> [(r.limit, r.least, r.proven) for r in least_limits(cat, req, seconds=10)]
+    [('budget', Decimal('30258.00'), True), ('deadline', 69, True)]
+    """
+    wrong = [limit for limit in limits if limit not in LIMIT_QUANTITIES]
+    if wrong:
+        raise ValueError(f"not a limit: {wrong[0]!r} (choose from {', '.join(LIMIT_QUANTITIES)})")
+    undecided = tuple(Relaxation(n, getattr(request.limits, n), None, None, False, "unknown") for n in limits)
+    stop_at = time.monotonic() + seconds
+    if seconds <= 0:
+        return undecided
+    try:
+        with time_limit(stop_at):
+            gm = GuardedModel(catalog, request, settings)
+            return tuple(_least(gm, request, n, _share(stop_at, len(limits) - i)) for i, n in enumerate(limits))
+    except TimeLimitError:
+        return undecided
+
+
+def least_limits_after(
+    catalog: Catalog, request: Request, solution: Solution, began: float, settings: SolverSettings | None = None
+) -> tuple[Relaxation, ...]:
+    """The least budget and deadline for a request proven to have no system, in what is left of its time limit.
+
+    Empty when the solution has a system, was not proven to have none, or a
+    requirement has no eligible offer at all (no limit would help). ``began``
+    is when the command started solving (:func:`time.monotonic`): the solve
+    and this analysis share the request's ``time_limit``.
+    """
+    if solution.status is not Status.INFEASIBLE or (solution.explanation and solution.explanation.gaps):
+        return ()
+    left = float(request.time_limit) - (time.monotonic() - began)
+    return least_limits(catalog, request, seconds=left, settings=settings)
+
+
 def _levers(catalog: Catalog, request: Request, stop_at: float) -> dict[str, Any]:
     """What the levers the request turned off (v1.1 ``people: false``, ``policies: false``) would do.
 
@@ -210,6 +292,7 @@ def _levers(catalog: Catalog, request: Request, stop_at: float) -> dict[str, Any
     asks = [lever for lever, off in (("people", not request.people and catalog.people),
                                      ("policies", not request.policies and catalog.policies)) if off]  # fmt: skip
     for done, lever in enumerate(asks):
+        step(f"explain {request.product}: with {lever}", done + 1, len(asks))
         best, status = _with_lever(catalog, request.with_changes(**{lever: True}), _share(stop_at, len(asks) - done))
         if lever == "people":
             found.update(placement=best, placement_status=status)

@@ -11,6 +11,7 @@ from modcluster.analysis.timing import within
 from modcluster.domain import Candidate, Catalog, Request, Status, default_request
 from modcluster.engine import solve
 from modcluster.solver import SolverSettings
+from modcluster.solver.progress import step
 
 __all__ = ["Dropout", "Resilience", "critical_organizations", "resilience"]
 
@@ -81,6 +82,7 @@ def resilience(
     stop_at = time.monotonic() + float(request.time_limit)
     one = request.with_changes(candidates=1)
     if candidate is None:
+        step(f"resilience {request.product}: the best system", 1, 1)
         best = solve(catalog, within(one, stop_at, 2), settings).best  # half for the best, half for the rest
         if best is None:
             raise ValueError("the request has no system to test: explain it first")
@@ -90,6 +92,7 @@ def resilience(
         roles.setdefault(org, "partner")
     dropouts = []
     for done, (org, role) in enumerate(roles.items()):
+        step(f"resilience {request.product}: without {org}", done + 1, len(roles))
         without = one.with_changes(exclude=[*one.exclude, org])
         if org in without.require or without.hub == org:
             dropouts.append(Dropout(org, role, None, None, None))
@@ -113,7 +116,8 @@ def critical_organizations(catalog: Catalog, settings: SolverSettings | None = N
     organisation's loss leaves that system intact.
     """
     critical: dict[str, list[str]] = {}
-    for product in catalog.products:
+    for number, product in enumerate(catalog.products, start=1):
+        step(f"resilience: {product.id}", number, len(catalog.products))
         request = default_request(catalog, product.id).with_changes(candidates=1)
         solution = solve(catalog, request, settings)
         if solution.status is Status.INFEASIBLE or solution.best is None:

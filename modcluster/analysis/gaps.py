@@ -91,6 +91,7 @@ from modcluster.domain import (
 from modcluster.engine import solve
 from modcluster.graphs import covers, taxonomy_graph
 from modcluster.solver import Instance, SolverSettings, prepare, static_gaps
+from modcluster.solver.progress import step
 from modcluster.solver.rules.limits import org_allowed
 
 __all__ = [
@@ -624,6 +625,7 @@ def _search(
             if _out_of_time(end):
                 cut = True
                 break
+            step(f"gaps {blocked.inst.product.id}: {size} addition(s)", done + 1, len(todo))
             request = within(blocked.request, end, len(todo) - done + later)
             verdict = _verdict(catalog, request, chosen, settings)
             if verdict is None:
@@ -788,6 +790,7 @@ def _base(
     undecided: list[str] = []
     structural: list[_Blocked] = []
     for done, product in enumerate(catalog.products):
+        step(f"gaps: {product.id}", done + 1, len(catalog.products))
         request = default_request(catalog, product.id).with_changes(candidates=1)
         inst = prepare(catalog, request)
         if static_gaps(inst):

@@ -10,6 +10,7 @@ from modcluster.analysis.timing import stop_at, within
 from modcluster.domain import Catalog, Status, default_request
 from modcluster.engine import solve
 from modcluster.solver import SolverSettings
+from modcluster.solver.progress import step
 
 __all__ = ["IntermediaryValue", "ProductValue", "intermediary_value"]
 
@@ -98,6 +99,7 @@ def intermediary_value(
     for done, product in enumerate(catalog.products):
         request = default_request(catalog, product.id).with_changes(candidates=1)
         solves = 2 * (len(catalog.products) - done)
+        step(f"intermediaries: {product.id}", done + 1, len(catalog.products))
         with_solution = solve(catalog, within(request, end, solves), settings)
         alone_solution = solve(bare, within(request, end, solves - 1), settings)
         best, alone = with_solution.best, alone_solution.best

@@ -20,6 +20,7 @@ from modcluster.analysis.timing import stop_at, within
 from modcluster.domain import Catalog, Request, Solution, Status, default_request
 from modcluster.engine import solve
 from modcluster.solver import SolverSettings, objective_key
+from modcluster.solver.progress import step
 
 __all__ = ["PeopleValue", "PersonEffect", "people_value"]
 
@@ -144,7 +145,8 @@ def people_value(
     solves = len(pairs) + len({product.id for product, _ in pairs})
     rows: list[PersonEffect] = []
     baselines: dict[str, Solution] = {}
-    for product, person in pairs:
+    for number, (product, person) in enumerate(pairs, start=1):
+        step(f"people: {person.id} on {product.id}", number, len(pairs))
         request = default_request(catalog, product.id).with_changes(candidates=1)
         if product.id not in baselines:
             baselines[product.id] = solve(catalog, within(request.with_changes(people=False), end, solves), settings)

@@ -61,6 +61,7 @@ from modcluster.domain import Candidate, Catalog, Policy, Request, Solution, Sta
 from modcluster.engine import solve
 from modcluster.errors import SolverError, UndecidedError
 from modcluster.solver import Instance, SolverSettings, prepare
+from modcluster.solver.progress import step
 
 __all__ = [
     "NO_SITE",
@@ -495,7 +496,8 @@ def policy_value(
     baselines: list[PolicyBaseline] = []
     effects: list[PolicyEffect] = []
     instances: dict[str, Instance] = {}
-    for request in requests:
+    for number, request in enumerate(requests, start=1):
+        step(f"policies: {request.product}", number, len(requests))
         with_all = _solve(catalog, within(request, end, solves), settings)
         none = _solve(catalog, within(request.with_changes(policies=False), end, solves - 1), settings)
         solves -= 2

@@ -59,6 +59,7 @@ from modcluster.domain import (
 from modcluster.engine import solve
 from modcluster.errors import InputError
 from modcluster.solver import SolverSettings
+from modcluster.solver.progress import step
 
 __all__ = [
     "ADDED",
@@ -733,7 +734,8 @@ def diff_answers(
     per_side = 1 + (_RESILIENCE_GUESS if spof else 0)
     clock = _Clock(seconds, 2 * per_side * len(questions))
     answers = []
-    for q in questions:
+    for number, q in enumerate(questions, start=1):
+        step(f"diff: {q.label}", number, len(questions))
         sides = [_answer(catalog, q, clock, settings, spof) for catalog in (old, new)]
         answers.append(AnswerDiff(q.label, q.product, sides[0], sides[1]))
     return AnswersDiff(tuple(answers), spof)

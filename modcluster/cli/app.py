@@ -18,6 +18,7 @@ from modcluster.cli import (
     analyses,
     completion,
     configure,
+    convert,
     diff,
     generate,
     graph,
@@ -31,6 +32,8 @@ from modcluster.cli import (
 )
 from modcluster.cli.help import apply_help
 from modcluster.cli.output import escaping_output
+from modcluster.cli.progress import progress_display
+from modcluster.cli.terminal import terminal_output
 from modcluster.errors import ExitCode, ModclusterError
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main", "run"]
@@ -51,6 +54,7 @@ SUBCOMMANDS: list[Any] = [
     analyses.policies,
     analyses.compare,
     diff,
+    convert,
     sweep,
     report,
     graph,
@@ -94,8 +98,28 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for command in SUBCOMMANDS:
         command.register(sub)
+    _add_wide(sub)
     apply_help(sub)
     return parser
+
+
+#: Commands that print a machine format (JSON, YAML, DOT, a shell script): never fitted nor coloured.
+_MACHINE_OUTPUT = frozenset({"schema", "generate", "graph", "completion"})
+
+
+def _add_wide(sub: Any) -> None:
+    """Give every text-printing command ``--wide`` (docs/cli.md, "Terminal output")."""
+    seen: set[int] = set()
+    for name, command in sub.choices.items():
+        if name not in _MACHINE_OUTPUT and id(command) not in seen:
+            seen.add(id(command))
+            command.add_argument(
+                "--wide", action="store_true", help="print every column and whole lines, whatever the terminal's width"
+            )
+
+
+def _prints_text(args: argparse.Namespace) -> bool:
+    return args.command not in _MACHINE_OUTPUT and not getattr(args, "json", False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -124,7 +148,12 @@ def _main(argv: Sequence[str] | None) -> int:
     if extras:
         _unknown_options(parser, getattr(args, "command", None), extras)
     try:
-        code: int = args.func(args)
+        wide, interactive = getattr(args, "wide", False), getattr(args, "interactive", False)
+        with (
+            terminal_output(text=_prints_text(args), wide=wide, stream_lines=not interactive),
+            progress_display(args),  # a live status line on a terminal's stderr (docs/cli.md, "Progress")
+        ):
+            code: int = args.func(args)
         return code
     except ModclusterError as exc:
         print(f"modcluster: {exc}", file=sys.stderr)

@@ -36,7 +36,7 @@ def completion_script(shell: str) -> str:
 
     from modcluster.cli.app import build_parser
 
-    script: str = shtab.complete(build_parser(), shell=shell)
+    script: str = shtab.complete(build_parser(), shell)  # positional (no shell keyword in the package)
     return script
 
 

@@ -17,7 +17,7 @@ from typing import Any
 __all__ = ["CATALOG_HELP", "COMMAND_HELP", "CommandHelp", "apply_help"]
 
 #: The help text of every command's catalog argument.
-CATALOG_HELP = "the catalog file: YAML, JSON or TOML (see docs/catalog.md)"
+CATALOG_HELP = "the catalog file: YAML, JSON, TOML or an XLSX workbook (see docs/catalog.md)"
 
 
 class CommandHelp:
@@ -114,6 +114,15 @@ COMMAND_HELP: dict[str, CommandHelp] = {
         "What changed between two versions of a catalog, and what it does to every product's answer.",
         f"diff {T} catalogs/versions/tama-2003.yaml",
         f"diff {T} catalogs/versions/tama-2003.yaml --product piezo-nano-stage --json",
+    ),
+    "convert": CommandHelp(
+        "Convert a catalog between YAML, JSON, TOML and an Excel workbook (.xlsx, one sheet per list; see "
+        "docs/catalog.md, Spreadsheets), validating it first; export a solution, plan or configuration JSON, "
+        "or a sweep's results, to a workbook. Never writes over its input.",
+        f"convert {T} tama.xlsx",
+        "convert tama.xlsx tama.yaml",
+        "convert star.json star.xlsx",
+        "convert results.jsonl results.xlsx",
     ),
     "sweep": CommandHelp(
         "Solve many scenarios of a sweep file (in local processes or on a Dask cluster), resumably, into JSON "

@@ -98,6 +98,7 @@ def _changes(args: argparse.Namespace, older: Catalog, catalog: Catalog, request
 
 def run(args: argparse.Namespace) -> int:
     """Solve each request, draw its figures, write the report; return the exit code of the worst status."""
+    from modcluster.analysis import least_limits_after
     from modcluster.engine import solve
     from modcluster.io import atomic_write_text, check_outputs, load_catalog
     from modcluster.report import ProductReport, build_report
@@ -117,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
     items: list[ProductReport] = []
     for request in requests_from_args(catalog, args):
         log(args, f"solving {request.product} (quantity {request.quantity}, objective {request.objective.value}) ...")
+        began = time.monotonic()
         solution = solve(catalog, request)
         log(args, f"  {solution.status.value}, {len(solution.candidates)} candidate(s), verified")
         try:
@@ -129,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
                 log(args, "  the exact Pareto analysis is not available: plotting the candidates only")
             elif front is not None:
                 log(args, f"  cost / lead-time front: {len(front.points)} point(s)")
-        items.append(ProductReport(request, solution, front))
+        items.append(ProductReport(request, solution, front, least_limits_after(catalog, request, solution, began)))
     people, policies = _levers(args, catalog, [item.solution.product for item in items])
     changes = None if older is None else _changes(args, older, catalog, [item.request for item in items])
     log(args, "drawing figures ...")

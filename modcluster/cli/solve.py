@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+import time
+from typing import TYPE_CHECKING, Any
 
 from modcluster.cli.common import add_request_flags, log, requests_from_args, worst_exit
-from modcluster.domain import Solution, dumps
+from modcluster.domain import Catalog, Request, Solution, Status, dumps
 from modcluster.errors import ExitCode, ModclusterError
+
+if TYPE_CHECKING:
+    from modcluster.analysis import Relaxation
 
 __all__ = ["register"]
 
@@ -24,6 +28,18 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
+def _least(
+    args: argparse.Namespace, catalog: Catalog, request: Request, solution: Solution, began: float
+) -> tuple[Relaxation, ...]:
+    """For a request with no system: the least budget and deadline that admit one, in the rest of its time limit."""
+    from modcluster.analysis import least_limits_after
+
+    if solution.status is not Status.INFEASIBLE:
+        return ()
+    log(args, "  the least budget and deadline that admit a system ...")
+    return least_limits_after(catalog, request, solution, began)
+
+
 def run(args: argparse.Namespace) -> int:
     """Solve, verify, print; return the exit code of the worst status."""
     from modcluster.engine import solve
@@ -35,10 +51,12 @@ def run(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.catalog)
     requests = requests_from_args(catalog, args)
     solutions: list[Solution] = []
+    least: list[tuple[Relaxation, ...]] = []
     failures: list[int] = []
     for request in requests:
         log(args, f"solving {request.product} (quantity {request.quantity}, objective {request.objective.value}) ...")
         try:
+            began = time.monotonic()
             solution = solve(catalog, request)
         except ModclusterError as exc:
             if len(requests) == 1:
@@ -53,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
             f"{len(solution.candidates)} candidate(s), verified",
         )
         solutions.append(solution)
+        if not args.json:  # the text says what would admit a system, within what is left of the time limit
+            least.append(_least(args, catalog, request, solution, began))
         if solution.stats.get("interrupted"):
             log(args, "  interrupted: keeping the best found so far, solving nothing more")
             break
@@ -64,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(text)
     else:
-        print("\n\n".join(render_solution(s, catalog) for s in solutions))
+        print("\n\n".join(render_solution(s, catalog, r) for s, r in zip(solutions, least, strict=True)))
     if any(s.stats.get("interrupted") for s in solutions):
         return ExitCode.INTERRUPTED
     if failures:

@@ -6,11 +6,13 @@ import argparse
 import contextlib
 import csv
 import io
+import logging
 import re
 import signal
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
+from decimal import Decimal
 from types import FrameType
 from typing import Any
 
@@ -22,27 +24,32 @@ __all__ = [
     "PLAN_CSV_COLUMNS",
     "PLAN_ENTRY_COLUMNS",
     "csv_text",
+    "money_cell",
     "plan_csv_text",
     "plan_summary_lines",
     "register",
     "summary_lines",
 ]
 
-#: Columns of ``--csv``: the effective request, then the best candidate's figures.
+#: Columns of ``--csv``: the effective request, then the best candidate's figures. Money (``budget``, ``cost``)
+#: is written exactly with two decimals (``5227.50``); ``reason`` says why a scenario has no system (the
+#: infeasibility summary) or failed (the error message).
 CSV_COLUMNS = (
     "scenario", "status", "product", "quantity", "objective", "budget", "deadline", "max_partners", "sites",
     "exclude", "require", "hub_fixed", "cost", "lead_time", "hub", "partners", "proven_optimal", "candidates",
-    "seconds", "error", "people", "policies",
+    "seconds", "error", "reason", "people", "policies",
 )  # fmt: skip
 
 #: Columns of ``--csv`` for a plan sweep: the plan's inputs and figures, then :data:`PLAN_ENTRY_COLUMNS`
 #: for each entry of the plan (``ENTRY_ID.hub``, ...), in plan order.
 PLAN_CSV_COLUMNS = (
     "scenario", "status", "objective", "budget", "time_limit", "total_cost", "total_lead_time", "makespan",
-    "sharing_cost", "sharing_lead_time", "seconds", "error",
+    "sharing_cost", "sharing_lead_time", "seconds", "error", "reason",
 )  # fmt: skip
 #: Each entry's columns in a plan sweep's ``--csv``: its effective quantity and release, then its system's figures.
+#: Money (``budget``, ``total_cost``, ``sharing_cost``, ``ENTRY.cost``) has two decimals, as in :data:`CSV_COLUMNS`.
 PLAN_ENTRY_COLUMNS = ("quantity", "release", "hub", "cost", "lead_time")
+_CENTS = Decimal("0.01")
 
 
 def register(sub: Any) -> None:
@@ -165,7 +172,21 @@ def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
         executor: Executor = client.get_executor()
         yield executor
     finally:
-        client.close()
+        _silence_dask_logs()  # a sweep stopped by Ctrl-C says so in one line: no tornado tracebacks on the way out
+        with contextlib.suppress(Exception):
+            client.close(timeout=10)
+
+
+def _silence_dask_logs() -> None:
+    """Silence the loggers of distributed, tornado and asyncio for the rest of the process (it is shutting down).
+
+    Closing a client while futures are being cancelled can make them log a
+    ``FutureCancelledError`` traceback; what matters is already said.
+    """
+    names = [*logging.root.manager.loggerDict, "distributed", "tornado", "asyncio"]
+    for name in names:
+        if name.split(".")[0] in {"distributed", "tornado", "asyncio"}:
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -249,7 +270,7 @@ def _note(r: Any) -> str:
         note = f"{r.error.get('type', 'error')}: {str(r.error.get('message', '')).splitlines()[0]}"
     elif r.explanation:
         note = r.explanation
-    return note if len(note) <= 70 else note[:67] + "..."
+    return note  # whole: the table wraps it to the terminal's width (docs/cli.md, "Terminal output")
 
 
 def summary_lines(results: list[Any], total: int) -> list[str]:
@@ -309,6 +330,31 @@ def _cell(value: Any) -> str:
     return value if isinstance(value, str) else dumps(value, indent=None)
 
 
+def money_cell(value: Any) -> str:
+    """A money figure for the CSV tables: exact, with at least two decimals; empty for none.
+
+    Read from the value's text, never through a binary float. Costs are whole
+    cents already; a budget given with more decimals keeps them all (never rounded).
+
+    >>> money_cell("5227.5"), money_cell(16000), money_cell(None), money_cell("-0.1"), money_cell("9.125")
+    ('5227.50', '16000.00', '', '-0.10', '9.125')
+    """
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value))
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        return format(number, "f")
+    return format(number.quantize(_CENTS), "f")
+
+
+def _reason(r: Any) -> str:
+    """Why a scenario has no system: its error (type and message) when failed, else the explanation."""
+    if r.failed and r.error:
+        return f"{r.error.get('type', 'error')}: {r.error.get('message', '')}"
+    return str(r.explanation or "")
+
+
 def csv_text(results: list[Any]) -> str:
     """The ``--csv`` table: one row per scenario (see :data:`CSV_COLUMNS`)."""
     out = io.StringIO()
@@ -323,7 +369,8 @@ def csv_text(results: list[Any]) -> str:
             **{key: line.get(key) for key in CSV_COLUMNS},
             "quantity": request.get("quantity", line.get("quantity")),
             "objective": request.get("objective", line.get("objective")),
-            "budget": limits.get("budget"),
+            "budget": money_cell(limits.get("budget")),
+            "cost": money_cell(line.get("cost")),
             "deadline": limits.get("deadline"),
             "max_partners": limits.get("max_partners"),
             "sites": request.get("sites"),
@@ -331,6 +378,7 @@ def csv_text(results: list[Any]) -> str:
             "require": request.get("require"),
             "hub_fixed": request.get("hub"),
             "error": error,
+            "reason": _reason(r),
             "people": request.get("people"),  # v1.1: whether placements were allowed
             "policies": request.get("policies"),  # v1.1: whether the cities' policies applied
         }
@@ -355,11 +403,13 @@ def plan_csv_text(results: list[Any], entries: Sequence[str]) -> str:
         row = {
             **{key: line.get(key) for key in PLAN_CSV_COLUMNS},
             "objective": request.get("objective", line.get("objective")),
-            "budget": (request.get("limits") or {}).get("budget"),
+            "budget": money_cell((request.get("limits") or {}).get("budget")),
             "time_limit": request.get("time_limit"),
-            "sharing_cost": sharing.get("cost"),
+            "total_cost": money_cell(line.get("total_cost")),
+            "sharing_cost": money_cell(sharing.get("cost")),
             "sharing_lead_time": sharing.get("lead_time"),
             "error": "" if not r.error else f"{r.error.get('type', 'error')}: {r.error.get('message', '')}",
+            "reason": _reason(r),
         }
         asked = {e.get("id"): e for e in request.get("entries") or []}
         found = {e["id"]: e for e in line.get("entries") or []}
@@ -370,7 +420,7 @@ def plan_csv_text(results: list[Any], entries: Sequence[str]) -> str:
                 _cell(given.get("quantity")),
                 _cell(given.get("release")),
                 _cell(system.get("hub")),
-                _cell(system.get("cost")),
+                money_cell(system.get("cost")),
                 _cell(system.get("lead_time")),
             ]
         writer.writerow(cells)

@@ -67,5 +67,12 @@ def _warn(path: str, catalog: Any) -> None:
     warnings = catalog_warnings(catalog)
     if not warnings:
         return
-    for warning in locate_issues(warnings, load_document(path)):
+    if path.lower().endswith(".xlsx"):  # located at their cells
+        from modcluster.io.xlsx import read_workbook
+
+        data, cells = read_workbook(path)
+        located = cells.relocate(warnings, data)
+    else:
+        located = locate_issues(warnings, load_document(path))
+    for warning in located:
         print("warning: " + warning.render(path), file=sys.stderr)

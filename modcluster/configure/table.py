@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from modcluster.configure.memory import IMPOSSIBLE, UNKNOWN, Memory, Settled, Witness
 from modcluster.configure.why import smallest_excluding
 from modcluster.domain import Configuration, DecisionRow, Selection, ValueRow, ValueStatus
+from modcluster.solver.progress import step
 
 __all__ = ["decision_table", "module_of_decision"]
 
@@ -140,13 +141,15 @@ def decision_table(memory: Memory, selection: Selection, until: float, explain: 
     # limit the decisions that shape the system are the ones that get settled (the table keeps its order).
     settled: dict[str, DecisionRow] = {}
     makeable: dict[str, bool] = {}
-    for decision, values in memory.domain:
+    for number, (decision, values) in enumerate(memory.domain, start=1):
+        step(f"configure: {decision}", number, len(memory.domain))
         if module_of_decision(decision) is None:
             row = settled[decision] = DecisionRow(decision, tuple(build.row(decision, v) for v in values))
             if decision.endswith(".source"):
                 makeable[decision.split(".")[1]] = _can_make(row, selection, top)
-    for decision, values in memory.domain:
+    for number, (decision, values) in enumerate(memory.domain, start=1):
         module = module_of_decision(decision)
+        step(f"configure: {decision}", number, len(memory.domain))
         if module is not None and makeable.get(module, False):
             settled[decision] = DecisionRow(decision, tuple(build.row(decision, v) for v in values))
     rows = [settled[decision] for decision, _ in memory.domain if decision in settled]

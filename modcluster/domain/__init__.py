@@ -4,6 +4,7 @@ Nothing here imports the solver or reads files. Other layers import these names
 from ``modcluster.domain`` (each submodule's ``__all__`` is part of it).
 """
 
+from modcluster.domain.calendars import Calendar, WorkingCalendar, annotate_candidate, calendar_of
 from modcluster.domain.catalog import (
     POLICY_KINDS,
     Capability,
@@ -137,6 +138,7 @@ __all__ = [
     "SOLUTION_SCHEMA",
     "AloneResult",
     "AttrValue",
+    "Calendar",
     "Candidate",
     "Capability",
     "Catalog",
@@ -201,6 +203,9 @@ __all__ = [
     "ValueRow",
     "ValueStatus",
     "Weights",
+    "WorkingCalendar",
+    "annotate_candidate",
+    "calendar_of",
     "catalog_issues",
     "catalog_warnings",
     "ceil_decimal",

@@ -31,13 +31,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
+from modcluster.domain.calendars import Calendar, CalendarDate, annotate_candidate, calendar_of
 from modcluster.domain.catalog import Catalog
 from modcluster.domain.checks import request_issues
 from modcluster.domain.frozen import FrozenDict, FrozenModel, freeze, thaw
 from modcluster.domain.layering import layered_request, unknown_product
-from modcluster.domain.request import Limits, Objective, Request, Weights
+from modcluster.domain.request import Limits, Objective, Request, Weights, needs_start_date
 from modcluster.domain.solution import Candidate, Status, dumps
 from modcluster.domain.values import Count, Days, Id, Money, PositiveDecimal
 from modcluster.errors import Issue, RequestError
@@ -100,6 +101,17 @@ class PlanRequest(FrozenModel):
     objective: Objective = Objective.COST
     weights: Weights = Field(default_factory=Weights)
     time_limit: PositiveDecimal = Decimal(10)
+    start_date: CalendarDate | None = Field(
+        default=None, description="the date of day 0 (v1.1 Calendars): outputs add dates beside day numbers"
+    )
+    calendar: Calendar | None = Field(
+        default=None, description="working weekdays, public holidays and closed days; needs start_date"
+    )
+
+    @field_validator("calendar")
+    @classmethod
+    def _calendar_needs_start(cls, value: Calendar | None, info: ValidationInfo) -> Calendar | None:
+        return needs_start_date(value, info)
 
     def with_changes(self, **changes: Any) -> PlanRequest:
         """A copy with some fields replaced, validated again (what sweeps and overrides use).
@@ -352,6 +364,10 @@ class Plan:
             "price_of_sharing": self.price_of_sharing,
             "explanation": None if self.explanation is None else self.explanation.to_dict(),
         }
+        cal = calendar_of(self.request)
+        if cal is not None:
+            for entry in data["entries"]:
+                entry["system"] = annotate_candidate(entry["system"], cal)
         if self.bound is not None:
             data["bound"] = self.bound
         if self.request is not None:

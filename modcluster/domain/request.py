@@ -6,20 +6,28 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
+from modcluster.domain.calendars import Calendar, CalendarDate
 from modcluster.domain.configuration import Selection
 from modcluster.domain.frozen import FrozenDict, FrozenModel
 from modcluster.domain.issues import validate_data
 from modcluster.domain.values import Count, Days, Id, Money, Positive, PositiveDecimal
 from modcluster.errors import RequestError
 
-__all__ = ["Limits", "Objective", "Request", "RequestDefaults", "RuleOut", "Select", "Weights"]
+__all__ = ["Limits", "Objective", "Request", "RequestDefaults", "RuleOut", "Select", "Weights", "needs_start_date"]
 
 #: ``select``: decision -> the value chosen (a saved configuration; frozen once validated).
 Select = Annotated[dict[Id, Id], AfterValidator(FrozenDict)]
 #: ``rule_out``: decision -> the values ruled out.
 RuleOut = Annotated[dict[Id, tuple[Id, ...]], AfterValidator(FrozenDict)]
+
+
+def needs_start_date(value: Calendar | None, info: ValidationInfo) -> Calendar | None:
+    """Refuse a ``calendar`` without a ``start_date``: its days would have no dates (v1.1 "Calendars")."""
+    if value is not None and "start_date" in info.data and info.data["start_date"] is None:
+        raise ValueError("a calendar needs a start_date (the date of day 0)")
+    return value
 
 
 class Objective(StrEnum):
@@ -60,6 +68,12 @@ class RequestDefaults(FrozenModel):
     time_limit: PositiveDecimal = Decimal(10)
     people: bool = True
     policies: bool = True
+    start_date: CalendarDate | None = Field(
+        default=None, description="the date of day 0 (v1.1 Calendars): outputs add dates beside day numbers"
+    )
+    calendar: Calendar | None = Field(
+        default=None, description="working weekdays, public holidays and closed days; needs start_date"
+    )
 
 
 class Request(RequestDefaults):
@@ -75,6 +89,11 @@ class Request(RequestDefaults):
     product: Id
     select: Select = Field(default_factory=FrozenDict)
     rule_out: RuleOut = Field(default_factory=FrozenDict)
+
+    @field_validator("calendar")
+    @classmethod
+    def _calendar_needs_start(cls, value: Calendar | None, info: ValidationInfo) -> Calendar | None:
+        return needs_start_date(value, info)
 
     @property
     def selection(self) -> Selection:

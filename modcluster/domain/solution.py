@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from modcluster.domain.calendars import annotate_candidate, calendar_of
 from modcluster.domain.frozen import FrozenDict, freeze, thaw
 
 __all__ = [
@@ -286,15 +288,27 @@ class Solution:
             "candidates": [c.to_dict() for c in self.candidates],
             "explanation": None if self.explanation is None else self.explanation.to_dict(),
         }
+        cal = calendar_of(self.request)
+        if cal is not None:  # v1.1 Calendars: dates beside the day numbers
+            data["candidates"] = [annotate_candidate(c, cal) for c in data["candidates"]]
         if self.bound is not None:
             data["bound"] = self.bound
         if self.request is not None:
-            data["request"] = thaw(self.request)  # a fresh copy: changing it changes nothing here
+            data["request"] = _request_json(self.request)
         return data
 
     def to_json(self, indent: int | None = 2) -> str:
         """The solution JSON text; the same solution always gives the same bytes."""
         return dumps(self.to_dict(), indent=indent)
+
+
+def _request_json(request: dict[str, Any]) -> dict[str, Any]:
+    """A fresh plain copy of the embedded request, without the calendar fields when they are not set."""
+    out: dict[str, Any] = thaw(request)
+    for key in ("start_date", "calendar"):
+        if key in out and out[key] is None:
+            del out[key]
+    return out
 
 
 def _money_text(value: Decimal) -> str:
@@ -308,7 +322,8 @@ def _money_text(value: Decimal) -> str:
 def dumps(data: Any, indent: int | None = 2) -> str:
     """JSON text of ``data`` with Decimals written exactly (never via binary floats).
 
-    Keys keep their order; the same data always gives the same text.
+    Keys keep their order; the same data always gives the same text. Dates
+    are written ``YYYY-MM-DD``.
 
     >>> dumps({"cost": Decimal("800.00"), "x": [Decimal("0.10"), None]}, indent=None)
     '{"cost": 800, "x": [0.1, null]}'
@@ -323,6 +338,8 @@ def _emit(value: Any, out: list[str], indent: int | None, level: int) -> None:
         out.append(_money_text(value))
     elif value is None or isinstance(value, (bool, int, str)):
         out.append(json.dumps(value, ensure_ascii=False))
+    elif isinstance(value, date):
+        out.append(json.dumps(value.isoformat()))
     elif isinstance(value, float):
         out.append(json.dumps(value, allow_nan=False))
     elif isinstance(value, dict):

@@ -21,6 +21,14 @@ from modcluster.io.loader import (
 )
 from modcluster.io.schema import catalog_schema, plan_request_schema, request_schema
 from modcluster.io.validation import locate_issues, validate_model
+from modcluster.io.xlsx import (
+    catalog_to_workbook,
+    load_workbook_catalog,
+    workbook_bytes,
+    workbook_to_data,
+    write_workbook,
+)
+from modcluster.io.xlsx_results import results_to_workbook, table_to_workbook
 
 __all__ = [
     "SUFFIXES",
@@ -31,6 +39,7 @@ __all__ = [
     "build_request",
     "catalog_from_data",
     "catalog_schema",
+    "catalog_to_workbook",
     "check_output",
     "check_outputs",
     "load_catalog",
@@ -38,6 +47,7 @@ __all__ = [
     "load_plan_request",
     "load_request",
     "load_request_document",
+    "load_workbook_catalog",
     "locate_issues",
     "parse_document",
     "parse_path",
@@ -47,5 +57,10 @@ __all__ = [
     "render_path",
     "request_from_data",
     "request_schema",
+    "results_to_workbook",
+    "table_to_workbook",
     "validate_model",
+    "workbook_bytes",
+    "workbook_to_data",
+    "write_workbook",
 ]

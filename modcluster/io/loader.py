@@ -131,12 +131,18 @@ def _as_document(data: Mapping[str, Any] | Document, file: str | None) -> Docume
 def load_catalog(path: str | os.PathLike[str]) -> Catalog:
     """Read, validate and cross-check a catalog file.
 
+    A ``.xlsx`` workbook is read too (:mod:`modcluster.io.xlsx`): its problems are located at their cells.
+
     Raises:
         InputError: The file cannot be read.
         ParseError: The file is not readable data.
         ValidationError: A key, type or value is wrong.
         CrossReferenceError: A duplicate id, a dangling reference, a taxonomy cycle.
     """
+    if os.path.splitext(os.fspath(path))[1].lower() == ".xlsx":
+        from modcluster.io.xlsx import load_workbook_catalog
+
+        return load_workbook_catalog(path)
     with paused_gc():  # once around reading and validating (see paused_gc)
         return catalog_from_data(load_document(path))
 

@@ -1,5 +1,10 @@
 """JSON Schemas (draft 2020-12) of catalog, request and plan files, for editors and other tools.
 
+A request file may hold the request itself or put it under a single
+``request:`` key, and a plan file under a single ``plan:`` key, as the loader
+accepts: the schemas accept both forms. The schema of sweep files is
+:func:`modcluster.sweep.sweep_schema`, built with :func:`type_schema`.
+
 Generated from the pydantic models, with the keys as written in files
 (``schema``, ``in``) and exact decimal fields typed as JSON numbers: pydantic
 would also allow strings there, which the loader refuses.
@@ -17,7 +22,7 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
@@ -31,6 +36,7 @@ __all__ = [
     "catalog_schema",
     "plan_request_schema",
     "request_schema",
+    "type_schema",
 ]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -113,10 +119,52 @@ def _keywords(node: Any) -> Any:
 
 
 def _schema(model: type[BaseModel], ident: str, title: str, description: str) -> dict[str, Any]:
-    body = _keywords(model.model_json_schema(by_alias=True, mode="validation", schema_generator=_NumbersAsNumbers))
+    return type_schema(model, ident, title, description)
+
+
+def type_schema(tp: Any, ident: str, title: str, description: str) -> dict[str, Any]:
+    """The JSON Schema of a pydantic model (or any type pydantic validates), as files are written.
+
+    Keys by alias, decimals as JSON numbers with the bounds the value
+    validators enforce, under ``$schema``, ``$id``, ``title`` and ``description``.
+
+    Args:
+        tp: The model or type.
+        ident: The schema's ``$id``.
+        title: The schema's title.
+        description: The schema's description.
+    """
+    adapter: TypeAdapter[Any] = TypeAdapter(tp)
+    body = _keywords(adapter.json_schema(by_alias=True, mode="validation", schema_generator=_NumbersAsNumbers))
     out: dict[str, Any] = {"$schema": DIALECT, "$id": ident, "title": title, "description": description}
     out.update((k, v) for k, v in body.items() if k not in {"title", "description"})
     return out
+
+
+def _wrapped(schema: dict[str, Any], wrapper: str) -> dict[str, Any]:
+    """Let ``schema`` (an object) also be given under a single top-level ``wrapper:`` key, as the loader accepts.
+
+    The object's own form keeps its keys at the top level (``properties``);
+    ``wrapper`` becomes one more of them, whose value is the object itself
+    (``$defs``), allowed alone only. The object's required keys are required
+    only when ``wrapper`` is not given.
+    """
+    body = {k: v for k, v in schema.items() if k not in {"$schema", "$id", "title", "description", "$defs"}}
+    defs = schema.setdefault("$defs", {})
+    name = wrapper.title().replace("-", "")
+    assert name not in defs, f"$defs already has {name!r}"
+    defs[name] = body
+    schema["properties"] = {
+        **schema["properties"],
+        wrapper: {"$ref": f"#/$defs/{name}", "description": f"The whole {wrapper}, under this key alone."},
+    }
+    alone: dict[str, Any] = {"maxProperties": 1}
+    required = schema.pop("required", None)
+    schema["if"] = {"required": [wrapper]}
+    schema["then"] = alone
+    if required:
+        schema["else"] = {"required": required}
+    return schema
 
 
 @cache
@@ -143,11 +191,16 @@ def _request_schema() -> dict[str, Any]:
     schema["required"] = [name for name in schema.get("required", []) if name != "product"]
     if not schema["required"]:
         del schema["required"]
-    return schema
+    return _wrapped(schema, "request")
 
 
 @cache
 def _plan_request_schema() -> dict[str, Any]:
+    return _wrapped(_plan_request_body(), "plan")
+
+
+@cache
+def _plan_request_body() -> dict[str, Any]:
     return _schema(
         PlanRequest,
         PLAN_REQUEST_SCHEMA_ID,
@@ -172,8 +225,12 @@ def catalog_schema() -> dict[str, Any]:
 def request_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of a request file.
 
+    The request may also be given under a single ``request:`` key, as ``--request FILE`` accepts.
+
     >>> request_schema()["properties"]["limits"]["$ref"]
     '#/$defs/Limits'
+    >>> request_schema()["properties"]["request"]["$ref"]
+    '#/$defs/Request'
     """
     return copy.deepcopy(_request_schema())
 
@@ -181,8 +238,12 @@ def request_schema() -> dict[str, Any]:
 def plan_request_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of a plan file.
 
+    The plan may also be given under a single ``plan:`` key.
+
     >>> schema = plan_request_schema()
-    >>> schema["required"], schema["properties"]["entries"]["items"]["$ref"]
+    >>> schema["else"]["required"], schema["properties"]["entries"]["items"]["$ref"]
     (['entries'], '#/$defs/PlanEntry')
+    >>> schema["properties"]["plan"]["$ref"], schema["$defs"]["Plan"]["required"]
+    ('#/$defs/Plan', ['entries'])
     """
     return copy.deepcopy(_plan_request_schema())

@@ -10,7 +10,7 @@ import datetime
 import re
 import tomllib
 from decimal import Decimal
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from modcluster.errors import Issue, ParseError
 from modcluster.io.document import Document, NumberReader, render_path, walk
@@ -58,7 +58,7 @@ def read_toml(text: str, file: str | None) -> Document:
                 Issue(render_path(path), f"{value} is not allowed: numbers must be finite (NaN and inf are refused)"),
                 file=file,
             )
-        if isinstance(value, (datetime.date, datetime.time)):
+        if isinstance(value, (datetime.date, datetime.time)) and not _calendar_date(path, value):
             raise ParseError(
                 Issue(render_path(path), "dates and times are not values a catalog holds (quote it for a string)"),
                 file=file,
@@ -66,6 +66,12 @@ def read_toml(text: str, file: str | None) -> Document:
     doc = Document(data, file=file, format="toml")
     numbers.refuse(doc)
     return doc
+
+
+def _calendar_date(path: Any, value: object) -> bool:
+    """A plain TOML date as a request's or plan's ``start_date`` or a ``closed`` day (v1.1 "Calendars")."""
+    keys = [part for part in path if isinstance(part, str)]
+    return type(value) is datetime.date and bool(keys) and keys[-1] in ("start_date", "closed")
 
 
 def _long_integer(text: str, file: str | None) -> NoReturn:

@@ -36,6 +36,7 @@ from modcluster.solver import SolverSettings, time_limit
 from modcluster.solver.decode import system_of_candidate
 from modcluster.solver.hint import GreedySystem
 from modcluster.solver.plansearch import PlanSearch, search_plan
+from modcluster.solver.progress import step
 from modcluster.verify import check_plan
 
 __all__ = ["ALONE_SHARE", "RESERVE", "RESERVE_SHARE", "alone", "alone_request", "plan"]
@@ -70,6 +71,7 @@ def alone(
         zip(setup.keys, setup.requests, setup.instances, setup.releases, strict=True)
     ):
         seconds = (stop_at - time.monotonic()) / (count - index)
+        step(f"plan: {key} alone", index + 1, count)
         alone_req = alone_request(request, release, seconds)
         if alone_req is None:
             results.append(AloneResult(key, Status.INFEASIBLE))

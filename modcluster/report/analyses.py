@@ -76,7 +76,7 @@ def render_diagnosis(d: Diagnosis) -> str:
             assert c is not None
             achieved = f"hub {c.hub}, cost {format_money(c.cost)}, {c.lead_time} days, {len(c.partners)} partners"
             rows.append([r.limit, current, least + ("" if r.proven else " (not proven)"), achieved])
-        out += ["    " + line for line in table(rows, ["limit", "now", "least", "achieved by"])]
+        out += ["    " + line for line in table(rows, ["limit", "now", "least", "achieved by"], indent=4)]
     if d.placement_status == "found" and d.placement is not None:
         p = d.placement
         out.append(
@@ -109,7 +109,8 @@ def render_pareto(front: ParetoFront) -> str:
         [str(i), format_money(p.cost), str(p.lead_time), str(p.partners), p.candidate.hub]
         for i, p in enumerate(front.points, start=1)
     ]
-    return "\n".join([head, *("  " + line for line in table(rows, ["#", "cost", "lead time", "partners", "hub"]))])
+    lines = table(rows, ["#", "cost", "lead time", "partners", "hub"], indent=2)
+    return "\n".join([head, *("  " + line for line in lines)])
 
 
 def render_resilience(res: Resilience) -> str:
@@ -125,7 +126,7 @@ def render_resilience(res: Resilience) -> str:
         else:
             rows.append([d.organization, d.role, f"hub {d.replacement.hub}", _signed(d.cost_delta),
                          _signed(d.lead_time_delta)])  # fmt: skip
-    out += ["  " + line for line in table(rows, ["drops out", "role", "best replacement", "cost", "days"])]
+    out += ["  " + line for line in table(rows, ["drops out", "role", "best replacement", "cost", "days"], indent=2)]
     return "\n".join(out)
 
 
@@ -135,7 +136,7 @@ def render_critical(critical: dict[str, list[str]]) -> str:
         return "no single organisation's loss makes any product impossible under its default request"
     rows = [[org, ", ".join(products)] for org, products in critical.items()]
     return "\n".join(["organisations whose loss makes a product impossible:",
-                      *("  " + line for line in table(rows, ["organisation", "products"]))])  # fmt: skip
+                      *("  " + line for line in table(rows, ["organisation", "products"], indent=2))])  # fmt: skip
 
 
 _UNPROVEN = " (not proven minimal: a smaller set inside it was undecided)"
@@ -209,7 +210,7 @@ def render_gaps(gaps: ClusterGaps) -> str:
     if gaps.unlocking:
         out.append("additions in the smallest sets, by how many blocked products they unlock:")
         rows = [[str(len(r.products)), r.text, _alternatives(r.hosts), ", ".join(r.products)] for r in gaps.unlocking]
-        out += ["  " + line for line in table(rows, ["unlocks", "addition", "at", "products"])]
+        out += ["  " + line for line in table(rows, ["unlocks", "addition", "at", "products"], indent=2)]
     return "\n".join(out)
 
 
@@ -224,7 +225,7 @@ def render_intermediary_value(value: IntermediaryValue) -> str:
             ("-" if p.saving is None else format_money(p.saving)) + ("" if p.proven else " (not proven)"),
         ])  # fmt: skip
     out = ["best system with and without the intermediaries' on-boarding terms:"]
-    out += ["  " + line for line in table(rows, ["product", "with", "without", "saving"])]
+    out += ["  " + line for line in table(rows, ["product", "with", "without", "saving"], indent=2)]
     out.append(f"  total saving: {format_money(value.total_saving)}")
     out.append("introductions (new ties the chosen systems create):")
     for p in value.products:
@@ -259,7 +260,9 @@ def render_people_value(value: PeopleValue) -> str:
             rows.append([e.product, *person_effect_cells(e)])
         out += [
             "  " + line
-            for line in table(rows, ["product", "effect", "at hub", "with", "without", "saving", "days saved"])
+            for line in table(
+                rows, ["product", "effect", "at hub", "with", "without", "saving", "days saved"], indent=2
+            )
         ]
     return "\n".join(out)
 
@@ -331,12 +334,12 @@ def render_policy_value(value: PolicyValue, money: str = "") -> str:
     ]
     out = ["best system per product, with every policy and with none (policies: false):"]
     header = ["product", "with every policy", "subsidies", "with no policy", "worth of every policy"]
-    out += ["  " + line for line in table(rows, header)]
+    out += ["  " + line for line in table(rows, header, indent=2)]
     for policy in value.policies:
         out.append(f"{policy.id} ({describe_policy(policy, money)}):")
         effects = value.of(policy.id)
         header = ["product", "value", "with it", "without it", "cities that gain", "cities that lose"]
-        out += ["  " + line for line in table([_effect_row(e) for e in effects], header)]
+        out += ["  " + line for line in table([_effect_row(e) for e in effects], header, indent=2)]
         out += [f"  {e.product}: {e.note}" for e in effects if e.note]
     if not value.competing:
         out.append("competing policies: none (no two policies of different cities cover options of one task slot)")

@@ -8,7 +8,10 @@ with its table and a bar chart; both solve each product's default request.
 The page needs no network to open: the figures are PNG images drawn by
 matplotlib (:mod:`modcluster.report.figures`) and embedded as ``data:`` URLs,
 and the style sheet is inline. The same input gives the same bytes (no
-timestamps, fixed figure style and layout seed).
+timestamps, fixed figure style and layout seed). The page is UTF-8, and its
+fonts are a stack of Latin fonts then Japanese ones the reader's system has
+(Hiragino, Yu Gothic, Meiryo, Noto Sans CJK JP, IPAexGothic), so names such as
+``株式会社八王子精工`` read as they are written; no font is fetched from anywhere.
 """
 
 from __future__ import annotations
@@ -21,14 +24,23 @@ from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING
 
-from modcluster.domain import Candidate, Catalog, ModuleChoice, Request, Solution, Status
+from modcluster.domain import (
+    Candidate,
+    Catalog,
+    ModuleChoice,
+    Request,
+    Solution,
+    Status,
+    WorkingCalendar,
+    calendar_of,
+)
 from modcluster.report import figures
-from modcluster.report.text import format_money
+from modcluster.report.text import date_span, format_money, least_lines
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from modcluster.analysis import CityWork, PeopleValue, PolicyValue, VersionsDiff
+    from modcluster.analysis import CityWork, PeopleValue, PolicyValue, Relaxation, VersionsDiff
 
 __all__ = ["ProductReport", "Report", "build_report", "product_figures"]
 
@@ -40,7 +52,9 @@ _STATUS_TEXT = {
 }
 
 _CSS = """
-body { font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; margin: 0; color: #222;
+body { font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, "Hiragino Sans", "Hiragino Kaku Gothic ProN",
+       "Yu Gothic", "YuGothic", Meiryo, "Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "IPAGothic",
+       sans-serif; margin: 0; color: #222;
        background: #fff; line-height: 1.4; }
 header { background: #1f3a5f; color: #fff; padding: 18px 32px; }
 header h1 { margin: 0 0 4px 0; font-size: 24px; }
@@ -74,6 +88,7 @@ class ProductReport:
     request: Request
     solution: Solution
     front: figures.Front | None = None
+    least: tuple[Relaxation, ...] = ()  # no system: the least budget and deadline that admit one
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +114,9 @@ def product_figures(catalog: Catalog, item: ProductReport) -> dict[str, Figure]:
             money=money,
         )
     for c in solution.candidates:
-        out[f"c{c.rank}-gantt"] = figures.gantt(c, deadline=request.limits.deadline)
+        out[f"c{c.rank}-gantt"] = figures.gantt(
+            c, deadline=request.limits.deadline, calendar=calendar_of(solution.request)
+        )
         out[f"c{c.rank}-network"] = figures.network(c, catalog)
         out[f"c{c.rank}-cost"] = figures.cost_breakdown(c, budget=request.limits.budget, money=money)
     return out
@@ -154,12 +171,25 @@ def _request_line(request: Request, money: str) -> str:
     return "; ".join(parts)
 
 
-def _span(m: ModuleChoice) -> str:
+def _days(m: ModuleChoice) -> tuple[int, int]:
     if m.source == "buy":
-        return f"{m.start}-{m.end}"
+        assert m.start is not None and m.end is not None
+        return m.start, m.end
     starts = [s.start for s in m.steps] + ([m.seed.start] if m.seed else [])
     ends = [s.end for s in m.steps] + ([m.seed.end] if m.seed else [])
-    return f"{min(starts)}-{max(ends)}"
+    return min(starts), max(ends)
+
+
+def _span(m: ModuleChoice) -> str:
+    """The module's days cell: ``first-last``."""
+    start, end = _days(m)
+    return f"{start}-{end}"
+
+
+def _span_cells(m: ModuleChoice, calendar: WorkingCalendar | None) -> list[str]:
+    """The module's days cell, and its dates cell given a calendar."""
+    start, end = _days(m)
+    return [_span(m), *([] if calendar is None else [date_span(calendar, start, end)])]
 
 
 def _cost_rows(c: Candidate) -> list[list[str]]:
@@ -189,13 +219,20 @@ def _cost_rows(c: Candidate) -> list[list[str]]:
 
 
 def _candidate_html(
-    catalog: Catalog, c: Candidate, images: dict[str, bytes], stem: str, anchor: str, money: str
+    catalog: Catalog,
+    c: Candidate,
+    images: dict[str, bytes],
+    stem: str,
+    anchor: str,
+    money: str,
+    calendar: WorkingCalendar | None = None,
 ) -> str:
     proof = "proven optimal" if c.proven_optimal else "not proven optimal"
+    dates = "" if calendar is None else f", {date_span(calendar, 0, c.lead_time)}"
     out = [
         f'<article class="candidate" id="{escape(anchor)}">',
         f"<h3>Candidate {c.rank}: cost {escape(format_money(c.cost))} {escape(money)}, "
-        f"lead time {c.lead_time} days ({proof})</h3>",
+        f"lead time {c.lead_time} days{dates} ({proof})</h3>",
         f"<p>Hub <b>{escape(c.hub)}</b>; {len(c.partners)} partner(s): {escape(', '.join(c.partners) or 'none')}.</p>",
         _img(
             images[f"{stem}-c{c.rank}-gantt.png"],
@@ -223,14 +260,15 @@ def _candidate_html(
     rows: list[list[str]] = []
     for m in c.modules:
         if m.source == "buy":
-            rows.append([m.id, "buy", f"{m.organization} / {m.offer}", _span(m)])
+            rows.append([m.id, "buy", f"{m.organization} / {m.offer}", *_span_cells(m, calendar)])
         else:
             by = [f"{s.organization} / {s.offer}" for s in m.steps]
             if m.seed is not None:
                 by.insert(0, f"seed {m.seed.seed} of {m.seed.organization}")
-            rows.append([m.id, "make", " → ".join(by), _span(m)])
+            rows.append([m.id, "make", " → ".join(by), *_span_cells(m, calendar)])
     out.append('<div class="tables">')
-    out.append("<div><h4>Modules</h4>" + _table(["module", "source", "by", "days"], rows) + "</div>")
+    header = ["module", "source", "by", "days", *([] if calendar is None else ["dates"])]
+    out.append("<div><h4>Modules</h4>" + _table(header, rows) + "</div>")
     out.append(
         f"<div><h4>Cost ({escape(money)})</h4>" + _table(["term", "amount"], _cost_rows(c), numeric=[1]) + "</div>"
     )
@@ -267,6 +305,9 @@ def _product_html(catalog: Catalog, item: ProductReport, images: dict[str, bytes
                     + "</li>"
                 )
             out.append("</ul>")
+    if item.least:
+        lines = "".join(f"<li>{escape(line)}</li>" for line in least_lines(item.least, money))
+        out.append(f"<ul>{lines}</ul>")
     if solution.candidates:
         rows = [
             [
@@ -296,7 +337,8 @@ def _product_html(catalog: Catalog, item: ProductReport, images: dict[str, bytes
         )
         out.append(_img(images[f"{stem}-pareto.png"], f"Cost and lead time of {solution.product}", caption))
     for c in solution.candidates:
-        out.append(_candidate_html(catalog, c, images, stem, f"{stem}-c{c.rank}", money))
+        calendar = calendar_of(solution.request)
+        out.append(_candidate_html(catalog, c, images, stem, f"{stem}-c{c.rank}", money, calendar))
     out.append("</section>")
     return "\n".join(out)
 

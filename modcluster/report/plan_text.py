@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from modcluster.domain import Catalog, Plan, PlanTask, Status
-from modcluster.report.text import format_money, table
+from modcluster.domain import Catalog, Plan, PlanTask, Status, calendar_of
+from modcluster.report.text import calendar_line, format_money, gantt_width, table
 
 __all__ = ["alone_rows", "load_profile", "render_plan"]
 
@@ -43,13 +43,15 @@ def load_profile(tasks: list[PlanTask], span: int, width: int) -> tuple[str, int
     return "".join(line), peak
 
 
-def _gantt(plan: Plan, catalog: Catalog | None, width: int = 60) -> list[str]:
+def _gantt(plan: Plan, catalog: Catalog | None, width: int | None = None) -> list[str]:
     by_org: dict[str, list[PlanTask]] = defaultdict(list)
     for task in plan.tasks():
         by_org[task.organization].append(task)
     span = plan.makespan or 1
-    width = min(width, span)
     name_w = max((len(org) for org in by_org), default=12)
+    if width is None:  # the profile between "  name  cap  peak  |" and "|"
+        width = gantt_width(name_w + 18, 60)
+    width = min(width, span)
     lines = [f"  {'organisation'.ljust(name_w)}  cap  peak  day 0{'day ' + str(span):>{width - 4}}"]
     for org in sorted(by_org):
         tasks = sorted(by_org[org], key=lambda t: (t.start, t.entry, t.label))
@@ -68,11 +70,15 @@ def render_plan(plan: Plan, catalog: Catalog | None = None) -> str:
     out = [f"plan ({plan.objective}): {_STATUS_TEXT[plan.status]}"]
     if plan.bound is not None:
         out.append(f"  proven lower bound of the objective's first figure: {plan.bound}")
+    calendar = calendar_of(plan.request)
+    if calendar is not None:
+        out.append(f"  {calendar_line(calendar)}")
     if plan.entries:
-        assert plan.total_cost is not None
+        assert plan.total_cost is not None and plan.makespan is not None
+        ends = "" if calendar is None else f" (ends {calendar.end_date(0, plan.makespan)})"
         out.append(
             f"  total cost {format_money(plan.total_cost)}, sum of lead times {plan.total_lead_time} days, "
-            f"makespan {plan.makespan} days, {len(plan.entries)} entries"
+            f"makespan {plan.makespan} days{ends}, {len(plan.entries)} entries"
         )
         out.append("")
         rows = [
@@ -86,15 +92,24 @@ def render_plan(plan: Plan, catalog: Catalog | None = None) -> str:
                 format_money(e.system.cost),
                 format_money(e.system.cost_breakdown.onboarding),
                 str(e.system.lead_time),
+                *(
+                    []
+                    if calendar is None
+                    else [str(calendar.date_of(e.release)), str(calendar.end_date(0, e.system.lead_time))]
+                ),
             ]
             for e in plan.entries
         ]
         header = ["entry", "product", "qty", "release", "hub", "partners", "cost", "onboarding paid", "lead"]
-        out += ["  " + line for line in table(rows, header)]
+        header += [] if calendar is None else ["from", "to"]
+        out += ["  " + line for line in table(rows, header, indent=2)]
     out.append("")
     out.append("each entry alone (v1, one candidate, from its release day):")
     rows = alone_rows(plan)
-    out += ["  " + line for line in table(rows, ["entry", "status", "cost", "lead", "cost in plan - alone", "lead"])]
+    out += [
+        "  " + line
+        for line in table(rows, ["entry", "status", "cost", "lead", "cost in plan - alone", "lead"], indent=2)
+    ]
     price = plan.price_of_sharing
     if price is not None:
         out.append(

@@ -63,7 +63,7 @@ def render_catalog_diff(diff: CatalogDiff) -> str:
         return "catalog: no change"
     rows = [[label, str(a), str(r), str(c)] for label, a, r, c in diff.summary()]
     out = [f"catalog: {len(diff.changes)} change(s)"]
-    out += ["  " + line for line in table(rows, ["entity", "added", "removed", "changed"])]
+    out += ["  " + line for line in table(rows, ["entity", "added", "removed", "changed"], indent=2)]
     out += ["  " + _change_line(c) for c in diff.changes]
     return "\n".join(out)
 
@@ -152,7 +152,7 @@ def _details(a: AnswerDiff, spofs: bool) -> list[str]:
             for r in a.rank_changes
         ]
         out.append("  candidates whose rank changed:")
-        out += ["    " + line for line in table(rows, ["old", "new", "old cost", "new cost", "system"])]
+        out += ["    " + line for line in table(rows, ["old", "new", "old cost", "new cost", "system"], indent=4)]
     return out if len(out) > 1 else []
 
 
@@ -170,7 +170,8 @@ def render_answers_diff(answers: AnswersDiff, title: str = DEFAULT_TITLE, column
     unknown = sum(1 for a in answers.answers if a.verdict == "unknown")
     head = f"answers ({title}): {changed} of {total} changed" + (f", {unknown} unknown" if unknown else "")
     out = [head]
-    out += ["  " + line for line in table([answer_cells(a) for a in answers.answers], [column, *_ANSWER_HEADER])]
+    cells = [answer_cells(a) for a in answers.answers]
+    out += ["  " + line for line in table(cells, [column, *_ANSWER_HEADER], indent=2)]
     for a in answers.answers:
         if a.verdict != "unchanged":
             out += _details(a, answers.resilience)

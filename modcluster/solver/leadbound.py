@@ -293,7 +293,9 @@ def relaxed_bound(
     model.minimize(first_key)
     solver = cp_model.CpSolver()
     settings.apply(solver, max(0.001, min(SECONDS, stop_at - time.monotonic())))
-    status, _ = run_interruptible(solver, model)
+    status, interrupted = run_interruptible(solver, model)
+    if interrupted:  # Ctrl-C here ends the search like one in the hub's own model (the search catches it)
+        raise KeyboardInterrupt
     if status == cp_model.INFEASIBLE:
         return None
     first = proven_lower_bound(solver, model)

@@ -32,6 +32,7 @@ from modcluster.solver.lagrange import Lagrangian
 from modcluster.solver.objective import ObjectiveOrder, hint_solution, minimiser
 from modcluster.solver.plan import PlanModel, PlanOutcome, compile_plan, outcome_of, solve_plan_model
 from modcluster.solver.planbound import EntryBound, alone_first_bound, entry_bounds, lighter, waivable_pairs
+from modcluster.solver.progress import step
 from modcluster.solver.prune import restrict_hub, same_org_dominance, slots_of
 
 __all__ = ["PlanSearch", "components", "search_plan"]
@@ -118,6 +119,7 @@ def search_plan(
     interrupted = False
     for position, group in enumerate(groups):
         share = (stop_at - time.monotonic()) / (len(groups) - position)
+        step(f"plan: {len(group)} entries together", position + 1, len(groups), limit=max(share, 0.0))
         outcome, model, chosen = _solve_group(
             [instances[i] for i in group],
             [releases[i] for i in group],

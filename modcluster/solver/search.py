@@ -31,6 +31,7 @@ from modcluster.solver.instance import Instance
 from modcluster.solver.lagrange import Lagrangian, lagrangian, quick_bound
 from modcluster.solver.leadbound import relaxed_bound
 from modcluster.solver.objective import LexResult, Minimiser, ObjectiveOrder, objective_key
+from modcluster.solver.progress import Progress, observed, report
 from modcluster.solver.prune import lower_bound, option_count, prune, restrict_hub
 from modcluster.solver.rules.distinct import candidate_signature
 from modcluster.solver.rules.policies import refund_ceiling
@@ -141,6 +142,9 @@ def search_hubs(
         subs = [restrict_hub(work, h, fees[h.org]) for h in work.hubs]
     else:
         subs = [work]
+    if observed():
+        report(Progress(f"{request.product}: bounding {len(subs)} hub(s)", elapsed=time.monotonic() - began,
+                        limit=float(request.time_limit)))  # fmt: skip
     hubs: list[_Hub] = []
     queue: list[tuple[int, int]] = []  # (lower bound of the hub's next value, index in hubs)
     for sub in subs:
@@ -168,6 +172,8 @@ def search_hubs(
         return value if above is None else min(value, above)
 
     while queue:
+        if observed():  # once per hub visit, never per CP-SAT solution: nothing when nobody watches
+            _report(inst, request, order, (hubs, queue, found, open_bounds), time.monotonic() - began)
         low, index = heapq.heappop(queue)
         try:
             hub = hubs[index]
@@ -242,6 +248,39 @@ def search_hubs(
     if frontier is not None:
         outcome.bound = order.first_bound(frontier)
     return outcome
+
+
+def _report(
+    inst: Instance,
+    request: Request,
+    order: ObjectiveOrder,
+    state: tuple[list[_Hub], list[tuple[int, int]], list[tuple[int, Candidate]], list[int]],
+    elapsed: float,
+) -> None:
+    """Report the search's state (:mod:`modcluster.solver.progress`): the hub next, the best so far, the bound.
+
+    The bound is what the end of :func:`search_hubs` would prove now: the least
+    lower bound of the hubs not done (``queue``) and of what was left open,
+    and no more than the best found (a search with nothing left has proven it).
+    ``state``: the search's hubs, queue, systems found and open bounds.
+    """
+    hubs, queue, found, open_bounds = state
+    low, index = queue[0]
+    subject = hubs[index].sub.hubs
+    hub = f"hub {subject[0].org}" if len(subject) == 1 else f"{len(subject)} hubs"
+    best = min(found, key=lambda pair: pair[0], default=None)
+    packed = min([low, *open_bounds, *([best[0]] if best is not None else [])])
+    report(
+        Progress(
+            f"{request.product}: {hub} ({len(queue)} of {len(hubs)} hubs open, {len(found)} found)",
+            best=None if best is None else (best[1].cost, best[1].lead_time),
+            bound=order.first_bound(packed),
+            elapsed=elapsed,
+            limit=float(request.time_limit),
+            objective=request.objective.value,
+            money=inst.catalog.units.money,
+        )
+    )
 
 
 def _greedy_answer(hub: _Hub) -> bool:

@@ -25,6 +25,7 @@ from modcluster.sweep.run import (
     solve_task,
     sweep,
 )
+from modcluster.sweep.schema import SWEEP_SCHEMA_ID, sweep_schema
 from modcluster.sweep.spec import (
     MAX_SCENARIOS,
     SWEEP_SCHEMA,
@@ -47,6 +48,7 @@ __all__ = [
     "MAX_SCENARIOS",
     "PLAN_KEYS",
     "SWEEP_SCHEMA",
+    "SWEEP_SCHEMA_ID",
     "SWEEP_SETTINGS",
     "Grid",
     "NamedScenario",
@@ -75,4 +77,5 @@ __all__ = [
     "solve_task",
     "sweep",
     "sweep_from_data",
+    "sweep_schema",
 ]

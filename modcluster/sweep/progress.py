@@ -1,6 +1,8 @@
 """A one-line progress bar on stderr: scenarios done, failures, rate and ETA.
 
-It draws only on a terminal; elsewhere (a pipe, a log file, CI) it stays silent.
+It draws only on a terminal; elsewhere (a pipe, a log file, CI) it stays silent. While someone observes
+progress (:func:`modcluster.solver.progress.observing`: the command line's display), it reports each
+scenario as a step there instead of drawing.
 
 >>> import io
 >>> bar = Progress(10, stream=io.StringIO(), enabled=True, clock=iter(range(100)).__next__)
@@ -67,17 +69,27 @@ class Progress:
         self._now = self._clock()
         if self._first is None:
             self._first = self._now
+        from modcluster.solver import progress as observer  # here: the bar itself needs no solver
+
+        if observer.observed():  # one display: the observer's
+            rate, eta = self._pace()
+            observer.step(f"sweep: {self.failed} failed, {rate:.1f}/s, ETA {eta}", self.done, self.total)
+            return
         if self.enabled and (self._now - self._drawn >= 0.1 or self.done == self.total):
             self._drawn = self._now
             self._draw(self.line(shutil.get_terminal_size((80, 24)).columns))
 
-    def line(self, width: int = 80) -> str:
-        """The bar's text, fitted to ``width`` columns."""
+    def _pace(self) -> tuple[float, str]:
+        """Scenarios a second and the time left (``?`` before a rate is known)."""
         # Timed from the first result, so that starting the workers does not skew the rate.
         elapsed = self._now - self._first if self._first is not None else 0.0
         rate = (self.done - 1) / elapsed if elapsed > 0 else 0.0
         left = self.total - self.done
-        eta = format_duration(left / rate) if rate > 0 else "?"
+        return rate, format_duration(left / rate) if rate > 0 else "?"
+
+    def line(self, width: int = 80) -> str:
+        """The bar's text, fitted to ``width`` columns."""
+        rate, eta = self._pace()
         digits = len(str(self.total))
         share = self.done / self.total if self.total else 1.0
         tail = f" {share:4.0%}  {self.failed} failed  {rate:.1f}/s  ETA {eta}"

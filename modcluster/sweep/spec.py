@@ -142,8 +142,13 @@ def _listed(value: Any) -> Any:
     return [value] if isinstance(value, Mapping) else value
 
 
-IdList = Annotated[tuple[Id, ...], BeforeValidator(_one_or_many)]
-Sites = Annotated[tuple[Id, ...], BeforeValidator(_one_or_many), AfterValidator(_non_empty)]
+# json_schema_input_type: what the JSON Schema (modcluster schema sweep) accepts, as the before-validator does.
+IdList = Annotated[tuple[Id, ...], BeforeValidator(_one_or_many, json_schema_input_type=Id | list[Id])]
+Sites = Annotated[
+    tuple[Id, ...],
+    BeforeValidator(_one_or_many, json_schema_input_type=Id | Annotated[list[Id], Field(min_length=1)]),
+    AfterValidator(_non_empty),
+]
 
 
 class PartialWeights(FrozenModel):
@@ -200,7 +205,7 @@ class SweepSpec(FrozenModel):
     schema_: Annotated[Literal["modcluster/sweep/1"], Field(alias="schema")] = SWEEP_SCHEMA
     name: Text | None = None
     base: RequestLayer = Field(default_factory=RequestLayer)
-    grid: Annotated[tuple[Grid, ...], BeforeValidator(_listed)] = ()
+    grid: Annotated[tuple[Grid, ...], BeforeValidator(_listed, json_schema_input_type=Grid | list[Grid])] = ()
     scenarios: tuple[NamedScenario, ...] = ()
 
     _source: Document | None = PrivateAttr(default=None)

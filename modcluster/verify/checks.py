@@ -23,6 +23,7 @@ from typing import Any
 from modcluster.domain import SOLUTION_SCHEMA, Catalog, Objective, Product, Request, Solution, exact
 from modcluster.errors import VerificationError
 from modcluster.verify.candidate import check_candidate
+from modcluster.verify.dates import date_problems
 from modcluster.verify.eligibility import taxonomy_parents
 from modcluster.verify.figures import ModuleSource, Problem, SystemFigures, render, signature
 from modcluster.verify.reading import Reader, Reported, read_candidate, request_differences
@@ -197,6 +198,7 @@ def verify_solution(catalog: Catalog, request: Request, solution: Solution | Map
         if rep.rank is not None and rep.rank != index + 1:
             problems.append(("", f"{label} has rank {rep.rank}, expected {index + 1}"))
         cand_problems, figures = check_candidate(catalog, request, product, rep, parents)
+        cand_problems += date_problems(raw, request.start_date, request.calendar)
         problems += [("", text) for text in render(cand_reader.problems + cand_problems, label)]
         reps.append(rep)
         figures_list.append(figures)

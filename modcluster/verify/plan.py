@@ -70,6 +70,7 @@ from modcluster.verify.candidate import (
     eligible_figures,
 )
 from modcluster.verify.checks import STATUSES
+from modcluster.verify.dates import date_problems
 from modcluster.verify.eligibility import (
     Parents,
     deadline_problem,
@@ -459,6 +460,7 @@ def verify_plan(catalog: Catalog, plan_request: PlanRequest, plan: Plan | Mappin
         rep = _read_system(system, entry_reader)
         release = plan_request.entries[position].release
         entry_problems, figures = _entry_problems(catalog, request, product, rep, parents, release, payers)
+        entry_problems += date_problems(system, plan_request.start_date, plan_request.calendar)
         problems += [("", text) for text in render(entry_reader.problems + entry_problems, label)]
         for pair in _pairs(figures, rep):
             payers.setdefault(pair, key)

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from modcluster.report.figures.common import DEADLINE_COLOUR, FIGURE_STYLE, new_figure, require_matplotlib
+from modcluster.report.figures.common import (
+    DEADLINE_COLOUR,
+    FIGURE_STYLE,
+    money_axis,
+    new_figure,
+    require_matplotlib,
+)
 from modcluster.report.text import format_money
 
 if TYPE_CHECKING:
@@ -87,6 +93,7 @@ def _bars(rows: Sequence[_Row], *, limit: int, money: str, title: str, xlabel: s
         ax.set_yticks(range(len(shown)), [r.label for r in shown])
         ax.set_ylim(len(shown) - 0.5, -0.5)  # the first row on top
         ax.set_xlabel(f"{xlabel} ({money})" if money else xlabel)
+        money_axis(ax.xaxis)
         ax.grid(axis="x", color="#eeeeee", zorder=0)
         ax.set_axisbelow(True)
         ax.tick_params(axis="y", length=0)

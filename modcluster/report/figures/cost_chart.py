@@ -13,7 +13,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from modcluster.domain import Candidate
-from modcluster.report.figures.common import DEADLINE_COLOUR, FIGURE_STYLE, new_figure, require_matplotlib
+from modcluster.report.figures.common import (
+    DEADLINE_COLOUR,
+    FIGURE_STYLE,
+    money_axis,
+    new_figure,
+    require_matplotlib,
+)
 from modcluster.report.text import format_money
 
 if TYPE_CHECKING:
@@ -117,6 +123,7 @@ def cost_breakdown(
         ax.set_yticks([])
         ax.spines["left"].set_visible(False)
         ax.set_xlabel(money or "cost")
+        money_axis(ax.xaxis)
         unit = f" {money}" if money else ""
         heading = f"Cost of candidate {candidate.rank}: {format_money(total)}{unit}"
         if policies:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from modcluster.domain import Candidate
+from modcluster.domain import Candidate, WorkingCalendar
+from modcluster.report.figures.calendar_axis import date_axis
 from modcluster.report.figures.common import (
     DEADLINE_COLOUR,
     FIGURE_STYLE,
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["gantt", "module_colours"]
+__all__ = ["gantt", "handover_route", "module_colours"]
 
 _PALETTE = "tab10"
 _WIDTH_IN = 10.0
@@ -132,15 +134,81 @@ def _draw_bars(ax: Axes, tasks: Sequence[Task], rows: _Rows, colours: dict[str, 
             )
 
 
+Point = tuple[float, float]
+
+
+def _crosses(path: Sequence[Point], t: Task, rows: _Rows) -> bool:
+    """Whether a polyline of horizontal and vertical segments runs through the inside of ``t``'s bar."""
+    top, bottom = rows.centre(t) - _LANE_HEIGHT / 2, rows.centre(t) + _LANE_HEIGHT / 2
+    eps = 1e-9
+    for (x1, y1), (x2, y2) in pairwise(path):
+        xs, ys = sorted((x1, x2)), sorted((y1, y2))
+        if xs[1] > t.start + eps and xs[0] < t.end - eps and ys[1] > top + eps and ys[0] < bottom - eps:
+            return True
+    return False
+
+
+def handover_route(a: Task, b: Task, tasks: Sequence[Task], rows: _Rows, arrive: float | None = None) -> list[Point]:
+    """The elbow path of the handover arrow from ``a`` to ``b``, crossing as few other bars as can be.
+
+    The arrow leaves ``a``'s end, runs in ``a``'s lane or in the gap beside
+    it, turns at some day ``x`` between ``a.end`` and ``b.start`` (the
+    handover gap, or an edge of another bar), and comes into ``b``'s start in
+    ``b``'s lane (at height ``arrive``, its middle by default) or down the gap
+    beside it. Of these paths, one that crosses the fewest other bars wins,
+    then one with fewer turns, then one turning nearest the middle of the gap.
+    """
+    ya, yb = rows.centre(a), rows.centre(b) if arrive is None else arrive
+    low, high = min(a.end, b.start), max(a.end, b.start)
+    middle = (low + high) / 2
+    turns = {float(low), float(high), middle}
+    turns |= {float(x) for t in tasks for x in (t.start, t.end) if low <= x <= high}
+    others = [t for t in tasks if t.key not in (a.key, b.key)]
+    toward = 0.5 if yb > ya else -0.5
+    gap_a, gap_b = rows.centre(a) + toward, rows.centre(b) - toward
+
+    def routes(x: float) -> list[list[Point]]:
+        out = [[(a.end, ya), (x, ya), (x, yb), (b.start, yb)]]
+        if ya != yb:
+            out.append([(a.end, ya), (a.end, gap_a), (x, gap_a), (x, yb), (b.start, yb)])
+            out.append([(a.end, ya), (a.end, gap_a), (x, gap_a), (x, gap_b), (b.start, gap_b), (b.start, yb)])
+        return out
+
+    def score(path: list[Point]) -> tuple[int, int, float, float]:
+        x = path[2][0]
+        return (sum(_crosses(path, t, rows) for t in others), len(path), abs(x - middle), -x)
+
+    return min((path for x in turns for path in routes(x)), key=score)
+
+
 def _draw_handovers(ax: Axes, tasks: Sequence[Task], rows: _Rows) -> None:
-    """A grey arrow for each precedence between two organisations (the gap is the handover)."""
-    for a, b in precedences(tasks):
-        if a.organization == b.organization:
-            continue
+    """A grey elbow arrow for each precedence between two organisations (the gap is the handover).
+
+    Each arrow turns in the handover gap so that it crosses no other bar when
+    it can, and the arrows into one task (the integration) arrive spread over
+    its bar's height instead of at one point.
+    """
+    pairs = [(a, b) for a, b in precedences(tasks) if a.organization != b.organization]
+    incoming: dict[str, list[Task]] = {}
+    for a, b in pairs:
+        incoming.setdefault(b.key, []).append(a)
+    for a, b in pairs:
+        sources = sorted(incoming[b.key], key=rows.centre)
+        spread = _LANE_HEIGHT * 0.8
+        arrive = rows.centre(b) + (0.0 if len(sources) == 1 else spread * (sources.index(a) / (len(sources) - 1) - 0.5))
+        path = handover_route(a, b, tasks, rows, arrive)
+        ax.plot(
+            [p[0] for p in path[:-1]],
+            [p[1] for p in path[:-1]],
+            color=HANDOVER_COLOUR,
+            lw=0.7,
+            zorder=2,
+            gid=f"handover-path:{a.key}->{b.key}",
+        )
         ax.annotate(
             "",
-            xy=(b.start, rows.centre(b)),
-            xytext=(a.end, rows.centre(a)),
+            xy=path[-1],
+            xytext=path[-2],
             arrowprops={
                 "arrowstyle": "-|>",
                 "color": HANDOVER_COLOUR,
@@ -178,7 +246,9 @@ def _draw_limits(ax: Axes, lead_time: int, deadline: int | None) -> None:
         )
 
 
-def _set_axes(ax: Axes, candidate: Candidate, rows: _Rows, span: int, title: str | None) -> None:
+def _set_axes(
+    ax: Axes, candidate: Candidate, rows: _Rows, span: int, title: str | None, calendar: WorkingCalendar | None
+) -> None:
     """Organisation names down the side (the hub marked), band separators, day axis and title."""
     ax.set_yticks([rows.band_top[o] + rows.lanes_per_org[o] / 2 for o in rows.orgs])
     ax.set_yticklabels([f"{o} (hub)" if o == candidate.hub else o for o in rows.orgs])
@@ -189,7 +259,10 @@ def _set_axes(ax: Axes, candidate: Candidate, rows: _Rows, span: int, title: str
     ax.set_xlabel("day")
     ax.grid(axis="x", color="#eeeeee", zorder=0)
     ax.set_axisbelow(True)
-    ax.set_title(title or f"Schedule of candidate {candidate.rank}: lead time {candidate.lead_time} days")
+    ends = "" if calendar is None else f", {calendar.date_of(0)} to {calendar.end_date(0, candidate.lead_time)}"
+    ax.set_title(title or f"Schedule of candidate {candidate.rank}: lead time {candidate.lead_time} days{ends}")
+    if calendar is not None:
+        date_axis(ax, calendar, span)
 
 
 def _legend(fig: Figure, candidate: Candidate, colours: dict[str, str], deadline: int | None) -> None:
@@ -211,6 +284,7 @@ def gantt(
     *,
     deadline: int | None = None,
     title: str | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> Figure:
     """The schedule as a Gantt chart: one row per organisation, bars coloured by module.
 
@@ -225,6 +299,8 @@ def gantt(
         candidate: The system whose schedule to draw.
         deadline: The request's deadline in days, drawn when given.
         title: The chart's title instead of the default one.
+        calendar: The request's calendar: dates on a top axis (week or month
+            starts) and holidays and closed days shaded lightly.
 
     Returns:
         The figure, on the Agg canvas.
@@ -243,6 +319,6 @@ def gantt(
         _draw_bars(ax, tasks, rows, colours, days_per_inch=span * 1.08 / (_WIDTH_IN - 2.6))
         _draw_handovers(ax, tasks, rows)
         _draw_limits(ax, candidate.lead_time, deadline)
-        _set_axes(ax, candidate, rows, span, title)
+        _set_axes(ax, candidate, rows, span, title, calendar)
         _legend(fig, candidate, colours, deadline)
     return fig

@@ -8,7 +8,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from modcluster.domain import Candidate
-from modcluster.report.figures.common import DEADLINE_COLOUR, FIGURE_STYLE, new_figure, require_matplotlib
+from modcluster.report.figures.common import (
+    DEADLINE_COLOUR,
+    FIGURE_STYLE,
+    money_axis,
+    new_figure,
+    require_matplotlib,
+)
 from modcluster.report.figures.front import Front, FrontPoint
 from modcluster.report.text import format_money
 
@@ -138,12 +144,12 @@ def _draw_candidates(ax: Axes, candidates: Sequence[Candidate], frame: _Frame) -
 
 def _set_axes(ax: Axes, frame: _Frame, money: str, title: str) -> None:
     """Limits, integer days across, grouped cost up, the title, the notes and the legend."""
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    from matplotlib.ticker import MaxNLocator
 
     ax.set_xlim(frame.x_lo - frame.pad_x, frame.x_hi + frame.pad_x)
     ax.set_ylim(frame.y_lo - frame.pad_y, frame.y_hi + frame.pad_y)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    money_axis(ax.yaxis)
     ax.set_xlabel("lead time (days)")
     ax.set_ylabel(f"cost ({money})" if money else "cost")
     ax.grid(color="#eeeeee")

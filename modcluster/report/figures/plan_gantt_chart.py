@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from modcluster.domain import Catalog, Plan, PlanTask
+from modcluster.domain import Catalog, Plan, PlanTask, calendar_of
+from modcluster.report.figures.calendar_axis import date_axis
 from modcluster.report.figures.common import (
     FIGURE_STYLE,
     INTEGRATION_COLOUR,
@@ -198,7 +199,9 @@ def plan_gantt(plan: Plan, catalog: Catalog | None = None, *, title: str | None 
     the legend and, when it fits, the task (``head 1:optics.polishing``,
     ``integration`` ...). Integration is outlined dark, seed transfers are
     hatched, and the makespan is a dotted line. A plan without entries
-    (infeasible, unknown) draws empty axes with a note.
+    (infeasible, unknown) draws empty axes with a note. With a calendar in
+    the plan request (``start_date``, v1.1 "Calendars") a top axis gives the
+    dates and holidays and closed days are shaded lightly.
 
     Args:
         plan: The plan whose tasks to draw.
@@ -234,5 +237,8 @@ def plan_gantt(plan: Plan, catalog: Catalog | None = None, *, title: str | None 
             return fig
         _draw_bars(ax, tasks, rows, colours, numbers, days_per_inch=span * 1.04 / (_WIDTH_IN - 3.2))
         _set_axes(ax, rows, capacity, span, makespan)
+        calendar = calendar_of(plan.request)
+        if calendar is not None:
+            date_axis(ax, calendar, span)
         _legend(fig, plan, colours, numbers)
     return fig
