@@ -33,7 +33,7 @@ test-slow: $(STAMP)
 ## the command-line flag fuzzer under the fixed profile, a sweep killed half-way, plans on a real Dask cluster,
 ## the season plan's bytes across processes, a time limit on the large preset, the HTML report of every
 ## bundled product, the catalog fuzzer, plans against brute force under lead_time and weighted, and the
-## plan report in a real browser
+## plan report and the web configurator in a real browser
 SAMPLE := \
 	'tests/test_generate.py::test_speedups_agree_with_the_plain_model_long[100]' \
 	'tests/test_generate.py::test_speedups_agree_with_the_plain_model_long[101]' \
@@ -50,6 +50,7 @@ SAMPLE := \
 	tests/test_fuzz.py::test_fuzz_refused_or_verified \
 	tests/test_plan_property.py::test_plan_matches_brute_force \
 	tests/test_plan_report.py::test_plan_report_opens_in_headless_chromium \
+	tests/test_web_browser.py \
 	tests/test_fuzz_flags.py
 test-sample: $(STAMP)
 	$(BIN)/python -m pytest -m slow -p no:cacheprovider $(SAMPLE)

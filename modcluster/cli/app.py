@@ -25,6 +25,7 @@ from modcluster.cli import (
     plan,
     report,
     schema,
+    serve,
     solve,
     sweep,
     validate,
@@ -58,6 +59,7 @@ SUBCOMMANDS: list[Any] = [
     sweep,
     report,
     graph,
+    serve,
     generate,
     completion,
 ]

@@ -138,6 +138,13 @@ COMMAND_HELP: dict[str, CommandHelp] = {
         "Export the cluster as a graph (GraphML, GEXF or DOT) for network tools.",
         f"graph {T} --format dot --out tama.dot",
     ),
+    "serve": CommandHelp(
+        "A configurator in the browser: a local web app over the catalog (decision table, select, rule out, "
+        "undo, why; the best system's Gantt, network and costs; plans; downloads). Listens on 127.0.0.1 only "
+        "unless --host says otherwise; Ctrl-C stops it (exit 0). See docs/web.md.",
+        f"serve {T}",
+        f"serve {T} --port 8080 --time-limit 20",
+    ),
     "generate": CommandHelp(
         "Write a synthetic cluster catalog that follows the contract, the same for the same preset and seed.",
         "generate --preset medium --seed 1 --out medium.json",

@@ -1,0 +1,336 @@
+"""The web app (``modcluster serve``, docs/web.md) through its HTTP API: Starlette's TestClient, and a real server.
+
+Every figure a page shows is checked against the library's own
+:class:`~modcluster.configure.Configurator` following the same acts; the
+downloads are re-checked by the verifier; bad input gives a 4xx page and the
+server keeps serving; a real ``modcluster serve`` stops cleanly on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import signal
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("starlette", reason="the web extra is not installed (pip install 'modcluster[web]')")
+pytest.importorskip("matplotlib", reason="the plot extra is not installed")
+
+from starlette.testclient import TestClient
+
+from modcluster import Catalog, build_request, load_catalog, request_from_data, verify_solution
+from modcluster.configure import Configurator
+from modcluster.domain import Configuration, ValueStatus
+from modcluster.io import parse_document
+from modcluster.report.text import format_money
+from modcluster.verify import verify_configuration
+from modcluster.web import create_app
+from modcluster.web.state import Act, configure_url, read_query
+
+ROOT = Path(__file__).resolve().parent.parent
+TAMA = ROOT / "catalogs" / "tama.yaml"
+#: The product the whole configuration clicks through (the quickest of the bundled catalog).
+PRODUCT = "ultrasonic-distance-sensor"
+ONE_ENTRY_PLAN = b"entries:\n  - {id: sonar, product: ultrasonic-distance-sensor}\ntime_limit: 20\n"
+
+
+class Rows(HTMLParser):
+    """The decision table of a page: each value row's data attributes, cells and act links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[tuple[str, str], dict[str, Any]] = {}
+        self._row: dict[str, Any] | None = None
+        self._cell: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "tr" and "value" in a.get("class", "").split():
+            self._row = {"status": a["data-status"], "links": {}, "cells": {}}
+            self.rows[(a["data-decision"], a["data-value"])] = self._row
+        elif self._row is not None and tag == "td":
+            self._cell = a.get("class", "").split()[-1] if a.get("class") else ""
+            self._row["cells"][self._cell] = ""
+        elif self._row is not None and tag == "a" and "act" in a.get("class", "").split():
+            kind = a["class"].split()[-1]
+            self._row["links"][kind] = html.unescape(a["href"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tr":
+            self._row = None
+        if tag == "td":
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._row is not None and self._cell is not None:
+            self._row["cells"][self._cell] += data.strip()
+
+
+def table_rows(page: str) -> dict[tuple[str, str], dict[str, Any]]:
+    parser = Rows()
+    parser.feed(page)
+    return parser.rows
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog(TAMA)
+
+
+@pytest.fixture(scope="module")
+def client(catalog: Catalog) -> Iterator[TestClient]:
+    app = create_app(catalog, plans_dir=ROOT / "catalogs" / "plans", catalog_name="catalogs/tama.yaml")
+    with TestClient(app) as made:
+        yield made
+
+
+def assert_page_is_the_library(page: str, table: Configuration) -> None:
+    """Every value's status, cost, lead time and delta on the page equal the library's table."""
+    rows = table_rows(page)
+    assert table.best is not None
+    assert f'<b id="best-cost">{format_money(table.best.cost)}</b>' in page
+    assert f'<b id="best-days">{table.best.lead_time}</b>' in page
+    expected = {(r.decision, v.value): v for r in table.decisions for v in r.values}
+    assert set(rows) == set(expected)
+    for key, value in expected.items():
+        shown = rows[key]
+        assert shown["status"] == value.status.value, key
+        assert shown["cells"]["cost"] == ("" if value.cost is None else format_money(value.cost)), key
+        assert shown["cells"]["days"] == ("" if value.lead_time is None else str(value.lead_time)), key
+        if value.cost is not None and value.lead_time is not None:
+            delta = value.cost - table.best.cost
+            same = delta == 0 and value.lead_time == table.best.lead_time
+            assert shown["cells"]["dcost"] == ("= best" if same else f"{delta:+,.2f}"), key
+
+
+def test_every_page_renders(client: TestClient) -> None:
+    home = client.get("/")
+    assert home.status_code == 200 and PRODUCT in home.text and 'name="budget"' in home.text
+    assert "http://" not in home.text and "https://" not in home.text  # nothing from another host
+    for asset in ("/static/app.css", "/static/app.js"):
+        assert client.get(asset).status_code == 200
+    plan = client.get("/plan")
+    assert plan.status_code == 200 and "tama-season.yaml" in plan.text
+
+
+def test_a_whole_configuration_by_clicking_has_the_library_figures(catalog: Catalog, client: TestClient) -> None:
+    conf = Configurator(catalog, build_request(catalog, PRODUCT, None, {"time_limit": 10}))
+    url = f"/configure?product={PRODUCT}"
+    for _ in range(40):
+        page = client.get(url)
+        assert page.status_code == 200, page.text
+        table = conf.options()
+        assert_page_is_the_library(page.text, table)
+        rows = table_rows(page.text)
+        open_rows = table.open_decisions()
+        if not open_rows:
+            break
+        decision = open_rows[0].decision
+        value = next(v.value for v in open_rows[0].values if v.status is ValueStatus.POSSIBLE)
+        want = table.row(decision).value(value)  # type: ignore[union-attr]
+        url = rows[(decision, value)]["links"]["select"]
+        conf = conf.select(decision, value)
+        after = conf.options()
+        assert after.best is not None and want is not None
+        assert (after.best.cost, after.best.lead_time) == (want.cost, want.lead_time)  # no dead end
+    else:
+        pytest.fail("the configuration did not end in 40 clicks")
+    assert not table.open_decisions() and len(table.selection.chosen) == len(table.decisions)
+    undo = re.search(r'id="undo" href="([^"]+)"', page.text)
+    assert undo is not None
+    back = client.get(html.unescape(undo.group(1)))
+    assert back.status_code == 200
+    assert_page_is_the_library(back.text, conf.undo().options())
+
+
+def test_an_impossible_value_shows_why(catalog: Catalog, client: TestClient) -> None:
+    query = f"product={PRODUCT}&budget=14,000"
+    page = client.get(f"/configure?{query}")
+    assert page.status_code == 200, page.text
+    impossible = [(k, r) for k, r in table_rows(page.text).items() if r["status"] == "impossible"]
+    assert impossible, "the budget leaves every value possible: pick a tighter one"
+    (decision, value), row = impossible[0]
+    answer = client.get(row["links"]["why"])
+    assert answer.status_code == 200
+    conf = Configurator(catalog, build_request(catalog, PRODUCT, None, {"limits": {"budget": 14000}}))
+    blame = conf.why(decision, value)
+    assert blame is not None
+    assert f"why not {html.escape(decision)}={html.escape(value)}?" in answer.text
+    shown = table_rows(answer.text)[(decision, value)]["cells"]["note"]
+    for part in blame.parts:
+        assert ("budget of 14,000.00" if part == "limits.budget" else part) in html.unescape(shown)
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "message"),
+    [
+        (f"/configure?product={PRODUCT}&budget=abc", 400, "budget"),
+        (f"/configure?product={PRODUCT}&budget=9000,5", 400, "comma"),
+        (f"/configure?product={PRODUCT}&quantity=-3", 400, "quantity"),
+        (f"/configure?product={PRODUCT}&objective=fastest", 400, "objective"),
+        (f"/configure?product={PRODUCT}&start_date=tomorrow", 400, "start_date"),
+        ("/configure?product=no-such-product", 400, "no-such-product"),
+        ("/configure", 400, "no product"),
+        (f"/configure?product={PRODUCT}&act=choose:hub=x", 400, "select:DECISION=VALUE"),
+        (f"/configure?product={PRODUCT}&act=select:hub=no-such-org", 400, "no-such-org"),
+        (f"/configure?product={PRODUCT}&act=select:modules.nope.source=make", 400, "no such decision"),
+        (f"/configure?product={PRODUCT}&why=hub=no-such-org", 400, "no-such-org"),
+        (f"/figure/nope.png?product={PRODUCT}", 404, "nope"),
+        (f"/download/nope.txt?product={PRODUCT}", 404, "nope"),
+        ("/plan?file=missing.yaml", 404, "missing.yaml"),
+        ("/plan?id=0123", 404, "no longer"),
+        ("/no/such/page", 404, "no page"),
+    ],
+)
+def test_bad_input_is_a_4xx_page_and_the_server_keeps_serving(
+    client: TestClient, url: str, status: int, message: str
+) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    assert "<!DOCTYPE html>" in response.text and "Traceback" not in response.text
+    assert message in html.unescape(response.text)
+    assert client.get("/").status_code == 200
+
+
+def test_bad_plan_uploads_are_400(client: TestClient) -> None:
+    cases = [
+        ({"planfile": ("plan.yaml", b"entries: [", "text/yaml")}, "plan.yaml"),
+        ({"planfile": ("plan.yaml", b"entries:\n  - {product: nothing-like-it}\n", "text/yaml")}, "nothing-like-it"),
+        ({"planfile": ("plan.exe", b"MZ", "application/octet-stream")}, "YAML, JSON or TOML"),
+        ({}, "no plan file"),
+    ]
+    for files, message in cases:
+        response = client.post("/plan", files=files, follow_redirects=False)
+        assert response.status_code == 400, response.text
+        assert message in html.unescape(response.text)
+    assert client.get("/plan").status_code == 200
+
+
+def test_downloads_verify(catalog: Catalog, client: TestClient) -> None:
+    query = f"product={PRODUCT}&act=select:hub=sayama-mould"
+    solution = client.get(f"/download/solution.json?{query}")
+    assert solution.status_code == 200 and "attachment" in solution.headers["content-disposition"]
+    data = parse_document(solution.text, "json").data
+    assert verify_solution(catalog, request_from_data(data["request"]), data) == []
+    assert data["candidates"][0]["hub"] == "sayama-mould"
+    table = client.get(f"/download/configuration.json?{query}")
+    document = parse_document(table.text, "json").data
+    assert verify_configuration(catalog, request_from_data(document["request"]), document) == []
+    report = client.get(f"/download/report.html?{query}")
+    assert report.status_code == 200 and PRODUCT in report.text and report.text.startswith("<!DOCTYPE html>")
+    workbook = client.get(f"/download/solution.xlsx?{query}")
+    openpyxl = pytest.importorskip("openpyxl")
+    if workbook.status_code == 501:  # the export module is not there: the page says so
+        assert "XLSX" in workbook.text
+        return
+    assert workbook.status_code == 200
+    sheets = openpyxl.load_workbook(io.BytesIO(workbook.content)).sheetnames
+    assert "candidates" in sheets
+
+
+def test_figures_are_png(client: TestClient) -> None:
+    for name in ("gantt", "network", "cost"):
+        response = client.get(f"/figure/{name}.png?product={PRODUCT}&start_date=2027-04-01")
+        assert response.status_code == 200 and response.content.startswith(b"\x89PNG")
+    dated = client.get(f"/configure?product={PRODUCT}&start_date=2027-04-01&workdays=1")
+    assert dated.status_code == 200 and "day 0 is <b>2027-04-01</b>" in dated.text and "ready 2027-" in dated.text
+
+
+def test_two_tabs_do_not_interfere(client: TestClient) -> None:
+    base = f"/configure?product={PRODUCT}"
+    first = table_rows(client.get(base).text)
+    hubs = [k[1] for k, r in first.items() if k[0] == "hub" and r["status"] == "possible"]
+    assert len(hubs) >= 2
+    tab_a, tab_b = (first[("hub", hub)]["links"]["select"] for hub in hubs[:2])
+    for _ in range(2):  # interleaved: A, B, A, B
+        for url, hub in ((tab_a, hubs[0]), (tab_b, hubs[1])):
+            page = client.get(url)
+            rows = table_rows(page.text)
+            chosen = [k[1] for k, r in rows.items() if k[0] == "hub" and "✔" in r["cells"].get("mark", "")]
+            assert chosen == [hub]
+
+
+def test_the_url_holds_the_state() -> None:
+    ask, acts = read_query(
+        [
+            ("product", "p"),
+            ("quantity", "１,５００"),
+            ("budget", ""),
+            ("act", "select:hub=h"),
+            ("act", "rule_out:m=buy:x"),
+        ]
+    )
+    assert ask.fields == (("product", "p"), ("quantity", "1500"))
+    assert acts == (Act("select", "hub", "h"), Act("rule_out", "m", "buy:x"))
+    url = configure_url(ask, acts)
+    again = read_query(urllib.parse.parse_qsl(url.split("?", 1)[1]))
+    assert again == (ask, acts)
+
+
+def test_a_plan_upload_shows_each_entry_and_the_load(catalog: Catalog, client: TestClient, tmp_path: Path) -> None:
+    posted = client.post(
+        "/plan", files={"planfile": ("sonar.yaml", ONE_ENTRY_PLAN, "text/yaml")}, follow_redirects=False
+    )
+    assert posted.status_code == 303
+    page = client.get(posted.headers["location"])
+    assert page.status_code == 200 and "sonar" in page.text and 'id="loads"' in page.text
+    key = posted.headers["location"].split("id=")[1]
+    plan_json = client.get(f"/plan/download/plan.json?id={key}")
+    from modcluster import load_plan_request, verify_plan
+
+    document = parse_document(plan_json.text, "json").data
+    total = format_money(sum(e["system"]["cost"] for e in document["entries"]))
+    assert f'<b id="plan-total">{total}</b>' in page.text
+    plan_file = tmp_path / "sonar.yaml"
+    plan_file.write_bytes(ONE_ENTRY_PLAN)
+    assert verify_plan(catalog, load_plan_request(plan_file, catalog), document) == []
+    for name in ("plan-gantt.png", "plan-load.png"):
+        assert client.get(f"/plan/figure/{name}?id={key}").content.startswith(b"\x89PNG")
+
+
+def _serve(*args: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "modcluster", "serve", *args]
+    return subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+
+def test_a_real_server_answers_and_stops_cleanly_on_ctrl_c() -> None:
+    server = _serve(str(TAMA), "--port", "0")
+    try:
+        assert server.stderr is not None
+        line = server.stderr.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert found, line
+        with urllib.request.urlopen(found.group(0), timeout=30) as response:
+            assert response.status == 200
+        try:
+            urllib.request.urlopen(found.group(0) + "configure?product=nope", timeout=30)
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 400
+        with urllib.request.urlopen(found.group(0), timeout=30) as response:
+            assert response.status == 200  # still serving
+        server.send_signal(signal.SIGINT)
+        _, err = server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    assert server.returncode == 0, err
+    assert "Traceback" not in err and "stopped" in err
+
+
+def test_a_bad_catalog_is_refused_before_serving(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\norganizations: [\n", encoding="utf-8")
+    server = _serve(str(bad), "--port", "0")
+    _, err = server.communicate(timeout=60)
+    assert server.returncode == 2 and "bad.yaml" in err and "serving" not in err
