@@ -24,6 +24,7 @@ import pytest
 pytest.importorskip("starlette", reason="the web extra is not installed (pip install 'modcluster[web]')")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (the dev extra has it)")
 
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
@@ -161,11 +162,33 @@ def select_link(driver: Any, decision: str, value: str) -> Any:
     return driver.find_element(By.CSS_SELECTOR, css)
 
 
+def navigate(driver: Any, element: Any) -> None:
+    """Click what opens a new page, and wait until the new page has replaced the old one.
+
+    A click returns when the browser has taken it, not always when the page it
+    opens is in: reading the page at once could read the old one (seen on a
+    busy CI machine), so wait for the old document to go stale and the new
+    one to be parsed.
+    """
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 60).until(lambda _: _stale(old))
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") != "loading")
+
+
+def _stale(element: Any) -> bool:
+    try:
+        element.tag_name  # noqa: B018 - any call on a stale element raises
+    except StaleElementReferenceException:
+        return True
+    return False
+
+
 def test_a_whole_configuration_in_the_browser(served: str, browser: Any) -> None:
     catalog = load_catalog(TAMA)
     browser.get(served)
     browser.find_element(By.CSS_SELECTOR, f'input[name="product"][value="{PRODUCT}"]').click()
-    browser.find_element(By.ID, "start").click()
+    navigate(browser, browser.find_element(By.ID, "start"))
     conf = Configurator(catalog, build_request(catalog, PRODUCT, None, {"time_limit": 10}))
     for _ in range(40):
         table = conf.options()
@@ -175,14 +198,14 @@ def test_a_whole_configuration_in_the_browser(served: str, browser: Any) -> None
             break
         decision = open_rows[0].decision
         value = next(v.value for v in open_rows[0].values if v.status is ValueStatus.POSSIBLE)
-        select_link(browser, decision, value).click()
+        navigate(browser, select_link(browser, decision, value))
         conf = conf.select(decision, value)
     else:
         pytest.fail("the configuration did not end in 40 clicks")
     assert len(browser.find_elements(By.CSS_SELECTOR, "ol.acts li")) == len(table.selection.chosen)
     gantt = browser.find_element(By.ID, "fig-gantt")
     WebDriverWait(browser, 30).until(lambda _: gantt.get_attribute("naturalWidth") not in (None, "0"))
-    browser.find_element(By.ID, "undo").click()
+    navigate(browser, browser.find_element(By.ID, "undo"))
     check_against_library(browser, conf.undo().options())
 
 
@@ -191,7 +214,7 @@ def test_why_and_bad_input_in_the_browser(served: str, browser: Any) -> None:
     browser.find_element(By.CSS_SELECTOR, f'input[name="product"][value="{PRODUCT}"]').click()
     budget = browser.find_element(By.ID, "budget")
     budget.send_keys("a lot")
-    browser.find_element(By.ID, "start").click()
+    navigate(browser, browser.find_element(By.ID, "start"))
     message = browser.find_element(By.ID, "error-message").text
     assert "budget" in message and "a lot" in message
     assert browser.find_element(By.ID, "error").get_attribute("data-status") == "400"
@@ -200,8 +223,8 @@ def test_why_and_bad_input_in_the_browser(served: str, browser: Any) -> None:
     budget.clear()
     browser.find_element(By.CSS_SELECTOR, f'input[name="product"][value="{PRODUCT}"]').click()
     budget.send_keys("14,000")
-    browser.find_element(By.ID, "start").click()
+    navigate(browser, browser.find_element(By.ID, "start"))
     why = browser.find_element(By.CSS_SELECTOR, 'tr.value[data-status="impossible"] a.act.why')
-    why.click()
+    navigate(browser, why)
     answer = browser.find_element(By.ID, "why").text
     assert "why not" in answer and "budget of 14,000.00" in answer
