@@ -276,3 +276,37 @@ def test_cli_solve_and_verify_with_a_calendar(tmp_path: Path) -> None:
     out.write_text(json.dumps(data), encoding="utf-8")
     checked = run("verify", str(TAMA), str(out))
     assert checked.returncode != 0 and "start_date is '2027-04-29'" in checked.stdout + checked.stderr
+
+
+def test_the_calendar_flags_are_the_request_fields(tmp_path: Path) -> None:
+    """``--start-date`` and ``--calendar JP`` give the JSON a request file with the same fields gives."""
+    from modcluster.cli import main
+
+    request = tmp_path / "dated.yaml"
+    request.write_text("product: piezo-nano-stage\nstart_date: 2026-12-24\ncalendar: {country: JP}\n")
+    by_file, by_flags = tmp_path / "file.json", tmp_path / "flags.json"
+    common = ["solve", str(TAMA), "--candidates", "1", "--quiet", "--json"]
+    assert main([*common, "--request", str(request), "--out", str(by_file)]) == 0
+    flags = ["--product", "piezo-nano-stage", "--start-date", "2026-12-24", "--calendar", "JP"]
+    assert main([*common, *flags, "--out", str(by_flags)]) == 0
+    file_data, flag_data = json.loads(by_file.read_text()), json.loads(by_flags.read_text())
+    assert file_data == flag_data
+    assert flag_data["candidates"][0]["end_date"] == "2027-03-26"
+
+
+@pytest.mark.parametrize(
+    ("flags", "needle"),
+    [
+        (["--calendar", "JP"], "calendar: a calendar needs a start_date"),
+        (["--start-date", "2026-13-01"], "start_date: '2026-13-01' is not a date"),
+        (["--start-date", "2026-12-24", "--calendar", "XX"], "calendar.country: unknown country 'XX'"),
+    ],
+)
+def test_bad_calendar_flags_are_refused_with_their_place(
+    flags: list[str], needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from modcluster.cli import main
+
+    assert main(["solve", str(TAMA), "--product", "piezo-nano-stage", "--quiet", *flags]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and "Traceback" not in err

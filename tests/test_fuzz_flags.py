@@ -71,7 +71,7 @@ HOSTILE = st.one_of(
 
 REQUEST_FLAGS = [
     "--product", "--quantity", "--budget", "--deadline", "--max-partners", "--objective", "--weight-cost",
-    "--weight-lead-time", "--candidates", "--site", "--exclude", "--require", "--hub",
+    "--weight-lead-time", "--candidates", "--site", "--exclude", "--require", "--hub", "--start-date", "--calendar",
 ]  # fmt: skip
 COMMANDS: dict[str, list[str]] = {
     "solve": REQUEST_FLAGS,

@@ -140,6 +140,12 @@ def add_request_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--require", action="append", metavar="ORG",
                    help="organisation that must take part (repeatable)")  # fmt: skip
     g.add_argument("--hub", metavar="ORG", help="fix the hub, e.g. sagami-seimitsu")
+    g.add_argument("--start-date", metavar="DATE",
+                   help="date of day 0, e.g. 2026-12-24: every output adds calendar dates (v1.1 request field "
+                   "start_date)")  # fmt: skip
+    g.add_argument("--calendar", metavar="COUNTRY",
+                   help="count working days: Monday to Friday without the public holidays of COUNTRY, e.g. JP "
+                   "(needs --start-date; a request file's calendar can list weekdays and closed days)")  # fmt: skip
     g.add_argument("--no-people", action="store_true", help="place nobody (v1.1 request field people: false)")
     g.add_argument(
         "--no-policies", action="store_true", help="ignore every policy (v1.1 request field policies: false)"
@@ -173,6 +179,10 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     for flag, key in (("site", "sites"), ("exclude", "exclude"), ("require", "require")):
         if getattr(args, flag):
             out[key] = list(getattr(args, flag))
+    if getattr(args, "start_date", None) is not None:
+        out["start_date"] = args.start_date  # read and checked (with its place) by the request's model
+    if getattr(args, "calendar", None) is not None:
+        out["calendar"] = {"country": args.calendar}
     for flag, key in (("no_people", "people"), ("no_policies", "policies")):
         if getattr(args, flag, False):
             out[key] = False

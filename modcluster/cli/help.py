@@ -48,6 +48,7 @@ COMMAND_HELP: dict[str, CommandHelp] = {
         f"solve {T}",
         f"solve {T} --product piezo-nano-stage --budget 9,000 --deadline 70",
         f"solve {T} --product piezo-nano-stage --objective lead_time --candidates 5 --json",
+        f"solve {T} --product piezo-nano-stage --start-date 2026-12-24 --calendar JP",
     ),
     "plan": CommandHelp(
         "Plan several products at once on the cluster's shared capacity (a plan file's entries): each entry's "
