@@ -28,12 +28,13 @@ test: $(STAMP)
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m 'slow or hypothesis' --hypothesis-profile=slow
 
-## test-sample: a sample of the slow tests, about six minutes on 2 cores, none asserting wall-clock time (CI):
+## test-sample: a sample of the slow tests, about seven minutes on 2 cores, none asserting wall-clock time (CI):
 ## the speed-ups against the plain model on six larger clusters, twenty processes giving byte-identical JSON,
 ## the command-line flag fuzzer under the fixed profile, a sweep killed half-way, plans on a real Dask cluster,
 ## the season plan's bytes across processes, a time limit on the large preset, the HTML report of every
 ## bundled product, the catalog fuzzer, plans against brute force under lead_time and weighted, and the
-## plan report and the web configurator in a real browser
+## plan report and the web configurator in a real browser, and the longest command-line tests of sweeps,
+## reports and plan verification
 SAMPLE := \
 	'tests/test_generate.py::test_speedups_agree_with_the_plain_model_long[100]' \
 	'tests/test_generate.py::test_speedups_agree_with_the_plain_model_long[101]' \
@@ -51,6 +52,13 @@ SAMPLE := \
 	tests/test_plan_property.py::test_plan_matches_brute_force \
 	tests/test_plan_report.py::test_plan_report_opens_in_headless_chromium \
 	tests/test_web_browser.py \
+	tests/test_outputs.py::test_sweep_workers_die_when_the_sweep_is_killed \
+	tests/test_verify_plan.py::test_verify_command_on_plan_files \
+	tests/test_sweep_plans.py::test_cli_writes_lines_and_a_table_resumes_and_retries_failed \
+	tests/test_sweep.py::test_dask_local_cluster_gives_the_same_results_as_the_local_pool \
+	tests/test_cli.py::test_same_json_across_processes_with_different_hash_seeds \
+	tests/test_policies_faces.py::test_the_report_command_shows_the_levers_within_its_time \
+	tests/test_plan_report.py::test_plan_command_writes_html_and_png \
 	tests/test_fuzz_flags.py
 test-sample: $(STAMP)
 	$(BIN)/python -m pytest -m slow -p no:cacheprovider $(SAMPLE)

@@ -204,6 +204,7 @@ for product in ("wafer-edge-inspector", "fuel-cell-power-unit"):
 """
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_same_json_across_processes_with_different_hash_seeds() -> None:
     # String hashing differs between processes; nothing in the model may depend on set order.
     # (Before the fix, seeds 1-4 gave two different answers: non-critical start days moved.)

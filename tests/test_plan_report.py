@@ -280,6 +280,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_plan_command_writes_html_and_png(tmp_path: Path, season: Plan) -> None:
     page, png, out = tmp_path / "season.html", tmp_path / "png", tmp_path / "season.json"
     result = _run("plan", str(TAMA), str(SEASON), "--html", str(page), "--png", str(png), "--out", str(out))

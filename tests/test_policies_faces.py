@@ -17,6 +17,8 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from modcluster import build_request, load_catalog, load_plan_request, plan, solve
 from modcluster.analysis import compare, explain, intermediary_value
 from modcluster.domain import Status
@@ -170,6 +172,7 @@ def test_a_plan_with_policies_is_verified_and_each_entry_refunded_apart(tmp_path
     assert "less subsidies (policies)" in html.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_the_report_command_shows_the_levers_within_its_time(tmp_path: Path) -> None:
     page = tmp_path / "report.html"
     result = _cli("report", str(EXAMPLE), "--out", str(page), "--front", "candidates", "--levers-time", "30")

@@ -318,6 +318,7 @@ def test_a_dead_worker_is_blamed_on_its_scenario_only() -> None:
     assert crashed.error is not None and "died" in crashed.error["message"]
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_dask_local_cluster_gives_the_same_results_as_the_local_pool(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
     data = {

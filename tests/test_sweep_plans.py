@@ -315,6 +315,7 @@ def test_plan_results_hold_totals_sharing_and_each_entry(local: dict[str, Scenar
     assert ":" in bad.error["message"].split("scenarios[1]")[0]  # file:line:column
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_cli_writes_lines_and_a_table_resumes_and_retries_failed(tmp_path: Path) -> None:
     sweep_file = write_sweep(tmp_path)
     out, table = tmp_path / "plans.jsonl", tmp_path / "plans.csv"

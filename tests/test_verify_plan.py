@@ -636,6 +636,7 @@ def test_zero_day_tasks_take_no_capacity() -> None:
     assert verify_plan(catalog, request, retotal(plan)) == []
 
 
+@pytest.mark.slow  # in `make test-sample` (CI) and `make test-slow`: kept out of the 10-minute default run
 def test_verify_command_on_plan_files(tmp_path: Path) -> None:
     """`modcluster verify CATALOG PLAN.json` as a user runs it.
 
