@@ -41,7 +41,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -65,6 +65,7 @@ __all__ = [
     "workbook_bytes",
     "workbook_to_data",
     "write_cell",
+    "write_table",
     "write_workbook",
 ]
 
@@ -497,7 +498,51 @@ def _catalog_sheet(ws: Any, data: Mapping[str, Any]) -> None:
 
 
 def _table(ws: Any, headers: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> None:
-    """Write a header row (bold, frozen) and the rows; set the column widths."""
+    """A catalog sheet: lists as list cells (checked attributes), money by header or the row's ``_money``."""
+
+    def value(header: str, row: Mapping[str, Any]) -> Any:
+        shown = _json_list(header, row.get(header))
+        _check_attribute(ws.title, header, shown)
+        return shown
+
+    write_table(ws, headers, rows, money=lambda header, row: bool(row.get("_money")) or header in _MONEY, value=value)
+
+
+def _get(header: str, row: Mapping[str, Any]) -> Any:
+    return row.get(header)
+
+
+def _plain(header: str, row: Mapping[str, Any]) -> bool:
+    return False
+
+
+def write_table(
+    ws: Any,
+    headers: Sequence[str],
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    money: Callable[[str, Mapping[str, Any]], bool] = _plain,
+    value: Callable[[str, Mapping[str, Any]], Any] = _get,
+) -> None:
+    """Write a table to a worksheet: a bold header row, frozen, then one row per record; set the column widths.
+
+    Each cell is written by :func:`write_cell`, in row order and, within a
+    row, in column order. A column's width is the length of its longest shown
+    text (header included) plus 2, at least 8 and at most 60.
+
+    Args:
+        ws: The worksheet (``openpyxl``), written from its cell ``A1``.
+        headers: The column names, written in row 1.
+        rows: The records, one per row from row 2.
+        money: Whether the cell of a header in a record is money (the money format); none by default.
+        value: The value to write for a header in a record; ``record.get(header)`` by default.
+
+    >>> from openpyxl import Workbook
+    >>> ws = Workbook().active
+    >>> write_table(ws, ["id", "cost"], [{"id": "a", "cost": Decimal("5227.5")}], money=lambda h, r: h == "cost")
+    >>> ws["A1"].font.bold, ws.freeze_panes, ws["B2"].number_format, ws.column_dimensions["B"].width
+    (True, 'A2', '#,##0.00', 8.0)
+    """
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -508,10 +553,7 @@ def _table(ws: Any, headers: Sequence[str], rows: Sequence[Mapping[str, Any]]) -
         ws.cell(row=1, column=column).font = bold
     for r, row in enumerate(rows, start=2):
         for column, header in enumerate(headers, start=1):
-            value = _json_list(header, row.get(header))
-            _check_attribute(ws.title, header, value)
-            money = bool(row.get("_money")) or header in _MONEY
-            write_cell(ws, r, column, value, money=money)
+            write_cell(ws, r, column, value(header, row), money=money(header, row))
             shown = ws.cell(row=r, column=column).value
             widths[column - 1] = max(widths[column - 1], len(str(shown)) if shown is not None else 0)
     ws.freeze_panes = "A2"

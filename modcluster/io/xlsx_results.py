@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from modcluster.io.xlsx import write_cell
+from modcluster.io.xlsx import write_table
 
 __all__ = [
     "configuration_to_workbook",
@@ -68,27 +68,15 @@ def _money_column(name: str) -> bool:
 def _sheet(
     wb: Any, title: str, headers: Sequence[str], rows: Iterable[Mapping[str, Any]], *, first: bool = False
 ) -> None:
-    """Add a sheet (or fill the first one) with a bold, frozen header row and set widths."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
+    """Add a sheet (or fill the first one) with a bold, frozen header row and set widths (:func:`write_table`)."""
     ws = wb.active if first else wb.create_sheet(title)
     ws.title = title
-    bold = Font(bold=True)
-    widths = [len(h) for h in headers]
-    for column, header in enumerate(headers, start=1):
-        write_cell(ws, 1, column, header)
-        ws.cell(row=1, column=column).font = bold
-    for r, row in enumerate(rows, start=2):
-        for column, header in enumerate(headers, start=1):
-            value = row.get(header)
-            money = _money_column(header) or (header == "value" and _money_column(str(row.get("key", ""))))
-            write_cell(ws, r, column, value, money=money)
-            shown = ws.cell(row=r, column=column).value
-            widths[column - 1] = max(widths[column - 1], len(str(shown)) if shown is not None else 0)
-    ws.freeze_panes = "A2"
-    for column, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
+    write_table(ws, headers, rows, money=_money_cell)
+
+
+def _money_cell(header: str, row: Mapping[str, Any]) -> bool:
+    """A money column, or the ``value`` of a ``key | value`` row whose key names money."""
+    return _money_column(header) or (header == "value" and _money_column(str(row.get("key", ""))))
 
 
 def _new() -> Any:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from modcluster.domain import Catalog, Configuration, DecisionRow, ValueRow, ValueStatus
 from modcluster.report.text import format_money
 
-__all__ = ["render_configuration", "render_selection"]
+__all__ = ["render_configuration", "render_selection", "value_note"]
 
 _HEADER = ("", "value", "status", "cost", "days", "cost vs best", "days vs best", "note")
 #: Right-aligned columns (the figures).
@@ -141,7 +141,8 @@ def _value_cells(table: Configuration, decision: DecisionRow, value: ValueRow) -
     cost = "" if value.cost is None else format_money(value.cost)
     days = "" if value.lead_time is None else str(value.lead_time)
     delta_cost, delta_days = _deltas(table, value)
-    return (mark, value.value, value.status.value, cost, days, delta_cost, delta_days, _note(table, decision, value))
+    note = value_note(table, decision, value)
+    return (mark, value.value, value.status.value, cost, days, delta_cost, delta_days, note)
 
 
 def _deltas(table: Configuration, value: ValueRow) -> tuple[str, str]:
@@ -155,7 +156,34 @@ def _deltas(table: Configuration, value: ValueRow) -> tuple[str, str]:
     return f"{cost:+,.2f}", f"{days:+d} d"
 
 
-def _note(table: Configuration, decision: DecisionRow, value: ValueRow) -> str:
+def value_note(table: Configuration, decision: DecisionRow, value: ValueRow, *, why: bool = True) -> str:
+    """The note on one value of a decision table: why it is not plain (the terminal's and the web page's).
+
+    In order: an unknown value says the time limit came first; a possible value
+    says that it is an alternative to the chosen value (``instead of x``) and/or
+    ``not proven optimal (time limit)``; an impossible value gives its why
+    (when ``why`` is true and the why was asked for), else ``ruled out`` when the
+    selection rules it out, else ``instead of x`` when it is an alternative.
+
+    Args:
+        table: The decision table the value belongs to (for the selection).
+        decision: The value's decision row.
+        value: The value's row.
+        why: Include the why of an impossible value (the web page shows it elsewhere).
+
+    Returns:
+        The note, ``""`` when there is nothing to say.
+
+    >>> from modcluster.domain import Selection
+    >>> sel = Selection().choose("hub", "a").rule_out("hub", "c")
+    >>> rows = (ValueRow("a", ValueStatus.POSSIBLE, selected=True, proven=True),
+    ...         ValueRow("b", ValueStatus.POSSIBLE), ValueRow("c", ValueStatus.IMPOSSIBLE, why=("hub=a",)))
+    >>> table = Configuration("p", 1, "cost", sel, None, (DecisionRow("hub", rows),))
+    >>> [value_note(table, table.decisions[0], row) for row in rows]
+    ['', 'instead of a; not proven optimal (time limit)', 'why: hub=a']
+    >>> value_note(table, table.decisions[0], rows[2], why=False)
+    'ruled out'
+    """
     chosen = table.selection.value_of(decision.decision)
     instead = f"instead of {chosen}" if chosen is not None and chosen != value.value else ""
     if value.status is ValueStatus.UNKNOWN:
@@ -163,7 +191,7 @@ def _note(table: Configuration, decision: DecisionRow, value: ValueRow) -> str:
     if value.status is ValueStatus.POSSIBLE:
         unproven = "" if value.proven else "not proven optimal (time limit)"
         return "; ".join(part for part in (instead, unproven) if part)
-    if value.why is not None:
+    if why and value.why is not None:
         return "why: " + (", ".join(value.why) if value.why else "the catalog and the request's filters alone")
     if (decision.decision, value.value) in table.selection.ruled_out:
         return "ruled out"

@@ -27,6 +27,7 @@ from modcluster.domain import (
     WorkingCalendar,
     calendar_of,
 )
+from modcluster.report.configure_text import value_note
 from modcluster.report.text import format_money
 from modcluster.web.state import Act, Ask, configure_url
 
@@ -173,18 +174,6 @@ def why_lines(blame: Blame | None, request: Request, money: str) -> tuple[str, .
     return (head, *(named.get(part) or part for part in blame.parts))
 
 
-def _note(table: Configuration, row: DecisionRow, value: ValueRow) -> str:
-    chosen = table.selection.value_of(row.decision)
-    instead = f"instead of {chosen}" if chosen is not None and chosen != value.value else ""
-    if value.status is ValueStatus.UNKNOWN:
-        return "unknown: the time limit came first"
-    if value.status is ValueStatus.POSSIBLE:
-        return "; ".join(p for p in (instead, "" if value.proven else "not proven optimal") if p)
-    if (row.decision, value.value) in table.selection.ruled_out:
-        return "ruled out"
-    return instead
-
-
 def _value_view(
     catalog: Catalog,
     table: Configuration,
@@ -209,7 +198,7 @@ def _value_view(
         days="" if value.lead_time is None else str(value.lead_time),
         delta_cost=delta_cost,
         delta_days=delta_days,
-        note=_note(table, row, value),
+        note=value_note(table, row, value, why=False),
         select_url=None if value.selected or impossible else configure_url(ask, (*acts, pick)),
         rule_out_url=None if ruled else configure_url(ask, (*acts, drop)),
         why_url=configure_url(ask, acts, why=f"{row.decision}={value.value}") + "#why" if impossible else None,
