@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -33,7 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 TAMA = "catalogs/tama.yaml"
 JAPANESE = "tests/data/japanese.yaml"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "terminal"
-REGENERATE = os.environ.get("MODCLUSTER_REGEN_GOLDEN") == "1"
 ESCAPE = "\x1b["
 
 SOLVE = ("solve", TAMA, "--product", "piezo-nano-stage")
@@ -102,15 +102,6 @@ def outputs() -> dict[str, str]:
     return {**here, **{name: result.stdout for name, result in results.items()}}
 
 
-def _golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if REGENERATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path}: run with MODCLUSTER_REGEN_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8"), f"{name} differs: MODCLUSTER_REGEN_GOLDEN=1 rewrites it"
-
-
 def _widest(text: str) -> int:
     return max(display_width(line) for line in text.splitlines())
 
@@ -119,8 +110,8 @@ def _widest(text: str) -> int:
 
 
 @pytest.mark.parametrize("name", ["solve-80", "solve-160", "compare-80", "compare-160"])
-def test_snapshot(outputs: dict[str, str], name: str) -> None:
-    _golden(f"{name}.txt", outputs[name])
+def test_snapshot(outputs: dict[str, str], name: str, golden: Callable[[Path, str], None]) -> None:
+    golden(GOLDEN / f"{name}.txt", outputs[name])
 
 
 @pytest.mark.parametrize("name", ["solve-80", "compare-80"])

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -34,20 +35,9 @@ TAMA = ROOT / "catalogs" / "tama.yaml"
 TAMA_2003 = ROOT / "catalogs" / "versions" / "tama-2003.yaml"
 MINI = ROOT / "catalogs" / "examples" / "mini.yaml"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "versions"
-REGENERATE = os.environ.get("MODCLUSTER_REGEN_GOLDEN") == "1"
 
 CATALOG = load_catalog(TAMA)
 CATALOG_2003 = load_catalog(TAMA_2003)
-
-
-def _golden(name: str, text: str) -> None:
-    """``text`` must equal the golden file ``name`` (rewritten instead with MODCLUSTER_REGEN_GOLDEN=1)."""
-    path = GOLDEN / name
-    if REGENERATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path}: run with MODCLUSTER_REGEN_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8"), f"{name} differs: MODCLUSTER_REGEN_GOLDEN=1 rewrites it"
 
 
 # --------------------------------------------------------------------------- the empty diff
@@ -117,18 +107,18 @@ def _mini_edits() -> Catalog:
     return catalog_from_data(data)
 
 
-def test_golden_diff_of_an_edit_of_every_kind() -> None:
+def test_golden_diff_of_an_edit_of_every_kind(golden: Callable[[Path, str], None]) -> None:
     diff = diff_catalogs(load_catalog(MINI), _mini_edits())
-    _golden("mini-edits.json", dumps(diff.to_dict()) + "\n")
-    _golden("mini-edits.txt", render_versions(VersionsDiff("mini.yaml", "mini-edits", diff)) + "\n")
+    golden(GOLDEN / "mini-edits.json", dumps(diff.to_dict()) + "\n")
+    golden(GOLDEN / "mini-edits.txt", render_versions(VersionsDiff("mini.yaml", "mini-edits", diff)) + "\n")
 
 
-def test_golden_diff_of_the_bundled_catalog_a_year_on() -> None:
+def test_golden_diff_of_the_bundled_catalog_a_year_on(golden: Callable[[Path, str], None]) -> None:
     diff = diff_catalogs(CATALOG, CATALOG_2003)
-    _golden("tama-2003.json", dumps(diff.to_dict()) + "\n")
+    golden(GOLDEN / "tama-2003.json", dumps(diff.to_dict()) + "\n")
     answers = diff_answers(CATALOG, CATALOG_2003, products=["piezo-nano-stage", "cubesat-star-tracker"])
     text = render_versions(VersionsDiff("catalogs/tama.yaml", "catalogs/versions/tama-2003.yaml", diff, answers))
-    _golden("tama-2003.txt", text + "\n")
+    golden(GOLDEN / "tama-2003.txt", text + "\n")
 
 
 def test_the_changes_are_in_a_stable_order() -> None:

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from starlette.testclient import TestClient
 
 from modcluster import Catalog, build_request, load_catalog, request_from_data, verify_solution
 from modcluster.configure import Configurator
-from modcluster.domain import Configuration, ValueStatus
+from modcluster.domain import Configuration, Request, ValueStatus
 from modcluster.io import parse_document
 from modcluster.report.text import format_money
 from modcluster.verify import verify_configuration
@@ -216,16 +216,34 @@ def test_bad_plan_uploads_are_400(client: TestClient) -> None:
     assert client.get("/plan").status_code == 200
 
 
-def test_downloads_verify(catalog: Catalog, client: TestClient) -> None:
-    query = f"product={PRODUCT}&act=select:hub=sayama-mould"
-    solution = client.get(f"/download/solution.json?{query}")
-    assert solution.status_code == 200 and "attachment" in solution.headers["content-disposition"]
-    data = parse_document(solution.text, "json").data
-    assert verify_solution(catalog, request_from_data(data["request"]), data) == []
-    assert data["candidates"][0]["hub"] == "sayama-mould"
-    table = client.get(f"/download/configuration.json?{query}")
-    document = parse_document(table.text, "json").data
-    assert verify_configuration(catalog, request_from_data(document["request"]), document) == []
+#: The query of the step whose downloads are checked: the hub selected.
+DOWNLOAD_QUERY = f"product={PRODUCT}&act=select:hub=sayama-mould"
+
+
+@pytest.mark.parametrize(
+    ("name", "verify", "hub_of"),
+    [
+        ("solution.json", verify_solution, lambda data: data["candidates"][0]["hub"]),
+        ("configuration.json", verify_configuration, lambda data: data["best"]["hub"]),
+    ],
+)
+def test_json_downloads_verify(
+    catalog: Catalog,
+    client: TestClient,
+    name: str,
+    verify: Callable[[Catalog, Request, Any], list[str]],
+    hub_of: Callable[[Any], str],
+) -> None:
+    """The solution and the decision table of a step are attachments the verifier accepts, with the hub selected."""
+    response = client.get(f"/download/{name}?{DOWNLOAD_QUERY}")
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    data = parse_document(response.text, "json").data
+    assert verify(catalog, request_from_data(data["request"]), data) == []
+    assert hub_of(data) == "sayama-mould"
+
+
+def test_report_and_workbook_downloads(client: TestClient) -> None:
+    query = DOWNLOAD_QUERY
     report = client.get(f"/download/report.html?{query}")
     assert report.status_code == 200 and PRODUCT in report.text and report.text.startswith("<!DOCTYPE html>")
     workbook = client.get(f"/download/solution.xlsx?{query}")
