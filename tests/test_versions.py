@@ -290,6 +290,35 @@ def test_cli_text_and_json(tmp_path: Path) -> None:
     assert json.loads(only.stdout)["catalog"] == data["catalog"]
 
 
+def test_numbers_written_with_an_exponent_are_printed_in_full(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A catalog's ``1.2e6`` is ``1200000`` in the text and the HTML, never ``1.2E+6`` (the JSON is exact anyway)."""
+    text = MINI.read_text()
+    edits = [
+        ("unit_cost: 8.5,", "unit_cost: 1.2e6,"),
+        ("setup_cost: 120,", "setup_cost: 2E+3,"),
+        ("tolerance_um: {max: 5}", "tolerance_um: {max: 1e-7}"),
+    ]
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    edited = tmp_path / "mini-exponents.yaml"
+    edited.write_text(text)
+    assert main(["diff", str(MINI), str(edited), "--catalog-only"]) == 0
+    out = capsys.readouterr().out
+    changed = [line.strip() for line in out.splitlines() if line.strip().startswith("~")]
+    assert changed == [
+        "~ organizations[mini-machining].processes[machining.5axis].setup_cost: 120 -> 2000",
+        "~ organizations[mini-optics].processes[optics-assembly].unit_cost: 8.5 -> 1200000",
+        "~ products[mini-sensor].modules[housing].make.steps[1].require[tolerance_um].max: 5 -> 0.0000001",
+    ]
+    html = versions_html(VersionsDiff("mini.yaml", "edited", diff_catalogs(load_catalog(MINI), load_catalog(edited))))
+    assert "1200000" in html and "0.0000001" in html
+    for shown in (out, html):
+        assert "E+" not in shown and "E-" not in shown
+
+
 def test_cli_bad_file_is_a_located_error(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text(MINI.read_text().replace("unit_cost: 8.5", "unit_cost: -2.5"))

@@ -340,7 +340,9 @@ class ClusterGaps:
 
 
 def _requirement_text(require: Requires) -> str:
-    """The requirements in words, numbers as written but never in scientific notation.
+    """The requirements in words (:meth:`Requirement.describe <modcluster.domain.Requirement.describe>`).
+
+    Numbers keep their digits but never take scientific notation (:func:`~modcluster.domain.catalog.plain_number`).
 
     >>> from decimal import Decimal
     >>> _requirement_text({"tolerance_um": Requirement(max=Decimal("1E-7")), "trl": Requirement(min=Decimal("4"))})
@@ -348,26 +350,7 @@ def _requirement_text(require: Requires) -> str:
     >>> _requirement_text({"grade": Requirement.model_validate({"in": ["A", Decimal("1.2E+6")]})})
     'grade one of A, 1200000'
     """
-    return ", ".join(f"{attr} {_describe(req)}" for attr, req in require.items())
-
-
-def _plain_number(value: AttrValue) -> str:
-    """A value as text; a number in positional notation (``Decimal("1E-7")`` is ``0.0000001``)."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
-
-
-def _describe(req: Requirement) -> str:
-    """:meth:`Requirement.describe <modcluster.domain.Requirement.describe>` with numbers as :func:`_plain_number`."""
-    wanted = []
-    if req.min is not None:
-        wanted.append(f"min {_plain_number(req.min)}")
-    if req.max is not None:
-        wanted.append(f"max {_plain_number(req.max)}")
-    if req.in_ is not None:
-        wanted.append("one of " + ", ".join(_plain_number(v) for v in req.in_))
-    return " and ".join(wanted) or "present"
+    return ", ".join(f"{attr} {req.describe()}" for attr, req in require.items())
 
 
 def _value(req: Requirement) -> AttrValue:

@@ -31,6 +31,7 @@ from modcluster.domain.catalog import (
     Step,
     Technology,
     Units,
+    plain_number,
     requirements_met,
 )
 from modcluster.domain.checks import (
@@ -226,6 +227,7 @@ __all__ = [
     "normal_text",
     "override_layer",
     "parse_assignment",
+    "plain_number",
     "plan_request_issues",
     "pydantic_problems",
     "read_number",

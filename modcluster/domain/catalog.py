@@ -46,8 +46,29 @@ __all__ = [
     "Step",
     "Technology",
     "Units",
+    "plain_number",
     "requirements_met",
 ]
+
+
+def plain_number(value: object) -> str:
+    """A number written out in full, never with an exponent; any other value as ``str``.
+
+    A Decimal keeps the digits it was written with (``8.50`` stays ``8.50``)
+    but never takes scientific notation, however the catalog wrote it; a float
+    goes through its shortest ``repr``. Every text meant for people that shows
+    a catalog's number (``modcluster diff``, ``explain``, ``gaps``) writes it so.
+
+    >>> plain_number(Decimal("1.2E+6")), plain_number(Decimal("2E+3")), plain_number(Decimal("1E-7"))
+    ('1200000', '2000', '0.0000001')
+    >>> plain_number(Decimal("8.50")), plain_number(1e-7), plain_number(12), plain_number("ISO5")
+    ('8.50', '0.0000001', '12', 'ISO5')
+    """
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
 
 
 class Requirement(FrozenModel):
@@ -71,16 +92,22 @@ class Requirement(FrozenModel):
     def describe(self) -> str:
         """The condition in words: ``min 4``, ``max 5``, ``one of ISO5, ISO6``, or ``present``.
 
+        Numbers are written out in full (:func:`plain_number`), never with an exponent.
+
         >>> Requirement(min=1, max=5).describe()
         'min 1 and max 5'
+        >>> Requirement(max=Decimal("1E-7")).describe()
+        'max 0.0000001'
+        >>> Requirement.model_validate({"in": [Decimal("2E+3"), "ISO5"]}).describe()
+        'one of 2000, ISO5'
         """
         wanted = []
         if self.min is not None:
-            wanted.append(f"min {self.min}")
+            wanted.append(f"min {plain_number(self.min)}")
         if self.max is not None:
-            wanted.append(f"max {self.max}")
+            wanted.append(f"max {plain_number(self.max)}")
         if self.in_ is not None:
-            wanted.append("one of " + ", ".join(str(v) for v in self.in_))
+            wanted.append("one of " + ", ".join(plain_number(v) for v in self.in_))
         return " and ".join(wanted) or "present"
 
     def accepts(self, value: Decimal | str | bool | None) -> bool:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from modcluster.domain.catalog import plain_number
 from modcluster.report.text import format_money, table
 
 if TYPE_CHECKING:  # the results are only read here: importing the analyses would load the solver
@@ -37,8 +38,13 @@ DEFAULT_TITLE = "each product's default request"
 def value_text(value: Any) -> str:
     """A changed value in one short line: numbers as written, ``none``, lists and mappings compactly.
 
+    Numbers keep their digits but are written out in full, never with an exponent
+    (:func:`~modcluster.domain.catalog.plain_number`): a catalog's ``1.2e6`` is ``1200000``.
+
     >>> value_text(Decimal("8.50")), value_text(None), value_text(["a", "b"]), value_text({"max": Decimal(5)})
     ('8.50', 'none', '[a, b]', '{max: 5}')
+    >>> value_text(Decimal("1.2E+6")), value_text([Decimal("2E+3")]), value_text({"max": Decimal("1E-7")})
+    ('1200000', '[2000]', '{max: 0.0000001}')
     """
     if value is None:
         return "none"
@@ -48,7 +54,7 @@ def value_text(value: Any) -> str:
         return "[" + ", ".join(value_text(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {value_text(v)}" for k, v in value.items()) + "}"
-    return str(value)
+    return plain_number(value)
 
 
 def _change_line(c: Change) -> str:

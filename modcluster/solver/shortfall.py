@@ -21,6 +21,7 @@ from modcluster.domain import (
     Requires,
     Step,
     Technology,
+    plain_number,
     requirements_met,
 )
 from modcluster.graphs import covers, taxonomy_graph
@@ -57,8 +58,8 @@ def _describe(attr: str, req: Requirement, failing: list[tuple[Organization, obj
     need = req.describe()
     if numeric and (req.min is not None or req.max is not None):
         best = max(numeric) if req.min is not None and req.max is None else min(numeric)
-        return f"best {attr} offered is {best[0]} ({best[1]}); {need} required"
-    values = sorted({str(v) for _, v in failing if v is not None})
+        return f"best {attr} offered is {plain_number(best[0])} ({best[1]}); {need} required"
+    values = sorted({plain_number(v) for _, v in failing if v is not None})
     if values:
         return f"{attr} offered: {', '.join(values)}; {need} required"
     return f"no offer states {attr}; {need} required"
