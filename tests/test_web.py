@@ -17,6 +17,7 @@ import sys
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -352,3 +353,117 @@ def test_a_bad_catalog_is_refused_before_serving(tmp_path: Path) -> None:
     server = _serve(str(bad), "--port", "0")
     _, err = server.communicate(timeout=60)
     assert server.returncode == 2 and "bad.yaml" in err and "serving" not in err
+
+
+# --------------------------------------------------------------------------- the weights of ``weighted``
+
+
+def _weights_form(page: str) -> list[tuple[str, str]]:
+    """The fields of the page's weights form, hidden ones included, as a browser would submit them."""
+    form = re.search(r'<form class="weights" id="weights-form"[^>]*>(.*?)</form>', page, re.S)
+    assert form is not None, "no weights form on the page"
+    fields = re.findall(r'<input[^>]*\bname="([^"]+)"[^>]*\bvalue="([^"]*)"', form.group(1))
+    return [(html.unescape(name), html.unescape(value)) for name, value in fields]
+
+
+def _weighted(catalog: Catalog, **weights: Any) -> Configuration:
+    overrides = {"time_limit": 10, "objective": "weighted", **({"weights": weights} if weights else {})}
+    return Configurator(catalog, build_request(catalog, PRODUCT, None, overrides)).options()
+
+
+def test_weighted_without_weights_shows_the_default_weights_and_what_they_rank_by(
+    catalog: Catalog, client: TestClient
+) -> None:
+    """The product has no weights: the defaults (cost 1, lead time 0) are shown, and that they rank by cost."""
+    assert catalog.product_by_id[PRODUCT].request.objective.value == "cost"  # type: ignore[union-attr]
+    page = client.get(f"/configure?product={PRODUCT}&objective=weighted")
+    assert page.status_code == 200, page.text
+    assert '<b id="weight-cost">1</b>' in page.text and '<b id="weight-lead-time">0</b>' in page.text
+    assert "this ranks as the cost objective does" in page.text
+    assert_page_is_the_library(page.text, _weighted(catalog))
+    by_cost = client.get(f"/configure?product={PRODUCT}")
+    assert 'id="weights"' not in by_cost.text and 'id="weights-form"' not in by_cost.text  # not used: not shown
+
+
+def test_weights_in_the_url_rank_the_table_and_the_form_changes_them_keeping_the_selection(
+    catalog: Catalog, client: TestClient
+) -> None:
+    table = _weighted(catalog, lead_time=100)
+    cost_table = _weighted(catalog)
+    assert table.best is not None and cost_table.best is not None
+    assert (table.best.cost, table.best.lead_time) != (cost_table.best.cost, cost_table.best.lead_time)
+    page = client.get(f"/configure?product={PRODUCT}&objective=weighted&weight_lead_time=100")
+    assert page.status_code == 200, page.text
+    assert '<b id="weight-cost">1</b>' in page.text and '<b id="weight-lead-time">100</b>' in page.text
+    assert 'id="weights-note"' not in page.text  # both weights count
+    assert_page_is_the_library(page.text, table)
+
+    hub = table.best.hub
+    selected = client.get(table_rows(page.text)[("hub", hub)]["links"]["select"])
+    assert selected.status_code == 200
+    fields = _weights_form(selected.text)
+    assert ("act", f"select:hub={hub}") in fields and ("objective", "weighted") in fields
+    assert dict(fields)["weight_lead_time"] == "100"
+    changed = [(n, "0" if n == "weight_lead_time" else v) for n, v in fields]
+    again = client.get("/configure?" + urllib.parse.urlencode(changed))
+    assert again.status_code == 200, again.text
+    assert '<b id="weight-lead-time">0</b>' in again.text
+    mark = table_rows(again.text)[("hub", hub)]["cells"]["mark"]
+    assert mark == "✔"  # the selection survived the new weights
+    conf = Configurator(
+        catalog, build_request(catalog, PRODUCT, None, {"time_limit": 10, "objective": "weighted"})
+    ).select("hub", hub)
+    assert_page_is_the_library(again.text, conf.options())
+
+
+def test_both_weights_zero_is_accepted_and_said(client: TestClient) -> None:
+    """MODEL.md refuses negative weights only: 0 and 0 leave every system tied, broken by cost."""
+    page = client.get(f"/configure?product={PRODUCT}&objective=weighted&weight_cost=0&weight_lead_time=-0")
+    assert page.status_code == 200, page.text
+    assert '<b id="weight-cost">0</b>' in page.text and '<b id="weight-lead-time">0</b>' in page.text
+    assert "neither weighs anything" in page.text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("weight_cost=-1", "weight_cost: a weight must not be negative"),
+        ("weight_lead_time=-0.5", "weight_lead_time: a weight must not be negative"),
+        ("weight_cost=abc", "weight_cost: 'abc' is not a number"),
+        ("weight_lead_time=nan", "weight_lead_time: not a finite number"),
+        ("weight_lead_time=1,5", "weight_lead_time: '1,5': a comma only separates thousands"),
+        ("weight_cost=1e20", "weights.cost: 1E+20 is too large"),
+    ],
+)
+def test_bad_weights_are_a_400_page(client: TestClient, query: str, message: str) -> None:
+    response = client.get(f"/configure?product={PRODUCT}&objective=weighted&{query}")
+    assert response.status_code == 400
+    assert "Traceback" not in response.text and message in html.unescape(response.text)
+
+
+def test_the_first_page_takes_the_weights(client: TestClient) -> None:
+    home = client.get("/")
+    assert 'name="weight_cost"' in home.text and 'name="weight_lead_time"' in home.text
+    ask, _acts = read_query([("product", "p"), ("weight_cost", "0.75"), ("weight_lead_time", "1,200")])
+    assert ask.overrides()["weights"] == {"cost": Decimal("0.75"), "lead_time": Decimal(1200)}
+    assert read_query([("product", "p"), ("weight_cost", "")])[0].overrides() == {}  # blank: the product's
+
+
+# --------------------------------------------------------------------------- quantities
+
+
+def test_quantities_have_the_thousands_separators_money_has(catalog: Catalog, client: TestClient) -> None:
+    default = catalog.product_by_id[PRODUCT].request.quantity  # type: ignore[union-attr]
+    assert default >= 1000  # a quantity that takes a separator
+    home = client.get("/")
+    assert f"default quantity {default:,}" in home.text
+    page = client.get(f"/configure?product={PRODUCT}&quantity=1500")
+    assert page.status_code == 200 and '<b id="quantity">1,500</b>' in page.text
+    posted = client.post(
+        "/plan", files={"planfile": ("sonar.yaml", ONE_ENTRY_PLAN, "text/yaml")}, follow_redirects=False
+    )
+    plan = client.get(posted.headers["location"])
+    entries = re.search(r'<table class="entries" id="entries">.*?</table>', plan.text, re.S)
+    assert entries is not None
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", entries.group(0))
+    assert cells[2] == f"{default:,}"  # the qty column

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from modcluster import build_request, catalog_from_data, load_catalog, solve
 from modcluster.cli.convert import convert
 from modcluster.cli.sweep import csv_text, money_cell
+from modcluster.configure import Configurator
 from modcluster.errors import CrossReferenceError, InputError, ParseError, ValidationError
 from modcluster.generate import generate, spec_for
 from modcluster.io import load_document
@@ -38,6 +39,7 @@ from modcluster.io.xlsx import (
     load_workbook_catalog,
     read_list,
     read_workbook,
+    workbook_bytes,
     workbook_to_data,
     write_workbook,
 )
@@ -276,6 +278,82 @@ def test_a_plan_document_exports(tmp_path: Path) -> None:
     assert wb["tasks"]["C2"].value == "integration"
     with pytest.raises(ValueError, match="not a solution, plan or configuration"):
         results_to_workbook({"schema": "modcluster/1"})
+
+
+#: Weights no default and no catalog holds, one of them fractional (a money format would round it).
+WEIGHTS = {"cost": Decimal(2), "lead_time": Decimal("37.125")}
+
+
+def _saved(wb: Any) -> Any:
+    """The workbook as a spreadsheet program reads it: written to bytes, loaded back."""
+    return openpyxl.load_workbook(io.BytesIO(workbook_bytes(wb)))
+
+
+def _summary_cells(wb: Any) -> dict[str, Any]:
+    """The summary sheet's ``key | value`` rows of the saved workbook, each value's cell by its key."""
+    return {key.value: value for key, value in _saved(wb)["summary"].iter_rows(min_row=2)}
+
+
+def _as_document(text: str) -> Any:
+    """A JSON document as the converter reads it (money as Decimal)."""
+    return json.loads(text, parse_float=Decimal)
+
+
+def test_a_weighted_solution_workbook_states_its_weights() -> None:
+    catalog = load_catalog(MINI)
+    overrides = {"objective": "weighted", "weights": WEIGHTS, "candidates": 1}
+    solution = solve(catalog, build_request(catalog, "mini-sensor", overrides=overrides))
+    cells = _summary_cells(results_to_workbook(_as_document(solution.to_json())))
+    keys = list(cells)
+    assert keys.index("weights.cost") == keys.index("objective") + 1  # beside the objective they weigh
+    assert keys.index("weights.lead_time") == keys.index("objective") + 2
+    assert cells["objective"].value == "weighted"
+    assert Decimal(repr(cells["weights.cost"].value)) == WEIGHTS["cost"]
+    assert Decimal(repr(cells["weights.lead_time"].value)) == WEIGHTS["lead_time"]
+    assert cells["weights.cost"].number_format != MONEY_FORMAT  # a factor, not an amount of money: 2, not 2.00
+
+    by_cost = solve(catalog, build_request(catalog, "mini-sensor", overrides={**overrides, "objective": "cost"}))
+    cells = _summary_cells(results_to_workbook(_as_document(by_cost.to_json())))
+    assert cells["objective"].value == "cost" and not any(k.startswith("weights") for k in cells)
+
+
+def test_a_weighted_document_without_its_request_says_the_weights_are_not_known() -> None:
+    document = {"schema": "modcluster/solution/1", "objective": "weighted", "status": "infeasible", "candidates": []}
+    cells = _summary_cells(results_to_workbook(document))
+    assert cells["weights"].value == "not in the file (it holds no request)"
+
+
+def test_a_weighted_plan_workbook_states_its_weights() -> None:
+    document = {
+        "schema": "modcluster/plan/1",
+        "objective": "weighted",
+        "status": "infeasible",
+        "entries": [],
+        "request": {"weights": {"lead_time": Decimal("12.5")}},  # cost left out: the default, 1
+    }
+    cells = _summary_cells(plan_to_workbook(document))
+    assert (cells["weights.cost"].value, cells["weights.lead_time"].value) == (1, 12.5)
+
+
+def test_a_configuration_workbook_states_its_weights_and_claims_no_proof_it_lacks() -> None:
+    catalog = load_catalog(MINI)
+    overrides = {"objective": "weighted", "weights": WEIGHTS, "time_limit": 20}
+    table = Configurator(catalog, build_request(catalog, "mini-sensor", overrides=overrides)).options()
+    document = _as_document(table.to_json())
+    assert document["best"] is not None and "proven_optimal" not in document["best"]
+    wb = _saved(results_to_workbook(document))
+    cells = {key.value: value for key, value in wb["summary"].iter_rows(min_row=2)}
+    assert cells["objective"].value == "weighted"
+    assert Decimal(repr(cells["weights.cost"].value)) == WEIGHTS["cost"]
+    assert Decimal(repr(cells["weights.lead_time"].value)) == WEIGHTS["lead_time"]
+    # The best system's sheet has no column the JSON cannot fill; each value's proof stays in ``decisions``.
+    header = [c.value for c in wb["candidates"][1]]
+    assert "proven_optimal" not in header and {"cost", "lead_time", "hub"} <= set(header)
+    (best,) = wb["candidates"].iter_rows(min_row=2, values_only=True)
+    assert Decimal(repr(best[header.index("cost")])) == document["best"]["cost"]
+    decisions = [c.value for c in wb["decisions"][1]]
+    proven = [r[decisions.index("proven_optimal")] for r in wb["decisions"].iter_rows(min_row=2, values_only=True)]
+    assert True in proven  # mini is small: its values are proven within the time limit
 
 
 # --------------------------------------------------------------------------- the sweep table

@@ -9,17 +9,28 @@ Money is written exactly, with the format ``#,##0.00`` (see :mod:`modcluster.io.
 Sheets:
 
 - a solution (``modcluster/solution/1``): ``summary`` (product, quantity,
-  objective, status, explanation), ``candidates`` (rank, cost, lead time, hub,
+  objective, with ``weights.cost`` and ``weights.lead_time`` when it is
+  ``weighted``, status, explanation), ``candidates`` (rank, cost, lead time, hub,
   person, partners, proven optimal, integration days), ``tasks`` (each
   candidate's steps, seeds, bought modules and integration: organisation,
   start and end, and ``start_date``/``end_date`` when the JSON has them),
   ``costs`` (each candidate's cost breakdown) and ``links``;
-- a plan (``modcluster/plan/1``): ``summary``, ``entries`` (each entry's system
-  and the same entry planned alone), ``tasks``, ``costs``;
-- a configuration (``modcluster/configuration/1``): ``summary``, ``decisions``
-  (every value of every decision: status, cost, lead time), and the best
-  system's ``candidates``, ``tasks`` and ``costs``;
+- a plan (``modcluster/plan/1``): ``summary`` (the weights too when
+  ``weighted``), ``entries`` (each entry's system and the same entry planned
+  alone), ``tasks``, ``costs``;
+- a configuration (``modcluster/configuration/1``): ``summary`` (the weights
+  too when ``weighted``), ``decisions`` (every value of every decision:
+  status, cost, lead time, proven optimal), and the best system's
+  ``candidates`` (without ``proven_optimal``: the configuration JSON does not
+  say whether its ``best`` is proven; ``complete`` and each value's
+  ``proven_optimal`` speak of the values), ``tasks`` and ``costs``;
 - a sweep: one ``results`` sheet, the columns of its ``--csv`` table.
+
+The weights are written only under ``weighted``: under ``cost`` or
+``lead_time`` they take no part in the ranking, and the request's defaults
+(cost 1, lead time 0) would only suggest they did. They are read from the
+``request`` the document embeds; a document without one says so in a
+``weights`` row rather than guess them.
 """
 
 from __future__ import annotations
@@ -75,8 +86,11 @@ def _sheet(
 
 
 def _money_cell(header: str, row: Mapping[str, Any]) -> bool:
-    """A money column, or the ``value`` of a ``key | value`` row whose key names money."""
-    return _money_column(header) or (header == "value" and _money_column(str(row.get("key", ""))))
+    """A money column, or the ``value`` of a ``key | value`` row whose key names money (never a weight)."""
+    if header != "value":
+        return _money_column(header)
+    key = str(row.get("key", ""))
+    return _money_column(key) and not key.startswith("weights.")
 
 
 def _new() -> Any:
@@ -85,8 +99,38 @@ def _new() -> Any:
     return Workbook()
 
 
+#: The request's default weights (MODEL.md, "Readings"): what a request without ``weights`` was solved with.
+_DEFAULT_WEIGHTS = {"cost": 1, "lead_time": 0}
+
+
+def _weights(document: Mapping[str, Any]) -> Mapping[str, Any] | str | None:
+    """The weights of a ``weighted`` document, from the request it embeds (None: another objective).
+
+    >>> from decimal import Decimal
+    >>> _weights({"objective": "weighted", "request": {"weights": {"cost": 1, "lead_time": Decimal("37.5")}}})
+    {'cost': 1, 'lead_time': Decimal('37.5')}
+    >>> _weights({"objective": "cost", "request": {"weights": {"cost": 1, "lead_time": 50}}}) is None
+    True
+    >>> _weights({"objective": "weighted"})
+    'not in the file (it holds no request)'
+    """
+    if document.get("objective") != "weighted":
+        return None
+    request = document.get("request")
+    if not isinstance(request, Mapping):
+        return "not in the file (it holds no request)"
+    given = request.get("weights")
+    given = given if isinstance(given, Mapping) else {}
+    return {name: given.get(name, default) for name, default in _DEFAULT_WEIGHTS.items()}
+
+
 def _summary(wb: Any, document: Mapping[str, Any], keys: Sequence[str]) -> None:
+    """The ``summary`` sheet: ``key | value`` rows of ``keys`` (mappings flattened), the weights after the objective."""
     rows: list[dict[str, Any]] = []
+    document = {**document, "weights": _weights(document)}
+    if "objective" in keys:
+        at = list(keys).index("objective") + 1
+        keys = [*keys[:at], "weights", *keys[at:]]
     for key in keys:
         value = document.get(key)
         if isinstance(value, Mapping):
@@ -226,7 +270,10 @@ def configuration_to_workbook(document: Mapping[str, Any]) -> Any:
     _sheet(wb, "decisions", [*headers, *_extra(rows, headers)], rows)
     best = document.get("best")
     systems = [({"system": "best"}, best)] if isinstance(best, Mapping) else []
-    _sheet(wb, "candidates", ["system", *_system_row({})], [{"system": "best", **_system_row(s)} for _i, s in systems])
+    # ``best`` has no ``proven_optimal`` (MODEL.md v1.1): the column would always be empty, so it is left out.
+    headers = ["system", *(h for h in _system_row({}) if h != "proven_optimal")]
+    rows_best = [{"system": "best", **_system_row(s)} for _i, s in systems]
+    _sheet(wb, "candidates", headers, rows_best)
     _systems(wb, systems, "system")
     return wb
 

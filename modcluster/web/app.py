@@ -2,10 +2,13 @@
 
 Routes (every page is a GET whose URL holds the state, see :mod:`modcluster.web.state`):
 
-- ``/``: pick a product, a quantity, limits, an objective, a start date;
+- ``/``: pick a product, a quantity, limits, an objective (and the weights
+  of ``weighted``), a start date;
 - ``/configure?...``: the decision table of a step, the current best system
   (its Gantt, network and costs), the selection with undo, ``why`` of an
-  impossible value (``&why=DECISION=VALUE``);
+  impossible value (``&why=DECISION=VALUE``); under ``weighted``, the weights
+  in use and a form to change them (``weight_cost``, ``weight_lead_time``)
+  that keeps the selection;
 - ``/figure/{gantt,network,cost}.png?...``: the current best system's figures;
 - ``/download/{solution.json,configuration.json,report.html,solution.xlsx}?...``;
 - ``/plan``: pick a bundled plan file or upload one (``POST``); ``/plan?file=NAME``
@@ -46,7 +49,7 @@ from modcluster.errors import InputError, ModclusterError, PlotUnavailableError
 from modcluster.report.text import format_money
 from modcluster.web import views
 from modcluster.web.sessions import PlanRun, Plans, Sessions, Step
-from modcluster.web.state import OBJECTIVES, Act, Ask, configure_url, query_of, read_query
+from modcluster.web.state import OBJECTIVES, WEIGHT_FIELDS, Act, Ask, configure_url, query_of, read_query
 
 __all__ = ["FIGURES", "MAX_UPLOAD", "WebApp", "create_app"]
 
@@ -101,6 +104,7 @@ class WebApp:
             autoescape=select_autoescape(default=True, default_for_string=True),
         )
         env.globals["money_unit"] = catalog.units.money
+        env.filters["count"] = views.format_count  # quantities with the separators money has
         self.templates = Jinja2Templates(env=env)
 
     # ------------------------------------------------------------------ plumbing
@@ -219,6 +223,11 @@ class WebApp:
             "answer": answer,
             "query": query,
             "figures": {name: f"/figure/{name}.png?{query}" for name in FIGURES} if best else {},
+            "weights": views.weights_view(request),
+            "reweigh": [
+                *((name, text) for name, text in ask.fields if name not in WEIGHT_FIELDS),
+                *(("act", act.text()) for act in acts),
+            ],
             "stats": table.stats,
             "open": len(table.open_decisions()),
         }

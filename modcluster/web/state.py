@@ -2,7 +2,9 @@
 
 A page of the web app holds nothing on the server that the URL does not
 say: ``/configure?product=p&quantity=200&budget=24000&act=select:hub=h&act=rule_out:modules.m.source=make``
-is one step of one configuration. Several tabs are independent, reload and
+is one step of one configuration (the ``weighted`` objective's weights are
+``weight_cost`` and ``weight_lead_time``, as the CLI's ``--weight-cost`` and
+``--weight-lead-time``). Several tabs are independent, reload and
 back work, and undo is the same URL without its last ``act``. This module
 reads such a query into an :class:`Ask` (the request's fields, as text) and
 a tuple of :class:`Act`, and writes them back; the request itself is built
@@ -12,6 +14,8 @@ value.
 >>> ask, acts = read_query([("product", "p"), ("budget", "9,000"), ("act", "select:hub=h")])
 >>> ask.fields, acts
 ((('product', 'p'), ('budget', '9000')), (Act(kind='select', decision='hub', value='h'),))
+>>> read_query([("product", "p"), ("objective", "weighted"), ("weight_lead_time", "1,200.5")])[0].overrides()
+{'weights': {'lead_time': Decimal('1200.5')}, 'objective': 'weighted'}
 >>> configure_url(ask, acts[:0])
 '/configure?product=p&budget=9000'
 """
@@ -32,6 +36,7 @@ __all__ = [
     "ACT_KINDS",
     "FIELDS",
     "OBJECTIVES",
+    "WEIGHT_FIELDS",
     "Act",
     "Ask",
     "configure_url",
@@ -40,8 +45,21 @@ __all__ = [
     "read_query",
 ]
 
+#: The weights of the ``weighted`` objective a page takes, by URL name (the CLI's ``--weight-cost``,
+#: ``--weight-lead-time``), with the request's ``weights`` key each sets.
+WEIGHT_FIELDS = {"weight_cost": "cost", "weight_lead_time": "lead_time"}
 #: The request fields a page takes, in the order they are written in URLs.
-FIELDS = ("product", "quantity", "budget", "deadline", "max_partners", "objective", "start_date", "workdays")
+FIELDS = (
+    "product",
+    "quantity",
+    "budget",
+    "deadline",
+    "max_partners",
+    "objective",
+    *WEIGHT_FIELDS,
+    "start_date",
+    "workdays",
+)
 #: The objectives the form offers (the request's own values).
 OBJECTIVES = ("cost", "lead_time", "weighted")
 #: The kinds of act, as written in an ``act`` parameter (``select:d=v``, ``rule_out:d=v``).
@@ -91,6 +109,9 @@ class Ask:
             out["limits"] = limits
         if "quantity" in given:
             out["quantity"] = int(given["quantity"])
+        weights = {key: read_number(given[name]) for name, key in WEIGHT_FIELDS.items() if name in given}
+        if weights:  # merged key by key with the product's own weights (a weight not given keeps its value)
+            out["weights"] = weights
         for name in ("objective", "start_date"):
             if name in given:
                 out[name] = given[name]
@@ -129,6 +150,13 @@ def _field(name: str, text: str) -> str:
         return _number(name, text, whole=True)
     if name == "budget":
         return _number(name, text, whole=False)
+    if name in WEIGHT_FIELDS:  # the library refuses a negative weight too; said here in the page's own words
+        plain = _number(name, text, whole=False)
+        if read_number(plain) == 0:
+            return "0"  # -0 and 0.00 too
+        if plain.startswith("-"):
+            raise InputError(f"{name}: a weight must not be negative (0 leaves that figure out), got {text!r}")
+        return plain
     if name == "objective" and text not in OBJECTIVES:
         raise InputError(f"objective: {text!r} is not one of {', '.join(OBJECTIVES)}")
     if name == "start_date" and _DATE.fullmatch(text) is None:

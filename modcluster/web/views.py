@@ -5,8 +5,10 @@ come from the decision table (:meth:`Configurator.options
 <modcluster.configure.Configurator.options>`) and :meth:`Configurator.why
 <modcluster.configure.Configurator.why>`; a plan's from
 :func:`modcluster.plan`. This module only formats them (money as the CLI
-writes it, :func:`~modcluster.report.text.format_money`) and attaches the
-links of each act.
+writes it, :func:`~modcluster.report.text.format_money`; quantities with the
+same thousands separators, :func:`format_count`; weights in full,
+:func:`~modcluster.domain.catalog.plain_number`) and attaches the links of
+each act.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from modcluster.domain import (
     WorkingCalendar,
     calendar_of,
 )
+from modcluster.domain.catalog import plain_number
 from modcluster.report.configure_text import value_note
 from modcluster.report.text import format_money
 from modcluster.web.state import Act, Ask, configure_url
@@ -36,14 +39,17 @@ __all__ = [
     "DecisionView",
     "LoadView",
     "ValueView",
+    "WeightsView",
     "best_view",
     "decision_title",
     "deltas",
+    "format_count",
     "load_views",
     "plan_rows",
     "request_calendar",
     "table_views",
     "value_title",
+    "weights_view",
     "why_lines",
 ]
 
@@ -104,6 +110,54 @@ class LoadView:
     task_days: int
     over: bool
     profile: str
+
+
+@dataclass(frozen=True, slots=True)
+class WeightsView:
+    """The weights a ``weighted`` request ranks by, written in full, and what they amount to."""
+
+    cost: str
+    lead_time: str
+    note: str
+
+
+def format_count(value: int) -> str:
+    """A whole number (a quantity) with the thousands separators money has (:func:`format_money`).
+
+    >>> format_count(5000), format_count(1234567), format_count(12)
+    ('5,000', '1,234,567', '12')
+    """
+    return f"{value:,}"
+
+
+def weights_view(request: Request) -> WeightsView | None:
+    """The request's weights when its objective is ``weighted`` (None otherwise: they take no part then).
+
+    The note says when one weight is 0: ``weighted`` ties are broken by lower
+    cost, then lower lead time (MODEL.md, "Readings"), so a lead-time weight of
+    0 ranks as ``cost`` does (the default weights, cost 1 and lead time 0, do
+    that), and a cost weight of 0 as ``lead_time`` does.
+
+    >>> from decimal import Decimal
+    >>> from modcluster.domain import Request
+    >>> weights_view(Request(product="p", objective="weighted", weights={"cost": 1, "lead_time": Decimal("1E+3")}))
+    WeightsView(cost='1', lead_time='1000', note='')
+    >>> weights_view(Request(product="p", objective="weighted")).note
+    'the lead time weighs nothing: this ranks as the cost objective does'
+    >>> weights_view(Request(product="p", objective="cost")) is None
+    True
+    """
+    if request.objective.value != "weighted":
+        return None
+    weights = request.weights
+    note = ""
+    if weights.cost == 0 and weights.lead_time == 0:
+        note = "neither weighs anything: every system ties, and ties go to the lower cost, as the cost objective ranks"
+    elif weights.lead_time == 0:
+        note = "the lead time weighs nothing: this ranks as the cost objective does"
+    elif weights.cost == 0:
+        note = "the cost weighs nothing: this ranks as the lead_time objective does"
+    return WeightsView(plain_number(weights.cost), plain_number(weights.lead_time), note)
 
 
 def _org(catalog: Catalog, org_id: str) -> str:
@@ -311,7 +365,7 @@ def plan_rows(catalog: Catalog, plan: Plan) -> tuple[tuple[str, ...], ...]:
             (
                 entry.id,
                 entry.product,
-                str(entry.quantity),
+                format_count(entry.quantity),
                 str(entry.release),
                 _org(catalog, system.hub),
                 str(len(system.partners)),
