@@ -105,6 +105,10 @@ def _profile(preset: str, magnitude: str, objective: str) -> tuple[Catalog, list
     return instances(preset, magnitude=magnitude, objective=objective)
 
 
+MILP_MISSING = "not run (highspy not installed: pip install -e '.[peers]')"
+"""The MILP peer's cell when the peers extra is missing (``make bench`` installs it)."""
+
+
 def peers_section(presets: list[str], seconds: float, combos: list[Combo]) -> str:
     """One section of the page (see main): engine and peers, every product, every profile and objective."""
     rows = []
@@ -128,6 +132,8 @@ def peers_section(presets: list[str], seconds: float, combos: list[Combo]) -> st
                     cells.append(f"{peer.seconds:.2f} ({peer.status}{agree}), x{peer.seconds / engine.seconds:.1f}")
                 if not peers:
                     cells += ["not run (see below)", "not run (see below)"]
+                elif len(peers) == 1:  # highspy missing: say so rather than leave the column short
+                    cells.append(MILP_MISSING)
                 rows.append(cells)
                 print(" | ".join(cells), flush=True)
     header = [
