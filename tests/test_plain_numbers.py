@@ -46,26 +46,26 @@ def test_a_requirement_is_described_without_an_exponent() -> None:
     assert Requirement().describe() == "present"
 
 
-def test_explain_prints_a_tiny_bound_in_full(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """``modcluster explain`` of a step nobody can do: ``max 0.0000001 required``, not ``max 1E-7``."""
+@pytest.mark.parametrize(
+    ("required", "offered", "line"),
+    [
+        # the requirement's bound: ``max 0.0000001``, not ``max 1E-7``
+        ("0.0000001", "3", "best tolerance_um offered is 3 (mini-machining); max 0.0000001 required"),
+        # the best value offered too: ``0.00000005``, not ``5E-8``
+        ("0.00000001", "5e-8", "best tolerance_um offered is 0.00000005 (mini-machining); max 0.00000001 required"),
+    ],
+)
+def test_explain_prints_tiny_numbers_in_full(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], required: str, offered: str, line: str
+) -> None:
+    """``modcluster explain`` of a step nobody can do writes its numbers out in full, never with an exponent."""
     text = MINI.read_text()
     assert text.count("tolerance_um: {max: 5}") == 1
-    catalog = tmp_path / "tiny-tolerance.yaml"
-    catalog.write_text(text.replace("tolerance_um: {max: 5}", "tolerance_um: {max: 0.0000001}"))
-    main(["explain", str(catalog), "--product", "mini-sensor"])
-    out = capsys.readouterr().out
-    assert "best tolerance_um offered is 3 (mini-machining); max 0.0000001 required" in out
-    assert "E-7" not in out
-
-
-def test_explain_prints_a_tiny_offered_value_in_full(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The best value offered is written out in full too: ``0.00000005``, not ``5E-8``."""
-    text = MINI.read_text()
     assert text.count("attributes: {tolerance_um: 3}") == 1
-    tiny = text.replace("tolerance_um: {max: 5}", "tolerance_um: {max: 0.00000001}")
-    catalog = tmp_path / "tiny-offer.yaml"
-    catalog.write_text(tiny.replace("attributes: {tolerance_um: 3}", "attributes: {tolerance_um: 5e-8}"))
+    text = text.replace("tolerance_um: {max: 5}", f"tolerance_um: {{max: {required}}}")
+    catalog = tmp_path / "tiny.yaml"
+    catalog.write_text(text.replace("attributes: {tolerance_um: 3}", f"attributes: {{tolerance_um: {offered}}}"))
     main(["explain", str(catalog), "--product", "mini-sensor"])
     out = capsys.readouterr().out
-    assert "best tolerance_um offered is 0.00000005 (mini-machining); max 0.00000001 required" in out
+    assert line in out
     assert "E-" not in out

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
     from modcluster.analysis import CityWork, PeopleValue, PolicyValue, Relaxation, VersionsDiff
 
-__all__ = ["ProductReport", "Report", "build_report", "product_figures"]
+__all__ = ["ProductReport", "Report", "build_report", "cost_rows", "product_figures"]
 
 _STATUS_TEXT = {
     Status.OPTIMAL: "optimal: every candidate proven optimal",
@@ -192,11 +192,12 @@ def _span_cells(m: ModuleChoice, calendar: WorkingCalendar | None) -> list[str]:
     return [_span(m), *([] if calendar is None else [date_span(calendar, start, end)])]
 
 
-def _cost_rows(c: Candidate) -> list[list[str]]:
+def cost_rows(c: Candidate) -> list[list[str]]:
     """The candidate's cost table: each term, the people fee and the subsidies when the catalog has them, the total.
 
     The subsidies (the policies' refunds, v1.1) are shown subtracted, and the
-    total is then the net cost.
+    total is then the net cost. The one home of this table: the HTML report
+    and the web configurator both show it.
     """
     b = c.cost_breakdown
     terms: list[tuple[str, Decimal]] = [
@@ -270,7 +271,7 @@ def _candidate_html(
     header = ["module", "source", "by", "days", *([] if calendar is None else ["dates"])]
     out.append("<div><h4>Modules</h4>" + _table(header, rows) + "</div>")
     out.append(
-        f"<div><h4>Cost ({escape(money)})</h4>" + _table(["term", "amount"], _cost_rows(c), numeric=[1]) + "</div>"
+        f"<div><h4>Cost ({escape(money)})</h4>" + _table(["term", "amount"], cost_rows(c), numeric=[1]) + "</div>"
     )
     link_rows = [
         [f"{lk.between[0]} – {lk.between[1]}", lk.interface, "matched" if lk.matched else "bridged by the hub"]

@@ -31,6 +31,7 @@ from modcluster.domain import (
 )
 from modcluster.domain.catalog import plain_number
 from modcluster.report.configure_text import value_note
+from modcluster.report.html import cost_rows
 from modcluster.report.text import format_money
 from modcluster.web.state import Act, Ask, configure_url
 
@@ -285,26 +286,6 @@ def request_calendar(request: Request) -> WorkingCalendar | None:
     return calendar_of(request.model_dump(mode="python", exclude_none=True))
 
 
-def _cost_rows(candidate: Candidate) -> tuple[tuple[str, str], ...]:
-    b = candidate.cost_breakdown
-    rows = [
-        ("integration (design fee and bridges)", b.integration),
-        ("steps", b.steps),
-        ("modules", b.modules),
-        ("licences", b.licences),
-        ("on-boarding", b.onboarding),
-    ]
-    if candidate.with_people or b.people:
-        rows.append(("people (placement fee)", b.people))
-    out = [(name, format_money(value)) for name, value in rows]
-    if candidate.with_policies or b.subsidies:
-        out += [("gross", format_money(b.gross)), ("subsidies (subtracted)", "−" + format_money(b.subsidies))]
-        out.append(("total (net)", format_money(b.total)))
-    else:
-        out.append(("total", format_money(b.total)))
-    return tuple(out)
-
-
 def best_view(catalog: Catalog, candidate: Candidate, request: Request, proven: bool) -> BestView:
     """The current best system, formatted (dates when the request has a calendar)."""
     from modcluster.report.figures import schedule_tasks
@@ -324,7 +305,7 @@ def best_view(catalog: Catalog, candidate: Candidate, request: Request, proven: 
         partners=tuple(_org(catalog, p) for p in candidate.partners),
         proven=proven,
         tasks=tuple(tasks),
-        costs=_cost_rows(candidate),
+        costs=tuple((name, amount) for name, amount in cost_rows(candidate)),
     )
 
 
